@@ -1,0 +1,273 @@
+//! The one canonical news record every stage passes along.
+//!
+//! Readers turn their formats into [`Article`]s, the entity extractor fills
+//! [`Article::entities`], the index maps articles to documents and back, and
+//! the query service returns them. Field names here are the field names of
+//! `schema/article.schema.json`, one to one.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// A news article, as stored and returned by newsdex.
+///
+/// Times keep the offset the source gave them; where a source gave none they
+/// carry the zone the reader was configured with (UTC by default).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Article {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The publication, e.g. "BBC News".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// ISO 639-1 code ("en", "fr"); absent means unknown, analysed as English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Paragraphs separated by a blank line.
+    #[serde(default)]
+    pub body: String,
+    /// Photo captions and their credits, kept apart from the body.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub captions: Vec<Caption>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_at: Option<DateTime<FixedOffset>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime<FixedOffset>>,
+    /// Estimated reading time in minutes, as the publication states it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reading_time: Option<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entities: Vec<Entity>,
+    /// Live-blog entries, in page order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entries: Vec<LiveEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Caption {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit: Option<String>,
+}
+
+/// One timestamped entry of a live blog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct LiveEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<DateTime<FixedOffset>>,
+    #[serde(default)]
+    pub headline: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    Person,
+    Org,
+    Location,
+    Misc,
+}
+
+impl EntityKind {
+    pub const ALL: [EntityKind; 4] = [
+        EntityKind::Person,
+        EntityKind::Org,
+        EntityKind::Location,
+        EntityKind::Misc,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Org => "org",
+            EntityKind::Location => "location",
+            EntityKind::Misc => "misc",
+        }
+    }
+}
+
+/// A named entity of an article under its one canonical name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entity {
+    #[serde(rename = "type")]
+    pub kind: EntityKind,
+    pub name: String,
+}
+
+impl Article {
+    /// Values of one entity kind, in article order.
+    pub fn entity_names(&self, kind: EntityKind) -> impl Iterator<Item = &str> {
+        self.entities
+            .iter()
+            .filter(move |entity| entity.kind == kind)
+            .map(|entity| entity.name.as_str())
+    }
+
+    /// Fills `id` when the source gave none: from the normalised URL, else
+    /// from source, title and published time, so that ingesting the same
+    /// article twice yields the same id and so an upsert, never a duplicate.
+    pub fn assign_id(&mut self) {
+        if !self.id.trim().is_empty() {
+            self.id = self.id.trim().to_string();
+            return;
+        }
+        self.id = match self.url.as_deref().and_then(normalize_url) {
+            Some(url) => short_hash(&[url.as_str()]),
+            None => {
+                let published = self
+                    .published_at
+                    .map(|time| time.to_utc().to_rfc3339())
+                    .unwrap_or_default();
+                short_hash(&[
+                    self.source.as_deref().unwrap_or(""),
+                    self.title.trim(),
+                    &published,
+                ])
+            }
+        };
+    }
+
+    /// Number of bytes of text in the article; used for throughput figures.
+    pub fn text_len(&self) -> usize {
+        self.title.len()
+            + self.summary.as_deref().map_or(0, str::len)
+            + self.body.len()
+            + self
+                .entries
+                .iter()
+                .map(|entry| entry.headline.len() + entry.body.len())
+                .sum::<usize>()
+    }
+}
+
+/// Query parameters that only track a click and never change the article.
+const TRACKING_PARAMS: &[&str] = &[
+    "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "ocid", "cmpid", "ref", "ref_src",
+    "smid", "smtyp", "igshid", "_ga",
+];
+
+/// Canonical form of an article URL: lower-case scheme and host, no default
+/// port, no fragment, no tracking parameters, remaining parameters sorted, no
+/// trailing slash. Two URLs of the same article normalise to one string.
+pub fn normalize_url(raw: &str) -> Option<String> {
+    let mut url = url::Url::parse(raw.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Some(url.to_string());
+    }
+    url.set_fragment(None);
+    let mut params: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(key, _)| {
+            let key = key.to_ascii_lowercase();
+            !key.starts_with("utm_") && !TRACKING_PARAMS.contains(&key.as_str())
+        })
+        .map(|(key, value)| (key.into_owned(), value.into_owned()))
+        .collect();
+    params.sort();
+    if params.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(params);
+    }
+    // http and https of one page are one article.
+    let host = url.host_str()?.trim_start_matches("www.").to_string();
+    let path = url.path().trim_end_matches('/').to_string();
+    let query = url
+        .query()
+        .map(|query| format!("?{query}"))
+        .unwrap_or_default();
+    Some(format!("{host}{path}{query}"))
+}
+
+/// First 20 hex digits (80 bits) of SHA-256 over the parts, separated by a
+/// unit separator so that ("ab", "c") and ("a", "bc") differ.
+fn short_hash(parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for (index, part) in parts.iter().enumerate() {
+        if index > 0 {
+            hasher.update([0x1f]);
+        }
+        hasher.update(part.as_bytes());
+    }
+    let digest = hasher.finalize();
+    digest[..10]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_of_one_article_normalise_alike() {
+        let canonical = normalize_url("https://example.com/news/story-1").unwrap();
+        for variant in [
+            "http://www.Example.com/news/story-1/",
+            "https://example.com/news/story-1#comments",
+            "https://example.com/news/story-1?utm_source=x&utm_medium=y",
+            "https://example.com:443/news/story-1?fbclid=abc",
+        ] {
+            assert_eq!(normalize_url(variant).unwrap(), canonical, "{variant}");
+        }
+        assert_ne!(
+            normalize_url("https://example.com/news/story-2").unwrap(),
+            canonical
+        );
+    }
+
+    #[test]
+    fn id_is_stable_and_given_ids_win() {
+        let mut first = Article {
+            title: "A".into(),
+            url: Some("https://example.com/a?utm_source=feed".into()),
+            ..Article::default()
+        };
+        let mut second = Article {
+            title: "A, revised".into(),
+            url: Some("https://www.example.com/a".into()),
+            ..Article::default()
+        };
+        first.assign_id();
+        second.assign_id();
+        assert_eq!(first.id, second.id);
+        assert_eq!(first.id.len(), 20);
+
+        let mut given = Article {
+            id: " wire-123 ".into(),
+            ..first.clone()
+        };
+        given.assign_id();
+        assert_eq!(given.id, "wire-123");
+
+        let mut without_url = Article {
+            title: "Title".into(),
+            source: Some("Wire".into()),
+            ..Article::default()
+        };
+        without_url.assign_id();
+        let mut other_source = Article {
+            source: Some("Other".into()),
+            id: String::new(),
+            ..without_url.clone()
+        };
+        other_source.assign_id();
+        assert_ne!(without_url.id, other_source.id);
+    }
+}

@@ -1,0 +1,35 @@
+//! `newsdex delete ID...`
+
+use std::path::Path;
+
+use clap::Args;
+
+use super::Status;
+use crate::index::{NewsIndex, WriterOptions};
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+}
+
+pub fn run(index_dir: &Path, args: DeleteArgs) -> anyhow::Result<Status> {
+    let index = NewsIndex::open(index_dir)?;
+    let mut writer = index.writer(WriterOptions::default())?;
+    let mut missing = Vec::new();
+    let mut deleted = 0;
+    for id in &args.ids {
+        if writer.delete(id)? {
+            deleted += 1;
+        } else {
+            missing.push(id.as_str());
+        }
+    }
+    writer.finish()?;
+    eprintln!("deleted {deleted}");
+    if missing.is_empty() {
+        return Ok(Status::Ok);
+    }
+    eprintln!("error: no article with id {}", missing.join(", "));
+    Ok(Status::NotFound)
+}

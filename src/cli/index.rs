@@ -1,0 +1,125 @@
+//! `newsdex index`: read inputs, upsert every good record, report the bad.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use chrono_tz::Tz;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::Status;
+use crate::index::{NewsIndex, WriteOutcome, WriterOptions};
+use crate::ingest::{Format, ReadOptions, read_inputs};
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Files, directories (read recursively) or `-` for standard input.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// Read every input as this format instead of detecting it:
+    /// page, json, ndjson or feed.
+    #[arg(long)]
+    pub format: Option<Format>,
+
+    /// Time zone of times given without an offset (IANA name).
+    #[arg(long, env = "NEWSDEX_TZ", default_value = "UTC")]
+    pub tz: Tz,
+
+    /// Delete the index first and build it anew.
+    #[arg(long)]
+    pub recreate: bool,
+
+    /// Writer memory budget in MiB.
+    #[arg(long, default_value_t = 256)]
+    pub memory_mb: usize,
+
+    /// Commit after this many articles (and at least every 30 s).
+    #[arg(long, default_value_t = 20_000)]
+    pub commit_every: usize,
+
+    /// Never show the progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<Status> {
+    let index = if args.recreate {
+        NewsIndex::recreate(index_dir)
+    } else {
+        NewsIndex::open_or_create(index_dir)
+    }
+    .with_context(|| format!("cannot open index {}", index_dir.display()))?;
+    let mut writer = index.writer(WriterOptions {
+        memory_budget: args.memory_mb.max(16) * 1024 * 1024,
+        commit_every: args.commit_every.max(1),
+        commit_interval: Duration::from_secs(30),
+        threads: None,
+    })?;
+    let options = ReadOptions {
+        format: args.format,
+        zone: args.tz,
+    };
+
+    let progress = if !args.quiet && std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {elapsed} {pos} articles  {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+
+    let started = Instant::now();
+    let (mut created, mut updated, mut rejected, mut bytes) = (0u64, 0u64, 0u64, 0usize);
+    for result in read_inputs(&args.inputs, &options) {
+        match result {
+            Ok(record) => {
+                bytes += record.article.text_len();
+                match writer.upsert(&record.article) {
+                    Ok(WriteOutcome::Created) => created += 1,
+                    Ok(WriteOutcome::Updated) => updated += 1,
+                    Err(error) => {
+                        rejected += 1;
+                        progress.suspend(|| eprintln!("error: {}: {error}", record.location));
+                    }
+                }
+                writer.commit_if_due()?;
+            }
+            Err(error) => {
+                rejected += 1;
+                progress.suspend(|| eprintln!("error: {error}"));
+            }
+        }
+        let done = created + updated;
+        progress.set_position(done);
+        if done % 256 == 0 {
+            let seconds = started.elapsed().as_secs_f64().max(1e-9);
+            progress.set_message(format!(
+                "{:.0} docs/s  {:.1} MB/s",
+                done as f64 / seconds,
+                bytes as f64 / seconds / 1e6
+            ));
+        }
+    }
+    writer.finish()?;
+    progress.finish_and_clear();
+
+    let seconds = started.elapsed().as_secs_f64();
+    let indexed = created + updated;
+    eprintln!(
+        "indexed {indexed} ({created} new, {updated} updated), rejected {rejected}, in {seconds:.2}s ({:.0} docs/s, {:.1} MB/s)",
+        indexed as f64 / seconds.max(1e-9),
+        bytes as f64 / seconds.max(1e-9) / 1e6,
+    );
+    Ok(if rejected > 0 {
+        Status::Rejected
+    } else {
+        Status::Ok
+    })
+}

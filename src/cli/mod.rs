@@ -1,0 +1,96 @@
+//! The `newsdex` command line: a thin shell over [`crate::ingest`],
+//! [`crate::index`] and [`crate::query`]. Arguments are parsed into plain
+//! structs, checked, then run.
+
+mod delete;
+mod get;
+mod index;
+mod output;
+mod search;
+mod stats;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit statuses a script can tell apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    /// Something failed; the message says what.
+    Failed,
+    /// Some input records were rejected; the others were indexed.
+    Rejected,
+    /// A requested article does not exist.
+    NotFound,
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> ExitCode {
+        ExitCode::from(match status {
+            Status::Ok => 0,
+            Status::Failed => 1,
+            Status::Rejected => 3,
+            Status::NotFound => 4,
+        })
+    }
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "newsdex", version, about = "Full-text search for news", long_about = None)]
+pub struct Cli {
+    /// Index directory.
+    #[arg(
+        long,
+        global = true,
+        env = "NEWSDEX_INDEX",
+        default_value = "newsdex-index"
+    )]
+    pub index: PathBuf,
+
+    /// Log more (-v info, -vv debug); RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read articles from files, directories or `-` (stdin) into the index.
+    Index(index::IndexArgs),
+    /// Search the index.
+    Search(Box<search::SearchArgs>),
+    /// Print one stored article as JSON.
+    Get(get::GetArgs),
+    /// Delete articles by id.
+    Delete(delete::DeleteArgs),
+    /// Documents, size, date range and top facet values.
+    Stats(stats::StatsArgs),
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<Status> {
+    match cli.command {
+        Command::Index(args) => index::run(&cli.index, args),
+        Command::Search(args) => search::run(&cli.index, *args),
+        Command::Get(args) => get::run(&cli.index, args),
+        Command::Delete(args) => delete::run(&cli.index, args),
+        Command::Stats(args) => stats::run(&cli.index, args),
+    }
+}
+
+pub fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

@@ -1,0 +1,139 @@
+//! `newsdex search`: the query language plus filters, facets, sorting and
+//! paging; readable on a terminal, or the HTTP API's JSON with `--json`.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use clap::Args;
+
+use super::Status;
+use super::output::{print_response, terminal_style};
+use crate::index::NewsIndex;
+use crate::query::dates::{BoundSide, parse_date_bound};
+use crate::query::{Filters, SearchError, SearchRequest, Sort, search};
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Terms, "phrases", AND/OR/NOT, -term, (groups), field:value, prefix*.
+    /// Empty matches every article.
+    #[arg(default_value = "")]
+    pub query: String,
+
+    /// Only articles with this tag (repeatable: any of them).
+    #[arg(long)]
+    pub tag: Vec<String>,
+    #[arg(long)]
+    pub author: Vec<String>,
+    #[arg(long)]
+    pub source: Vec<String>,
+    #[arg(long)]
+    pub section: Vec<String>,
+    /// Language code, e.g. en.
+    #[arg(long)]
+    pub lang: Vec<String>,
+    #[arg(long)]
+    pub person: Vec<String>,
+    #[arg(long)]
+    pub org: Vec<String>,
+    #[arg(long)]
+    pub location: Vec<String>,
+
+    /// Published on or after: YYYY-MM-DD, RFC 3339 or now-7d.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Published on or before (a bare date includes that day).
+    #[arg(long)]
+    pub to: Option<String>,
+
+    /// relevance, newest or oldest.
+    #[arg(long, default_value = "relevance")]
+    pub sort: Sort,
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+
+    /// Facet fields whose value counts to print, comma-separated
+    /// (tag, section, author, source, language, person, org, location, misc).
+    #[arg(long, value_delimiter = ',')]
+    pub facets: Vec<String>,
+
+    /// Print the JSON response the HTTP API gives.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl SearchArgs {
+    fn into_request(self) -> Result<SearchRequest, crate::query::QueryError> {
+        let now = chrono::Utc::now();
+        let from = self
+            .from
+            .as_deref()
+            .map(|text| parse_date_bound(text, BoundSide::From, now))
+            .transpose()?;
+        let to = self
+            .to
+            .as_deref()
+            .map(|text| parse_date_bound(text, BoundSide::To, now))
+            .transpose()?;
+        let mut filters = Filters::new();
+        for (name, values) in [
+            ("tag", self.tag),
+            ("author", self.author),
+            ("source", self.source),
+            ("section", self.section),
+            ("language", self.lang),
+            ("person", self.person),
+            ("org", self.org),
+            ("location", self.location),
+        ] {
+            if !values.is_empty() {
+                filters.insert(name.to_string(), values);
+            }
+        }
+        Ok(SearchRequest {
+            q: self.query,
+            filters,
+            from,
+            to,
+            sort: self.sort,
+            limit: self.limit,
+            offset: self.offset,
+            facets: self
+                .facets
+                .into_iter()
+                .map(|facet| facet.trim().to_string())
+                .filter(|facet| !facet.is_empty())
+                .collect(),
+            highlight: true,
+        })
+    }
+}
+
+pub fn run(index_dir: &Path, args: SearchArgs) -> anyhow::Result<Status> {
+    let json = args.json;
+    let index = NewsIndex::open(index_dir)?;
+    let query_text = args.query.clone();
+    let request = match args.into_request() {
+        Ok(request) => request,
+        Err(error) => anyhow::bail!("{error}"),
+    };
+    match search(&index, &request) {
+        Ok(response) => {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&response)?);
+            } else {
+                print_response(&response, terminal_style(std::io::stdout().is_terminal()));
+            }
+            Ok(Status::Ok)
+        }
+        Err(SearchError::Query(error)) => {
+            let pointer = error
+                .pointer(&query_text)
+                .map(|pointer| format!("\n{pointer}"))
+                .unwrap_or_default();
+            anyhow::bail!("invalid query: {error}{pointer}")
+        }
+        Err(other) => Err(other.into()),
+    }
+}

@@ -1,0 +1,173 @@
+//! Text analysis: how words become terms, per field and per language.
+//!
+//! Article text (title, summary, body, entries, captions) is analysed with
+//! the stemmer and stop words of the article's own language, so an index can
+//! hold English, French and German news side by side. The text is tokenised
+//! here and handed to tantivy pre-tokenised; queries are analysed by the same
+//! functions for every language the index holds.
+
+use std::collections::HashMap;
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, PreTokenizedString, RawTokenizer, RemoveLongFilter,
+    SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer, Token, TokenStream,
+};
+
+/// Tokenizer names registered on every index.
+pub const KEYWORD_ANALYZER: &str = "newsdex_keyword";
+pub const FOLDED_ANALYZER: &str = "newsdex_folded";
+pub const ENGLISH_ANALYZER: &str = "newsdex_en";
+
+/// Terms longer than this are noise (URLs, base64) and are dropped.
+const MAX_TOKEN_BYTES: usize = 48;
+
+/// The language whose analysis applies when an article names none.
+pub const DEFAULT_LANGUAGE: &str = "en";
+
+/// The stemmer for an ISO 639-1 code, among those tantivy ships.
+pub fn stemmer_language(code: &str) -> Option<Language> {
+    Some(match code {
+        "ar" => Language::Arabic,
+        "da" => Language::Danish,
+        "nl" => Language::Dutch,
+        "en" => Language::English,
+        "fi" => Language::Finnish,
+        "fr" => Language::French,
+        "de" => Language::German,
+        "el" => Language::Greek,
+        "hu" => Language::Hungarian,
+        "it" => Language::Italian,
+        "no" | "nb" | "nn" => Language::Norwegian,
+        "pt" => Language::Portuguese,
+        "ro" => Language::Romanian,
+        "ru" => Language::Russian,
+        "es" => Language::Spanish,
+        "sv" => Language::Swedish,
+        "ta" => Language::Tamil,
+        "tr" => Language::Turkish,
+        _ => return None,
+    })
+}
+
+/// The key under which articles of a language share one analysis: the code
+/// of a language with a stemmer, or "" for every other language (lower-cased
+/// and accent-folded, not stemmed).
+pub fn analysis_key(language: Option<&str>) -> &'static str {
+    let code = language.unwrap_or(DEFAULT_LANGUAGE);
+    match stemmer_language(code) {
+        Some(_) => STEMMED_CODES
+            .iter()
+            .find(|known| **known == code)
+            .copied()
+            .unwrap_or(DEFAULT_LANGUAGE),
+        None => "",
+    }
+}
+
+const STEMMED_CODES: &[&str] = &[
+    "ar", "da", "nl", "en", "fi", "fr", "de", "el", "hu", "it", "no", "nb", "nn", "pt", "ro", "ru",
+    "es", "sv", "ta", "tr",
+];
+
+/// The analyzer of one analysis key (see [`analysis_key`]).
+pub fn language_analyzer(key: &str) -> TextAnalyzer {
+    let Some(language) = stemmer_language(key) else {
+        return folded_analyzer();
+    };
+    let builder = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .dynamic();
+    let builder = match StopWordFilter::new(language) {
+        Some(stop_words) => builder.filter_dynamic(stop_words),
+        None => builder,
+    };
+    builder.filter_dynamic(Stemmer::new(language)).build()
+}
+
+/// Lower-cased, accent-folded words: for names, tags and unstemmed languages.
+pub fn folded_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The whole value as one lower-cased term: exact, case-insensitive matching
+/// of facet values.
+pub fn keyword_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default())
+        .filter(LowerCaser)
+        .build()
+}
+
+/// Registers the analyzers that schema fields name.
+pub fn register_analyzers(index: &tantivy::Index) {
+    let tokenizers = index.tokenizers();
+    tokenizers.register(KEYWORD_ANALYZER, keyword_analyzer());
+    tokenizers.register(FOLDED_ANALYZER, folded_analyzer());
+    tokenizers.register(ENGLISH_ANALYZER, language_analyzer(DEFAULT_LANGUAGE));
+}
+
+/// A cache of analyzers by analysis key; building one allocates, using one
+/// does not.
+#[derive(Default)]
+pub struct Analyzers {
+    by_key: HashMap<&'static str, TextAnalyzer>,
+}
+
+impl Analyzers {
+    pub fn get(&mut self, key: &'static str) -> &mut TextAnalyzer {
+        self.by_key
+            .entry(key)
+            .or_insert_with(|| language_analyzer(key))
+    }
+
+    /// Tokenises `text` in the analysis of `key`, for indexing.
+    pub fn pre_tokenize(&mut self, key: &'static str, text: &str) -> PreTokenizedString {
+        let mut tokens = Vec::new();
+        let mut stream = self.get(key).token_stream(text);
+        while stream.advance() {
+            tokens.push(stream.token().clone());
+        }
+        PreTokenizedString {
+            text: text.to_string(),
+            tokens,
+        }
+    }
+}
+
+/// Every token of `text` under `analyzer`, with offsets and positions.
+pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+    let mut stream = analyzer.token_stream(text);
+    let mut tokens = Vec::new();
+    while stream.advance() {
+        tokens.push(stream.token().clone());
+    }
+    tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(key: &'static str, text: &str) -> Vec<String> {
+        tokens(&mut language_analyzer(key), text)
+            .into_iter()
+            .map(|token| token.text)
+            .collect()
+    }
+
+    #[test]
+    fn each_language_stems_its_own_words() {
+        assert_eq!(
+            terms("en", "The talks in Paris are running"),
+            ["talk", "pari", "run"]
+        );
+        assert_eq!(terms("fr", "les négociations"), ["négoci"]);
+        assert_eq!(analysis_key(None), "en");
+        assert_eq!(analysis_key(Some("pl")), "");
+        assert_eq!(terms("", "Zażółć gęślą"), ["zazolc", "gesla"]);
+    }
+}

@@ -1,0 +1,135 @@
+//! Article ↔ tantivy document. The one place that knows which article field
+//! feeds which index field.
+
+use tantivy::schema::Value;
+use tantivy::{DateTime as TantivyDateTime, TantivyDocument};
+
+use super::IndexError;
+use super::analysis::{Analyzers, analysis_key};
+use super::fields::{FieldKind, IndexFields};
+use crate::article::{Article, EntityKind};
+
+/// The values an article gives an index field, named by the field's `source`.
+pub fn source_values<'a>(article: &'a Article, source: &str) -> Vec<std::borrow::Cow<'a, str>> {
+    use std::borrow::Cow;
+    let one = |value: Option<&'a str>| value.map(Cow::Borrowed).into_iter().collect();
+    let many = |values: &'a [String]| {
+        values
+            .iter()
+            .map(|value| Cow::Borrowed(value.as_str()))
+            .collect()
+    };
+    match source {
+        "id" => one(Some(&article.id)),
+        "url" => one(article.url.as_deref()),
+        "title" => one(Some(&article.title)),
+        "summary" => one(article.summary.as_deref()),
+        "body" => one(Some(&article.body)),
+        "entries" => article
+            .entries
+            .iter()
+            .flat_map(|entry| [entry.headline.as_str(), entry.body.as_str()])
+            .map(Cow::Borrowed)
+            .collect(),
+        "captions" => article
+            .captions
+            .iter()
+            .map(|caption| Cow::Borrowed(caption.text.as_str()))
+            .collect(),
+        "tags" => many(&article.tags),
+        "authors" => many(&article.authors),
+        "section" => one(article.section.as_deref()),
+        "source" => one(article.source.as_deref()),
+        "language" => one(article.language.as_deref()),
+        entity if entity.starts_with("entities.") => {
+            let kind = &entity["entities.".len()..];
+            EntityKind::ALL
+                .into_iter()
+                .find(|candidate| candidate.as_str() == kind)
+                .map(|kind| {
+                    let mut names: Vec<Cow<'a, str>> =
+                        article.entity_names(kind).map(Cow::Borrowed).collect();
+                    names.dedup();
+                    names
+                })
+                .unwrap_or_default()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Builds the document of an article. Text is analysed in the article's
+/// language; the article itself is stored whole as JSON.
+pub fn article_to_document(
+    article: &Article,
+    fields: &IndexFields,
+    analyzers: &mut Analyzers,
+) -> Result<TantivyDocument, IndexError> {
+    let mut document = TantivyDocument::new();
+    let language_key = analysis_key(article.language.as_deref());
+    for index_field in &fields.fields {
+        let definition = &index_field.definition;
+        match definition.kind {
+            FieldKind::Text => {
+                let values = source_values(article, &definition.source);
+                let text = values
+                    .iter()
+                    .map(|value| value.as_ref())
+                    .filter(|value| !value.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("\n\n");
+                if !text.is_empty() {
+                    document.add_pre_tokenized_text(
+                        index_field.field,
+                        analyzers.pre_tokenize(language_key, &text),
+                    );
+                }
+            }
+            FieldKind::Facet | FieldKind::Keyword => {
+                for value in source_values(article, &definition.source) {
+                    let value = value.trim();
+                    if value.is_empty() {
+                        continue;
+                    }
+                    document.add_text(index_field.field, value);
+                    if let Some(text_field) = index_field.text_field {
+                        document.add_text(text_field, value);
+                    }
+                }
+            }
+            FieldKind::Date => {
+                let time = match definition.source.as_str() {
+                    "published_at" => article.published_at,
+                    "updated_at" => article.updated_at,
+                    _ => None,
+                };
+                if let Some(time) = time {
+                    document.add_date(
+                        index_field.field,
+                        TantivyDateTime::from_timestamp_secs(time.timestamp()),
+                    );
+                }
+            }
+            FieldKind::Source => {
+                let json = serde_json::to_string(article).map_err(|error| {
+                    IndexError::Corrupt(format!("cannot serialise article {}: {error}", article.id))
+                })?;
+                document.add_text(index_field.field, json);
+            }
+        }
+    }
+    Ok(document)
+}
+
+/// The article stored in a document.
+pub fn document_to_article(
+    document: &TantivyDocument,
+    fields: &IndexFields,
+) -> Result<Article, IndexError> {
+    let json = document
+        .get_first(fields.source)
+        .and_then(|value| value.as_str())
+        .ok_or_else(|| IndexError::Corrupt("stored document lacks its article".to_string()))?;
+    serde_json::from_str(json)
+        .map_err(|error| IndexError::Corrupt(format!("stored article is not valid: {error}")))
+}

@@ -1,0 +1,217 @@
+//! The index fields, declared in `schema/index.fields.json`, and the tantivy
+//! schema built from them. This is the only place that maps index fields to
+//! tantivy fields.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, STORED, Schema, TextFieldIndexing,
+    TextOptions,
+};
+
+use super::analysis::{ENGLISH_ANALYZER, FOLDED_ANALYZER, KEYWORD_ANALYZER};
+
+pub const FIELD_DEFINITIONS: &str = include_str!("../../schema/index.fields.json");
+
+/// Suffix of the searchable text field that accompanies every facet field.
+pub const TEXT_SUFFIX: &str = "_text";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    Text,
+    Facet,
+    Keyword,
+    Date,
+    Source,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct FieldDefinition {
+    pub name: String,
+    pub kind: FieldKind,
+    pub source: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default = "default_boost")]
+    pub boost: f32,
+    #[serde(default)]
+    pub default_search: bool,
+}
+
+fn default_boost() -> f32 {
+    1.0
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FieldDefinitions {
+    pub schema_version: u32,
+    pub fields: Vec<FieldDefinition>,
+}
+
+/// The declared fields. The file is compiled in; a test reads it, so a
+/// broken file cannot ship.
+pub static DEFINITIONS: LazyLock<FieldDefinitions> = LazyLock::new(|| {
+    serde_json::from_str(FIELD_DEFINITIONS).unwrap_or(FieldDefinitions {
+        schema_version: 0,
+        fields: Vec::new(),
+    })
+});
+
+/// A declared field with its tantivy fields.
+#[derive(Debug, Clone)]
+pub struct IndexField {
+    pub definition: FieldDefinition,
+    /// The main tantivy field: analysed text, exact keyword, date or source.
+    pub field: Field,
+    /// For facets, the searchable text field beside the exact one.
+    pub text_field: Option<Field>,
+}
+
+/// The tantivy schema of a newsdex index and its fields by name.
+#[derive(Debug, Clone)]
+pub struct IndexFields {
+    pub schema: Schema,
+    pub fields: Vec<IndexField>,
+    by_name: HashMap<String, usize>,
+    pub id: Field,
+    pub source: Field,
+    pub published_at: Field,
+}
+
+impl IndexFields {
+    pub fn build() -> Result<IndexFields, String> {
+        let definitions = &*DEFINITIONS;
+        if definitions.fields.is_empty() {
+            return Err("schema/index.fields.json declares no fields".to_string());
+        }
+        let mut builder = Schema::builder();
+        let mut fields = Vec::new();
+        for definition in &definitions.fields {
+            let name = definition.name.as_str();
+            let (field, text_field) = match definition.kind {
+                FieldKind::Text => {
+                    // Positions for phrases; the tokens come pre-analysed in
+                    // the article's language, the named analyzer serves
+                    // plain-string values only.
+                    let indexing = TextFieldIndexing::default()
+                        .set_tokenizer(ENGLISH_ANALYZER)
+                        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+                    let options = TextOptions::default().set_indexing_options(indexing);
+                    (builder.add_text_field(name, options), None)
+                }
+                FieldKind::Facet => {
+                    let exact = TextOptions::default()
+                        .set_indexing_options(
+                            TextFieldIndexing::default()
+                                .set_tokenizer(KEYWORD_ANALYZER)
+                                .set_index_option(IndexRecordOption::Basic),
+                        )
+                        .set_fast("raw");
+                    let text = TextOptions::default().set_indexing_options(
+                        TextFieldIndexing::default()
+                            .set_tokenizer(FOLDED_ANALYZER)
+                            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                    );
+                    let exact_field = builder.add_text_field(name, exact);
+                    let text_field = builder.add_text_field(&format!("{name}{TEXT_SUFFIX}"), text);
+                    (exact_field, Some(text_field))
+                }
+                FieldKind::Keyword => {
+                    let options = TextOptions::default().set_indexing_options(
+                        TextFieldIndexing::default()
+                            .set_tokenizer("raw")
+                            .set_index_option(IndexRecordOption::Basic),
+                    );
+                    (builder.add_text_field(name, options), None)
+                }
+                FieldKind::Date => {
+                    let options = DateOptions::default()
+                        .set_indexed()
+                        .set_fast()
+                        .set_precision(DateTimePrecision::Seconds);
+                    (builder.add_date_field(name, options), None)
+                }
+                FieldKind::Source => (builder.add_text_field(name, STORED), None),
+            };
+            fields.push(IndexField {
+                definition: definition.clone(),
+                field,
+                text_field,
+            });
+        }
+        let schema = builder.build();
+        let by_name: HashMap<String, usize> = fields
+            .iter()
+            .enumerate()
+            .flat_map(|(index, field)| {
+                std::iter::once(field.definition.name.clone())
+                    .chain(field.definition.aliases.iter().cloned())
+                    .map(move |name| (name, index))
+            })
+            .collect();
+        let find = |kind: FieldKind, source: &str| {
+            fields
+                .iter()
+                .find(|field| field.definition.kind == kind && field.definition.source == source)
+                .map(|field| field.field)
+                .ok_or_else(|| format!("schema/index.fields.json lacks the {source} field"))
+        };
+        Ok(IndexFields {
+            id: find(FieldKind::Keyword, "id")?,
+            source: find(FieldKind::Source, "*")?,
+            published_at: find(FieldKind::Date, "published_at")?,
+            schema,
+            by_name,
+            fields,
+        })
+    }
+
+    /// A field by its name or one of its aliases.
+    pub fn get(&self, name: &str) -> Option<&IndexField> {
+        self.by_name.get(name).map(|index| &self.fields[*index])
+    }
+
+    pub fn of_kind(&self, kind: FieldKind) -> impl Iterator<Item = &IndexField> {
+        self.fields
+            .iter()
+            .filter(move |field| field.definition.kind == kind)
+    }
+
+    /// Names of the facet fields, in declaration order.
+    pub fn facet_names(&self) -> Vec<&str> {
+        self.of_kind(FieldKind::Facet)
+            .map(|field| field.definition.name.as_str())
+            .collect()
+    }
+
+    /// Names a query can use in `field:value`.
+    pub fn queryable_names(&self) -> Vec<&str> {
+        self.fields
+            .iter()
+            .filter(|field| !matches!(field.definition.kind, FieldKind::Source))
+            .map(|field| field.definition.name.as_str())
+            .collect()
+    }
+
+    pub fn schema_version(&self) -> u32 {
+        DEFINITIONS.schema_version
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declared_fields_build_a_schema() {
+        let fields = IndexFields::build().unwrap();
+        assert!(DEFINITIONS.schema_version >= 1);
+        assert_eq!(fields.get("tags").unwrap().definition.name, "tag");
+        assert!(fields.get("tag").unwrap().text_field.is_some());
+        assert!(fields.schema.get_field("person_text").is_ok());
+        assert!(fields.facet_names().contains(&"location"));
+    }
+}

@@ -1,0 +1,236 @@
+//! The tantivy index: schema mapping, opening with a version check, writing
+//! with upserts and a commit policy, and reading articles back.
+
+pub mod analysis;
+pub mod document;
+pub mod fields;
+mod writer;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+pub use self::writer::{ArticleWriter, WriteOutcome, WriterOptions};
+use crate::article::Article;
+use fields::IndexFields;
+
+/// File beside tantivy's own that records which newsdex schema built an index.
+const META_FILE: &str = "newsdex.json";
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error(
+        "index at {path} was built with schema version {found}, this newsdex reads version {expected}; rebuild it with `newsdex index --recreate --index {path} <inputs>`"
+    )]
+    IncompatibleSchema {
+        path: String,
+        found: u32,
+        expected: u32,
+    },
+    #[error("no index at {0}; create one with `newsdex index --index {0} <inputs>`")]
+    NotFound(String),
+    #[error("{0} holds files that are not a newsdex index; choose an empty or new directory")]
+    NotAnIndex(String),
+    #[error("index at {0} is being written by another process; wait for it to finish")]
+    Locked(String),
+    #[error("invalid index field definitions: {0}")]
+    Definitions(String),
+    #[error("corrupt index data: {0}")]
+    Corrupt(String),
+    #[error("i/o error on {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct IndexMeta {
+    schema_version: u32,
+    created_by: String,
+}
+
+/// A newsdex index: tantivy index, reader and field mapping.
+pub struct NewsIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: IndexFields,
+    path: Option<PathBuf>,
+}
+
+impl NewsIndex {
+    /// Opens the index in `dir`, creating it (and the directory) if absent.
+    pub fn open_or_create(dir: &Path) -> Result<NewsIndex, IndexError> {
+        if dir.join(META_FILE).exists() {
+            return NewsIndex::open(dir);
+        }
+        let display = dir.display().to_string();
+        std::fs::create_dir_all(dir).map_err(|source| IndexError::Io {
+            path: display.clone(),
+            source,
+        })?;
+        let is_empty = std::fs::read_dir(dir)
+            .map_err(|source| IndexError::Io {
+                path: display.clone(),
+                source,
+            })?
+            .next()
+            .is_none();
+        if !is_empty {
+            return Err(IndexError::NotAnIndex(display));
+        }
+        let fields = IndexFields::build().map_err(IndexError::Definitions)?;
+        let index = Index::create_in_dir(dir, fields.schema.clone())?;
+        let meta = IndexMeta {
+            schema_version: fields.schema_version(),
+            created_by: format!("newsdex {}", env!("CARGO_PKG_VERSION")),
+        };
+        let meta_json = serde_json::to_vec_pretty(&meta)
+            .map_err(|error| IndexError::Corrupt(error.to_string()))?;
+        std::fs::write(dir.join(META_FILE), meta_json).map_err(|source| IndexError::Io {
+            path: dir.join(META_FILE).display().to_string(),
+            source,
+        })?;
+        NewsIndex::from_index(index, fields, Some(dir.to_path_buf()))
+    }
+
+    /// Opens an existing index, refusing one built with another schema.
+    pub fn open(dir: &Path) -> Result<NewsIndex, IndexError> {
+        let display = dir.display().to_string();
+        let meta_path = dir.join(META_FILE);
+        let meta_bytes = match std::fs::read(&meta_path) {
+            Ok(bytes) => bytes,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Err(IndexError::NotFound(display));
+            }
+            Err(source) => {
+                return Err(IndexError::Io {
+                    path: meta_path.display().to_string(),
+                    source,
+                });
+            }
+        };
+        let meta: IndexMeta = serde_json::from_slice(&meta_bytes)
+            .map_err(|error| IndexError::Corrupt(format!("{}: {error}", meta_path.display())))?;
+        let fields = IndexFields::build().map_err(IndexError::Definitions)?;
+        let index = Index::open_in_dir(dir)?;
+        if meta.schema_version != fields.schema_version() || index.schema() != fields.schema {
+            return Err(IndexError::IncompatibleSchema {
+                path: display,
+                found: meta.schema_version,
+                expected: fields.schema_version(),
+            });
+        }
+        NewsIndex::from_index(index, fields, Some(dir.to_path_buf()))
+    }
+
+    /// Removes the index in `dir` (only if it is a newsdex index) and creates
+    /// an empty one.
+    pub fn recreate(dir: &Path) -> Result<NewsIndex, IndexError> {
+        if dir.join(META_FILE).exists() {
+            std::fs::remove_dir_all(dir).map_err(|source| IndexError::Io {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        NewsIndex::open_or_create(dir)
+    }
+
+    /// An index in memory, for tests, benches and demos.
+    pub fn create_in_ram() -> Result<NewsIndex, IndexError> {
+        let fields = IndexFields::build().map_err(IndexError::Definitions)?;
+        let index = Index::create_in_ram(fields.schema.clone());
+        NewsIndex::from_index(index, fields, None)
+    }
+
+    fn from_index(
+        index: Index,
+        fields: IndexFields,
+        path: Option<PathBuf>,
+    ) -> Result<NewsIndex, IndexError> {
+        analysis::register_analyzers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(NewsIndex {
+            index,
+            reader,
+            fields,
+            path,
+        })
+    }
+
+    pub fn fields(&self) -> &IndexFields {
+        &self.fields
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn tantivy_index(&self) -> &Index {
+        &self.index
+    }
+
+    /// A searcher over the last commit this process has seen.
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// Makes the latest commit visible to new searchers.
+    pub fn reload(&self) -> Result<(), IndexError> {
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// A writer with the given memory budget and commit policy. Only one
+    /// writer, in any process, can hold an index at a time.
+    pub fn writer(&self, options: WriterOptions) -> Result<ArticleWriter<'_>, IndexError> {
+        ArticleWriter::new(self, options)
+    }
+
+    /// The stored article with this id.
+    pub fn get(&self, id: &str) -> Result<Option<Article>, IndexError> {
+        let searcher = self.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let hits = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, address)) = hits.first() else {
+            return Ok(None);
+        };
+        let document: TantivyDocument = searcher.doc(*address)?;
+        document::document_to_article(&document, &self.fields).map(Some)
+    }
+
+    /// Whether a live document has this id, in the given searcher.
+    pub fn contains(&self, searcher: &Searcher, id: &str) -> Result<bool, IndexError> {
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        Ok(searcher.search(&query, &Count)? > 0)
+    }
+
+    /// Bytes the index takes on disk.
+    pub fn size_on_disk(&self) -> u64 {
+        let Some(path) = &self.path else {
+            return 0;
+        };
+        walkdir::WalkDir::new(path)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter_map(|entry| entry.metadata().ok())
+            .filter(|metadata| metadata.is_file())
+            .map(|metadata| metadata.len())
+            .sum()
+    }
+}

@@ -1,0 +1,168 @@
+//! Writing: upsert and delete by id, bounded memory, and a commit policy that
+//! keeps a long ingest safe to kill and to re-run.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use tantivy::{IndexWriter, Searcher, TantivyDocument, Term};
+
+use super::analysis::Analyzers;
+use super::document::article_to_document;
+use super::{IndexError, NewsIndex};
+use crate::article::Article;
+
+#[derive(Debug, Clone)]
+pub struct WriterOptions {
+    /// Memory the writer may use for its in-progress segments, in bytes.
+    pub memory_budget: usize,
+    /// Indexing threads; `None` lets tantivy choose from the core count.
+    pub threads: Option<usize>,
+    /// Commit after this many writes...
+    pub commit_every: usize,
+    /// ...or once this much time has passed since the last commit.
+    pub commit_interval: Duration,
+}
+
+impl Default for WriterOptions {
+    fn default() -> Self {
+        WriterOptions {
+            memory_budget: 256 * 1024 * 1024,
+            threads: None,
+            commit_every: 20_000,
+            commit_interval: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Whether a write made a new article or replaced one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteOutcome {
+    Created,
+    Updated,
+}
+
+pub struct ArticleWriter<'a> {
+    index: &'a NewsIndex,
+    writer: IndexWriter<TantivyDocument>,
+    analyzers: Analyzers,
+    options: WriterOptions,
+    /// The index as of the last commit, to tell creates from updates.
+    committed: Searcher,
+    /// Ids written since the last commit.
+    pending: HashSet<String>,
+    writes_since_commit: usize,
+    last_commit: Instant,
+}
+
+impl<'a> ArticleWriter<'a> {
+    pub(super) fn new(index: &'a NewsIndex, options: WriterOptions) -> Result<Self, IndexError> {
+        // tantivy needs at least 15 MB per indexing thread.
+        const MIN_PER_THREAD: usize = 15_000_000;
+        let tantivy_index = index.tantivy_index();
+        let threads = options
+            .threads
+            .unwrap_or_else(|| {
+                std::thread::available_parallelism()
+                    .map_or(1, |n| n.get())
+                    .min(8)
+            })
+            .clamp(1, (options.memory_budget / MIN_PER_THREAD).max(1));
+        let budget = options.memory_budget.max(MIN_PER_THREAD * threads);
+        let writer = tantivy_index
+            .writer_with_num_threads(threads, budget)
+            .map_err(|error| match error {
+                tantivy::TantivyError::LockFailure(..) => IndexError::Locked(
+                    index
+                        .path()
+                        .map(|path| path.display().to_string())
+                        .unwrap_or_else(|| "<memory>".to_string()),
+                ),
+                other => IndexError::Tantivy(other),
+            })?;
+        Ok(ArticleWriter {
+            committed: index.searcher(),
+            index,
+            writer,
+            analyzers: Analyzers::default(),
+            options,
+            pending: HashSet::new(),
+            writes_since_commit: 0,
+            last_commit: Instant::now(),
+        })
+    }
+
+    /// Adds an article, replacing any article with the same id.
+    pub fn upsert(&mut self, article: &Article) -> Result<WriteOutcome, IndexError> {
+        let outcome = if self.exists(&article.id)? {
+            WriteOutcome::Updated
+        } else {
+            WriteOutcome::Created
+        };
+        let document = article_to_document(article, self.index.fields(), &mut self.analyzers)?;
+        self.writer.delete_term(self.id_term(&article.id));
+        self.writer.add_document(document)?;
+        self.pending.insert(article.id.clone());
+        self.writes_since_commit += 1;
+        Ok(outcome)
+    }
+
+    /// Deletes the article with this id; returns whether there was one.
+    pub fn delete(&mut self, id: &str) -> Result<bool, IndexError> {
+        let existed = self.exists(id)?;
+        self.writer.delete_term(self.id_term(id));
+        self.pending.remove(id);
+        self.writes_since_commit += 1;
+        Ok(existed)
+    }
+
+    fn exists(&self, id: &str) -> Result<bool, IndexError> {
+        Ok(self.pending.contains(id) || self.index.contains(&self.committed, id)?)
+    }
+
+    fn id_term(&self, id: &str) -> Term {
+        Term::from_field_text(self.index.fields().id, id)
+    }
+
+    /// Commits when the policy says so; returns whether it did.
+    pub fn commit_if_due(&mut self) -> Result<bool, IndexError> {
+        let due = self.writes_since_commit >= self.options.commit_every
+            || (self.writes_since_commit > 0
+                && self.last_commit.elapsed() >= self.options.commit_interval);
+        if due {
+            self.commit()?;
+        }
+        Ok(due)
+    }
+
+    /// Makes every write so far durable and visible to new searchers.
+    pub fn commit(&mut self) -> Result<(), IndexError> {
+        let started = Instant::now();
+        self.writer.commit()?;
+        self.index.reload()?;
+        self.committed = self.index.searcher();
+        tracing::info!(
+            writes = self.writes_since_commit,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "committed"
+        );
+        self.pending.clear();
+        self.writes_since_commit = 0;
+        self.last_commit = Instant::now();
+        Ok(())
+    }
+
+    /// Writes not yet committed.
+    pub fn pending_writes(&self) -> usize {
+        self.writes_since_commit
+    }
+
+    /// Commits and waits for background merges, so the writer's threads are
+    /// gone when this returns.
+    pub fn finish(mut self) -> Result<(), IndexError> {
+        if self.writes_since_commit > 0 {
+            self.commit()?;
+        }
+        self.writer.wait_merging_threads()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,161 @@
+//! Date and time parsing for every reader.
+//!
+//! News sources write times in a dozen ways. Each form below was seen in real
+//! feeds and APIs; a time without an offset is read in the configured zone.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono_tz::Tz;
+
+/// Reads a date or date-time in any of the forms news sources use:
+/// RFC 3339 (also with a space for `T`), RFC 2822, ISO dates and naive
+/// date-times, `MM-DD-YYYY` and `MM/DD/YYYY`, "February 18, 2025 10:25 AM",
+/// "18 February 2025", and Unix epoch seconds or milliseconds.
+pub fn parse_datetime(raw: &str, zone: Tz) -> Result<DateTime<FixedOffset>, String> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err("empty date".to_string());
+    }
+    if let Ok(time) = DateTime::parse_from_rfc3339(text) {
+        return Ok(time);
+    }
+    if let Ok(time) = DateTime::parse_from_rfc3339(&text.replacen(' ', "T", 1)) {
+        return Ok(time);
+    }
+    if let Ok(time) = DateTime::parse_from_rfc2822(text) {
+        return Ok(time);
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f %z"] {
+        if let Ok(time) = DateTime::parse_from_str(text, format) {
+            return Ok(time);
+        }
+    }
+    if text.chars().all(|c| c.is_ascii_digit()) && text.len() >= 9 {
+        return parse_epoch(text);
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+        "%B %d, %Y %I:%M %p",
+        "%b %d, %Y %I:%M %p",
+        "%B %d, %Y %H:%M",
+        "%d %B %Y %H:%M",
+        "%m/%d/%Y %H:%M:%S",
+        "%m/%d/%Y %I:%M %p",
+    ] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
+            return localize(naive, zone, raw);
+        }
+    }
+    for format in [
+        "%Y-%m-%d",
+        "%Y/%m/%d",
+        "%m-%d-%Y",
+        "%m/%d/%Y",
+        "%B %d, %Y",
+        "%b %d, %Y",
+        "%d %B %Y",
+        "%d %b %Y",
+        "%Y%m%d",
+    ] {
+        if let Ok(date) = NaiveDate::parse_from_str(text, format) {
+            return localize(date.and_time(NaiveTime::MIN), zone, raw);
+        }
+    }
+    Err(format!("unparsable date {raw:?}"))
+}
+
+fn parse_epoch(text: &str) -> Result<DateTime<FixedOffset>, String> {
+    let value: i64 = text
+        .parse()
+        .map_err(|_| format!("unparsable epoch time {text:?}"))?;
+    // Ten digits of seconds reach the year 2286; more digits are milliseconds.
+    let time = if text.len() <= 10 {
+        DateTime::from_timestamp(value, 0)
+    } else {
+        DateTime::from_timestamp_millis(value)
+    };
+    time.map(|time| time.fixed_offset())
+        .ok_or_else(|| format!("epoch time out of range {text:?}"))
+}
+
+/// Places a wall-clock time in `zone`. In the hour a clock skips there is no
+/// such time; in the hour it repeats the earlier reading is taken.
+pub fn localize(
+    naive: NaiveDateTime,
+    zone: Tz,
+    raw: &str,
+) -> Result<DateTime<FixedOffset>, String> {
+    zone.from_local_datetime(&naive)
+        .earliest()
+        .map(|time| time.fixed_offset())
+        .ok_or_else(|| format!("time {raw:?} does not exist in zone {zone}"))
+}
+
+/// Reads a clock time such as "11:25 PM", "9:05 am" or "23:25".
+pub fn parse_clock_time(raw: &str) -> Option<NaiveTime> {
+    let text = raw.trim().to_ascii_uppercase().replace('.', "");
+    for format in ["%I:%M %p", "%I:%M%p", "%H:%M"] {
+        if let Ok(time) = NaiveTime::parse_from_str(&text, format) {
+            return Some(time);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(raw: &str) -> String {
+        parse_datetime(raw, Tz::UTC).unwrap().to_rfc3339()
+    }
+
+    #[test]
+    fn news_date_forms_parse() {
+        assert_eq!(
+            parse("2025-02-18T10:25:00+02:00"),
+            "2025-02-18T10:25:00+02:00"
+        );
+        assert_eq!(parse("2025-02-18 10:25:00Z"), "2025-02-18T10:25:00+00:00");
+        assert_eq!(
+            parse("Tue, 18 Feb 2025 10:25:00 GMT"),
+            "2025-02-18T10:25:00+00:00"
+        );
+        assert_eq!(parse("2025-02-18"), "2025-02-18T00:00:00+00:00");
+        assert_eq!(parse("06-13-2014"), "2014-06-13T00:00:00+00:00");
+        assert_eq!(
+            parse("February 18, 2025 10:25 AM"),
+            "2025-02-18T10:25:00+00:00"
+        );
+        assert_eq!(parse("1739874300"), "2025-02-18T10:25:00+00:00");
+        assert_eq!(parse("1739874300000"), "2025-02-18T10:25:00+00:00");
+        assert!(parse_datetime("next tuesday", Tz::UTC).is_err());
+    }
+
+    #[test]
+    fn naive_times_take_the_configured_zone() {
+        let kyiv: Tz = "Europe/Kyiv".parse().unwrap();
+        let time = parse_datetime("2025-02-18T10:25:00", kyiv).unwrap();
+        assert_eq!(time.to_rfc3339(), "2025-02-18T10:25:00+02:00");
+        assert_eq!(time.to_utc().to_rfc3339(), "2025-02-18T08:25:00+00:00");
+    }
+
+    #[test]
+    fn clock_times_parse() {
+        assert_eq!(
+            parse_clock_time("11:25 PM"),
+            NaiveTime::from_hms_opt(23, 25, 0)
+        );
+        assert_eq!(
+            parse_clock_time("9:05 a.m."),
+            NaiveTime::from_hms_opt(9, 5, 0)
+        );
+        assert_eq!(
+            parse_clock_time("23:25"),
+            NaiveTime::from_hms_opt(23, 25, 0)
+        );
+        assert_eq!(parse_clock_time("25:00"), None);
+    }
+}

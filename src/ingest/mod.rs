@@ -1,0 +1,348 @@
+//! Readers: bytes in some format → [`Article`]s, with an error per bad record.
+//!
+//! One file per format: [`page`] (news page text, and plain text whose first
+//! line is the title), [`json`] (JSON and NDJSON, including the field names
+//! of common news APIs) and [`feed`] (RSS, Atom, JSON Feed). [`decode`] deals
+//! with gzip, byte-order marks and legacy encodings before any of them runs.
+//!
+//! A reader never stops a batch for one bad record: every record comes back
+//! either as a [`Record`] or as an [`IngestError`] that names the file, the
+//! record or line, the field and the reason.
+
+pub mod dates;
+pub mod decode;
+pub mod feed;
+pub mod json;
+pub mod page;
+
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use chrono_tz::Tz;
+
+use crate::article::Article;
+
+/// An input format, chosen by `--format` or detected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// A news page scraped to text (see [`page`]); also plain text whose
+    /// first line is the title.
+    Page,
+    /// One JSON article, an array of them, or an API response wrapping one.
+    Json,
+    /// One JSON article per line.
+    Ndjson,
+    /// RSS 2.0, Atom or JSON Feed.
+    Feed,
+}
+
+impl Format {
+    pub const NAMES: &'static str = "page, json, ndjson, feed";
+
+    /// The format a file name implies, looking through a `.gz` suffix.
+    pub fn from_file_name(name: &str) -> Option<Format> {
+        let lower = name.to_ascii_lowercase();
+        let lower = lower.strip_suffix(".gz").unwrap_or(&lower);
+        let extension = lower.rsplit_once('.')?.1;
+        match extension {
+            "txt" | "text" => Some(Format::Page),
+            "json" => Some(Format::Json),
+            "ndjson" | "jsonl" => Some(Format::Ndjson),
+            "xml" | "rss" | "atom" => Some(Format::Feed),
+            _ => None,
+        }
+    }
+
+    /// Guesses the format from the content itself.
+    pub fn sniff(text: &str) -> Format {
+        let start = text.trim_start();
+        if start.starts_with('<') {
+            return Format::Feed;
+        }
+        if start.starts_with('[') {
+            return Format::Json;
+        }
+        if start.starts_with('{') {
+            if json::is_json_feed(start) {
+                return Format::Feed;
+            }
+            // Several top-level values, one per line, make NDJSON.
+            return match serde_json::from_str::<serde::de::IgnoredAny>(start) {
+                Ok(_) => Format::Json,
+                Err(_) => Format::Ndjson,
+            };
+        }
+        Format::Page
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Format, String> {
+        match name.to_ascii_lowercase().as_str() {
+            "page" | "text" | "txt" => Ok(Format::Page),
+            "json" => Ok(Format::Json),
+            "ndjson" | "jsonl" => Ok(Format::Ndjson),
+            "feed" | "rss" | "atom" | "jsonfeed" => Ok(Format::Feed),
+            other => Err(format!(
+                "unknown format `{other}`; expected one of {}",
+                Format::NAMES
+            )),
+        }
+    }
+}
+
+/// How readers interpret what their input leaves open.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// Forces one format instead of detection.
+    pub format: Option<Format>,
+    /// The zone of times given without an offset.
+    pub zone: Tz,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            format: None,
+            zone: Tz::UTC,
+        }
+    }
+}
+
+/// Where a record came from: the file and, within it, the record number
+/// (1-based) or the line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub line: Option<usize>,
+    pub record: Option<usize>,
+}
+
+impl Location {
+    pub fn file(file: impl Into<String>) -> Location {
+        Location {
+            file: file.into(),
+            line: None,
+            record: None,
+        }
+    }
+
+    pub fn with_line(&self, line: usize) -> Location {
+        Location {
+            line: Some(line),
+            ..self.clone()
+        }
+    }
+
+    pub fn with_record(&self, record: usize) -> Location {
+        Location {
+            record: Some(record),
+            ..self.clone()
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(formatter, ":{line}")?;
+        }
+        if let Some(record) = self.record {
+            write!(formatter, " record {record}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A record, or a whole file, that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngestError {
+    pub location: Location,
+    pub field: Option<String>,
+    pub reason: String,
+}
+
+impl fmt::Display for IngestError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{}: ", self.location)?;
+        if let Some(field) = &self.field {
+            write!(formatter, "field `{field}`: ")?;
+        }
+        write!(formatter, "{}", self.reason)
+    }
+}
+
+impl std::error::Error for IngestError {}
+
+impl IngestError {
+    pub fn new(location: Location, field: Option<&str>, reason: impl Into<String>) -> IngestError {
+        IngestError {
+            location,
+            field: field.map(str::to_string),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// An error a format parser reports about one record, before the caller
+/// knows which file it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: Option<String>,
+    pub reason: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, reason: impl Into<String>) -> FieldError {
+        FieldError {
+            field: Some(field.to_string()),
+            reason: reason.into(),
+        }
+    }
+
+    pub fn record(reason: impl Into<String>) -> FieldError {
+        FieldError {
+            field: None,
+            reason: reason.into(),
+        }
+    }
+
+    pub fn at(self, location: Location) -> IngestError {
+        IngestError {
+            location,
+            field: self.field,
+            reason: self.reason,
+        }
+    }
+}
+
+/// An article read from an input, with where it came from.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub article: Article,
+    pub location: Location,
+}
+
+pub type RecordResult = Result<Record, IngestError>;
+
+/// Reads every article of the given inputs: files, directories (walked
+/// recursively, in name order) and `-` for standard input.
+pub fn read_inputs<'a>(
+    inputs: &'a [PathBuf],
+    options: &'a ReadOptions,
+) -> impl Iterator<Item = RecordResult> + 'a {
+    inputs
+        .iter()
+        .flat_map(move |input| expand_input(input))
+        .flat_map(move |file| match file {
+            Ok(path) => read_file(&path, options),
+            Err(error) => vec![Err(error)],
+        })
+}
+
+/// The files an input names: itself, or the readable files under a directory.
+pub fn expand_input(input: &Path) -> Vec<Result<PathBuf, IngestError>> {
+    if input.as_os_str() == "-" || !input.is_dir() {
+        return vec![Ok(input.to_path_buf())];
+    }
+    walkdir::WalkDir::new(input)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()))
+        .filter_map(|entry| match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                let name = entry.file_name().to_string_lossy();
+                Format::from_file_name(&name).map(|_| Ok(entry.into_path()))
+            }
+            Ok(_) => None,
+            Err(error) => Some(Err(IngestError::new(
+                Location::file(error.path().unwrap_or(input).to_string_lossy().into_owned()),
+                None,
+                format!("cannot read directory: {error}"),
+            ))),
+        })
+        .collect()
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+/// Reads one file (or standard input for `-`).
+pub fn read_file(path: &Path, options: &ReadOptions) -> Vec<RecordResult> {
+    let name = if path.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        path.to_string_lossy().into_owned()
+    };
+    let _span = tracing::debug_span!("read_file", file = %name).entered();
+    let mut bytes = Vec::new();
+    let read = if path.as_os_str() == "-" {
+        std::io::stdin().read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|mut file| file.read_to_end(&mut bytes))
+    };
+    if let Err(error) = read {
+        return vec![Err(IngestError::new(
+            Location::file(name),
+            None,
+            format!("cannot read file: {error}"),
+        ))];
+    }
+    read_bytes(&bytes, &name, options)
+}
+
+/// Reads the articles of one input held in memory; `name` is used for
+/// format detection by extension and in error locations.
+pub fn read_bytes(bytes: &[u8], name: &str, options: &ReadOptions) -> Vec<RecordResult> {
+    let location = Location::file(name);
+    let inflated = match decode::decompress(bytes) {
+        Ok(inflated) => inflated,
+        Err(reason) => return vec![Err(IngestError::new(location, None, reason))],
+    };
+    let text = match decode::decode_text(&inflated) {
+        Ok(text) => text,
+        Err(reason) => return vec![Err(IngestError::new(location, None, reason))],
+    };
+    if let Some(encoding) = text.fallback_encoding {
+        tracing::warn!(
+            file = name,
+            encoding,
+            "file is not UTF-8; decoded as {encoding}"
+        );
+    }
+    let format = options
+        .format
+        .or_else(|| Format::from_file_name(name))
+        .unwrap_or_else(|| Format::sniff(&text.text));
+    // A `.json` file that holds one object per line is NDJSON all the same.
+    let format = match format {
+        Format::Json if Format::sniff(&text.text) == Format::Ndjson => Format::Ndjson,
+        Format::Json if Format::sniff(&text.text) == Format::Feed && options.format.is_none() => {
+            Format::Feed
+        }
+        other => other,
+    };
+    let mut results: Vec<RecordResult> = match format {
+        Format::Page => vec![
+            page::parse_page(&text.text, options.zone)
+                .map(|article| Record {
+                    article,
+                    location: location.clone(),
+                })
+                .map_err(|error| error.at(location.clone())),
+        ],
+        Format::Json => json::read_json(&text.text, &location, options.zone),
+        Format::Ndjson => json::read_ndjson(&text.text, &location, options.zone),
+        Format::Feed => feed::read_feed(text.text.as_bytes(), &location, options.zone),
+    };
+    for record in results.iter_mut().flatten() {
+        record.article.assign_id();
+    }
+    results
+}

@@ -1,0 +1,41 @@
+//! newsdex: full-text search for news.
+//!
+//! Data flows through four stages, each a module that knows only the one
+//! before it: [`ingest`] reads bytes of some format into [`Article`]s,
+//! [`index`] maps articles into a tantivy index, [`query`] answers searches
+//! over it, and [`cli`] is a thin shell over the other three.
+//!
+//! ```
+//! use newsdex::index::{NewsIndex, WriterOptions};
+//! use newsdex::ingest::{read_bytes, ReadOptions};
+//! use newsdex::query::{search, SearchRequest};
+//!
+//! let page = "date 2025-02-18 Skip to content\n\
+//!             News, Ukraine, NATO\n\
+//!             Rutte on security guarantees\n\
+//!             by Jane Doe February 18, 2025 10:25 AM 2 min read\n\
+//!             Europe is ready to step up, NATO's chief said.\n";
+//! let records = read_bytes(page.as_bytes(), "page.txt", &ReadOptions::default());
+//!
+//! let index = NewsIndex::create_in_ram()?;
+//! let mut writer = index.writer(WriterOptions::default())?;
+//! for record in records {
+//!     writer.upsert(&record?.article)?;
+//! }
+//! writer.finish()?;
+//!
+//! let request = SearchRequest { q: "guarantee".into(), facets: vec!["tag".into()], ..Default::default() };
+//! let response = search(&index, &request)?;
+//! assert_eq!(response.total, 1);
+//! assert_eq!(response.hits[0].title, "Rutte on security guarantees");
+//! assert_eq!(response.facets["tag"][0].value, "NATO");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod article;
+pub mod cli;
+pub mod index;
+pub mod ingest;
+pub mod query;
+
+pub use article::{Article, Caption, Entity, EntityKind, LiveEntry};

@@ -1,0 +1,337 @@
+//! Parsed query + index fields → tantivy query.
+//!
+//! A bare term searches every `default_search` field, each with its boost,
+//! and is analysed once per language the search covers; the best field wins
+//! (dis-max with a tie breaker), as in Elasticsearch's `best_fields`.
+
+use std::collections::HashSet;
+
+use chrono::{Datelike, NaiveDate};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhrasePrefixQuery,
+    PhraseQuery, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DateTime as TantivyDateTime, Term};
+
+use super::parser::{FieldRef, QueryError, QueryNode};
+use crate::index::analysis::{Analyzers, folded_analyzer, tokens};
+use crate::index::fields::{FieldKind, IndexField, IndexFields};
+
+/// How much of a field's best match the other matching fields add.
+const TIE_BREAKER: f32 = 0.3;
+
+/// Terms a query looks for, kept to highlight them in results.
+#[derive(Debug, Default, Clone)]
+pub struct HighlightTerms {
+    /// Analysed terms, per analysis key ("en", "fr", "" for unstemmed).
+    pub exact: HashSet<(&'static str, String)>,
+    /// Analysed prefixes, per analysis key.
+    pub prefixes: HashSet<(&'static str, String)>,
+}
+
+pub struct QueryBuilder<'a> {
+    fields: &'a IndexFields,
+    language_keys: Vec<&'static str>,
+    analyzers: Analyzers,
+    folded: TextAnalyzer,
+    pub highlight: HighlightTerms,
+}
+
+impl<'a> QueryBuilder<'a> {
+    /// `language_keys` are the analyses to run each term through: those of
+    /// the languages the index holds, or the ones the request filters on.
+    pub fn new(fields: &'a IndexFields, language_keys: Vec<&'static str>) -> QueryBuilder<'a> {
+        QueryBuilder {
+            fields,
+            language_keys,
+            analyzers: Analyzers::default(),
+            folded: folded_analyzer(),
+            highlight: HighlightTerms::default(),
+        }
+    }
+
+    pub fn build(&mut self, node: &QueryNode) -> Result<Box<dyn Query>, QueryError> {
+        Ok(self
+            .build_node(node)?
+            .unwrap_or_else(|| Box::new(EmptyQuery)))
+    }
+
+    /// `None` for a clause that analyses to nothing (only stop words), which
+    /// then constrains nothing, as in the common search engines.
+    fn build_node(&mut self, node: &QueryNode) -> Result<Option<Box<dyn Query>>, QueryError> {
+        match node {
+            QueryNode::All => Ok(Some(Box::new(AllQuery))),
+            QueryNode::Term {
+                field,
+                text,
+                prefix,
+                start,
+            } => self.build_text(field.as_ref(), text, *prefix, false, *start),
+            QueryNode::Phrase { field, text, start } => {
+                self.build_text(field.as_ref(), text, false, true, *start)
+            }
+            QueryNode::And(children) => {
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for child in children {
+                    match child {
+                        QueryNode::Not(inner) => {
+                            if let Some(query) = self.build_negated(inner)? {
+                                clauses.push((Occur::MustNot, query));
+                            }
+                        }
+                        other => {
+                            if let Some(query) = self.build_node(other)? {
+                                clauses.push((Occur::Must, query));
+                            }
+                        }
+                    }
+                }
+                Ok(boolean_or_none(clauses))
+            }
+            QueryNode::Or(children) => {
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for child in children {
+                    if let Some(query) = self.build_node(child)? {
+                        clauses.push((Occur::Should, query));
+                    }
+                }
+                Ok(boolean_or_none(clauses))
+            }
+            QueryNode::Not(inner) => Ok(self.build_negated(inner)?.map(|query| {
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, Box::new(AllQuery) as Box<dyn Query>),
+                    (Occur::MustNot, query),
+                ])) as Box<dyn Query>
+            })),
+        }
+    }
+
+    /// What a negation excludes; its terms are not highlighted.
+    fn build_negated(&mut self, inner: &QueryNode) -> Result<Option<Box<dyn Query>>, QueryError> {
+        let saved = self.highlight.clone();
+        let query = self.build_node(inner);
+        self.highlight = saved;
+        query
+    }
+
+    fn build_text(
+        &mut self,
+        field: Option<&FieldRef>,
+        text: &str,
+        prefix: bool,
+        phrase: bool,
+        start: usize,
+    ) -> Result<Option<Box<dyn Query>>, QueryError> {
+        let targets: Vec<IndexField> = match field {
+            Some(field_ref) => vec![self.resolve(field_ref)?.clone()],
+            None => self
+                .fields
+                .fields
+                .iter()
+                .filter(|field| field.definition.default_search)
+                .cloned()
+                .collect(),
+        };
+        let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+        for target in &targets {
+            let boost = target.definition.boost;
+            let built = match target.definition.kind {
+                FieldKind::Text => self.text_field_query(target.field, text, prefix, phrase),
+                FieldKind::Facet => match target.text_field {
+                    Some(text_field) => {
+                        let terms = tokens(&mut self.folded, text);
+                        self.record_highlight("", &terms, prefix);
+                        positional_query(text_field, &terms, prefix, phrase)
+                    }
+                    None => None,
+                },
+                FieldKind::Keyword => Some(Box::new(TermQuery::new(
+                    Term::from_field_text(target.field, text),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>),
+                FieldKind::Date => Some(date_query(target.field, text, start)?),
+                FieldKind::Source => None,
+            };
+            if let Some(query) = built {
+                alternatives.push(if (boost - 1.0).abs() > f32::EPSILON {
+                    Box::new(BoostQuery::new(query, boost))
+                } else {
+                    query
+                });
+            }
+        }
+        Ok(match alternatives.len() {
+            0 => None,
+            1 => alternatives.pop(),
+            _ => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                alternatives,
+                TIE_BREAKER,
+            ))),
+        })
+    }
+
+    fn resolve(&self, field_ref: &FieldRef) -> Result<&'a IndexField, QueryError> {
+        self.fields
+            .get(&field_ref.name)
+            .filter(|field| field.definition.kind != FieldKind::Source)
+            .ok_or_else(|| {
+                QueryError::at(
+                    field_ref.start,
+                    format!(
+                        "unknown field `{}`; known fields: {}",
+                        field_ref.name,
+                        self.fields.queryable_names().join(", ")
+                    ),
+                )
+            })
+    }
+
+    /// One query per analysis the search covers, since the index holds each
+    /// article's words as its own language analysed them.
+    fn text_field_query(
+        &mut self,
+        field: Field,
+        text: &str,
+        prefix: bool,
+        phrase: bool,
+    ) -> Option<Box<dyn Query>> {
+        let mut per_language: Vec<Box<dyn Query>> = Vec::new();
+        let mut seen: HashSet<Vec<String>> = HashSet::new();
+        for key in self.language_keys.clone() {
+            let mut terms = tokens(self.analyzers.get(key), text);
+            if prefix {
+                // A stemmer would cut the word being typed ("governme" →
+                // "govern"), so the last word is matched as typed, folded.
+                let typed = tokens(&mut self.folded, text);
+                if let (Some(last), Some(typed_last)) = (terms.last_mut(), typed.last()) {
+                    last.text = typed_last.text.clone();
+                }
+            }
+            self.record_highlight(key, &terms, prefix);
+            let signature: Vec<String> = terms.iter().map(|token| token.text.clone()).collect();
+            if !seen.insert(signature) {
+                continue;
+            }
+            if let Some(query) = positional_query(field, &terms, prefix, phrase) {
+                per_language.push(query);
+            }
+        }
+        match per_language.len() {
+            0 => None,
+            1 => per_language.pop(),
+            _ => Some(Box::new(DisjunctionMaxQuery::new(per_language))),
+        }
+    }
+
+    fn record_highlight(
+        &mut self,
+        key: &'static str,
+        terms: &[tantivy::tokenizer::Token],
+        prefix: bool,
+    ) {
+        for (index, token) in terms.iter().enumerate() {
+            let entry = (key, token.text.clone());
+            if prefix && index + 1 == terms.len() {
+                self.highlight.prefixes.insert(entry);
+            } else {
+                self.highlight.exact.insert(entry);
+            }
+        }
+    }
+}
+
+/// A term, a phrase (the tokens of one word such as "U.S." or of quoted
+/// text), or either ending in a prefix. Stop words removed by analysis leave
+/// gaps that the phrase keeps.
+fn positional_query(
+    field: Field,
+    terms: &[tantivy::tokenizer::Token],
+    prefix: bool,
+    _phrase: bool,
+) -> Option<Box<dyn Query>> {
+    let first_position = terms.first()?.position;
+    let with_offsets: Vec<(usize, Term)> = terms
+        .iter()
+        .map(|token| {
+            (
+                token.position - first_position,
+                Term::from_field_text(field, &token.text),
+            )
+        })
+        .collect();
+    if prefix {
+        return Some(Box::new(PhrasePrefixQuery::new_with_offset(with_offsets)));
+    }
+    if with_offsets.len() == 1 {
+        let (_, term) = with_offsets.into_iter().next()?;
+        return Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
+    }
+    Some(Box::new(PhraseQuery::new_with_offset(with_offsets)))
+}
+
+fn boolean_or_none(mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Option<Box<dyn Query>> {
+    if clauses.is_empty() {
+        return None;
+    }
+    if clauses.len() == 1 && clauses[0].0 != Occur::MustNot {
+        return clauses.pop().map(|(_, query)| query);
+    }
+    if clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    }
+    Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// `published_at:2025`, `:2025-02` or `:2025-02-18`: that year, month or day
+/// in UTC.
+fn date_query(field: Field, text: &str, start: usize) -> Result<Box<dyn Query>, QueryError> {
+    let invalid = || {
+        QueryError::at(
+            start,
+            format!("invalid date `{text}`; expected YYYY, YYYY-MM or YYYY-MM-DD"),
+        )
+    };
+    let parts: Vec<&str> = text.split('-').collect();
+    let numbers: Vec<u32> = parts
+        .iter()
+        .map(|part| part.parse::<u32>().map_err(|_| invalid()))
+        .collect::<Result<_, _>>()?;
+    let (from, to) = match numbers.as_slice() {
+        [year] => {
+            let from = NaiveDate::from_ymd_opt(*year as i32, 1, 1).ok_or_else(invalid)?;
+            (from, from.with_year(from.year() + 1).ok_or_else(invalid)?)
+        }
+        [year, month] => {
+            let from = NaiveDate::from_ymd_opt(*year as i32, *month, 1).ok_or_else(invalid)?;
+            (
+                from,
+                from.checked_add_months(chrono::Months::new(1))
+                    .ok_or_else(invalid)?,
+            )
+        }
+        [year, month, day] => {
+            let from = NaiveDate::from_ymd_opt(*year as i32, *month, *day).ok_or_else(invalid)?;
+            (from, from.succ_opt().ok_or_else(invalid)?)
+        }
+        _ => return Err(invalid()),
+    };
+    Ok(date_range_query(
+        field,
+        Some(from.and_time(chrono::NaiveTime::MIN).and_utc().timestamp()),
+        Some(to.and_time(chrono::NaiveTime::MIN).and_utc().timestamp()),
+    ))
+}
+
+/// Articles with `field` in [from, to), bounds in Unix seconds.
+pub fn date_range_query(field: Field, from: Option<i64>, to: Option<i64>) -> Box<dyn Query> {
+    use std::ops::Bound;
+    let term = |seconds: i64| {
+        Term::from_field_date_for_search(field, TantivyDateTime::from_timestamp_secs(seconds))
+    };
+    Box::new(RangeQuery::new(
+        from.map_or(Bound::Unbounded, |seconds| Bound::Included(term(seconds))),
+        to.map_or(Bound::Unbounded, |seconds| Bound::Excluded(term(seconds))),
+    ))
+}

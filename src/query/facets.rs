@@ -1,0 +1,112 @@
+//! Facet value counts over the exact facet fields' fast columns.
+//!
+//! A purpose-built collector rather than tantivy's aggregation framework:
+//! counting term ordinals in a flat array per segment and naming only the
+//! non-zero ones at the end is the cheapest way to count, and it needs no
+//! JSON request and response round trip.
+
+use std::collections::HashMap;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::StrColumn;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+/// Counts the values of several facet fields over the matching documents.
+pub struct FacetCollector {
+    fields: Vec<String>,
+}
+
+impl FacetCollector {
+    pub fn new(fields: Vec<String>) -> FacetCollector {
+        FacetCollector { fields }
+    }
+}
+
+pub struct FacetSegmentCollector {
+    columns: Vec<Option<(StrColumn, Vec<u32>)>>,
+}
+
+/// Per field, value → number of matching documents.
+pub type FacetCounts = Vec<HashMap<String, u64>>;
+
+impl Collector for FacetCollector {
+    type Fruit = FacetCounts;
+    type Child = FacetSegmentCollector;
+
+    fn for_segment(
+        &self,
+        _segment_ord: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<FacetSegmentCollector> {
+        let mut columns = Vec::with_capacity(self.fields.len());
+        for field in &self.fields {
+            let column = reader.fast_fields().str(field)?.map(|column| {
+                let terms = column.num_terms();
+                (column, vec![0u32; terms])
+            });
+            columns.push(column);
+        }
+        Ok(FacetSegmentCollector { columns })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, segment_fruits: Vec<FacetCounts>) -> tantivy::Result<FacetCounts> {
+        let mut merged: FacetCounts = vec![HashMap::new(); self.fields.len()];
+        for fruit in segment_fruits {
+            for (total, counts) in merged.iter_mut().zip(fruit) {
+                for (value, count) in counts {
+                    *total.entry(value).or_default() += count;
+                }
+            }
+        }
+        Ok(merged)
+    }
+}
+
+impl SegmentCollector for FacetSegmentCollector {
+    type Fruit = FacetCounts;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        for (column, counts) in self.columns.iter_mut().flatten() {
+            for ord in column.term_ords(doc) {
+                if let Some(count) = counts.get_mut(ord as usize) {
+                    *count += 1;
+                }
+            }
+        }
+    }
+
+    fn harvest(self) -> FacetCounts {
+        self.columns
+            .into_iter()
+            .map(|column| {
+                let mut named = HashMap::new();
+                let Some((column, counts)) = column else {
+                    return named;
+                };
+                let mut value = String::new();
+                for (ord, count) in counts.into_iter().enumerate() {
+                    if count == 0 {
+                        continue;
+                    }
+                    value.clear();
+                    if column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
+                        named.insert(value.clone(), u64::from(count));
+                    }
+                }
+                named
+            })
+            .collect()
+    }
+}
+
+/// The `limit` most frequent values, most frequent first, ties by value.
+pub fn top_values(counts: HashMap<String, u64>, limit: usize) -> Vec<(String, u64)> {
+    let mut values: Vec<(String, u64)> = counts.into_iter().collect();
+    values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    values.truncate(limit);
+    values
+}

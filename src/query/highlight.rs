@@ -1,0 +1,173 @@
+//! Highlighting: the query's terms wrapped in `<mark>` in a title and a body
+//! snippet, everything else HTML-escaped.
+//!
+//! The text is re-analysed with the article's own language analysis, so a
+//! query for "talks" marks "talk", "talking" and "Talks" alike.
+
+use super::build::HighlightTerms;
+use crate::index::analysis::{Analyzers, analysis_key, folded_analyzer, tokens};
+
+/// Characters of body text a snippet shows around its best match.
+const SNIPPET_CHARS: usize = 240;
+
+pub struct Highlighter<'a> {
+    terms: &'a HighlightTerms,
+    analyzers: Analyzers,
+}
+
+impl<'a> Highlighter<'a> {
+    pub fn new(terms: &'a HighlightTerms) -> Highlighter<'a> {
+        Highlighter {
+            terms,
+            analyzers: Analyzers::default(),
+        }
+    }
+
+    /// Byte ranges of `text` that match the query.
+    fn matches(&mut self, text: &str, language: Option<&str>) -> Vec<(usize, usize)> {
+        let key = analysis_key(language);
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        let language_tokens = tokens(self.analyzers.get(key), text);
+        let folded_tokens = tokens(&mut folded_analyzer(), text);
+        for (analysis, found) in [(key, language_tokens), ("", folded_tokens)] {
+            for token in found {
+                let hit = self.terms.exact.contains(&(analysis, token.text.clone()))
+                    || self.terms.prefixes.iter().any(|(prefix_key, prefix)| {
+                        *prefix_key == analysis && token.text.starts_with(prefix.as_str())
+                    });
+                if hit {
+                    ranges.push((token.offset_from, token.offset_to));
+                }
+            }
+        }
+        ranges.sort_unstable();
+        ranges.dedup();
+        ranges
+    }
+
+    /// The whole text, escaped, with matches marked.
+    pub fn highlight(&mut self, text: &str, language: Option<&str>) -> String {
+        let ranges = self.matches(text, language);
+        mark(text, &ranges, 0, text.len())
+    }
+
+    /// A window of the text around the densest run of matches, escaped and
+    /// marked; the opening of the text when nothing matches.
+    pub fn snippet(&mut self, text: &str, language: Option<&str>) -> String {
+        let ranges = self.matches(text, language);
+        let (start, end) = best_window(text, &ranges);
+        let mut snippet = String::new();
+        if start > 0 {
+            snippet.push('…');
+        }
+        snippet.push_str(&mark(text, &ranges, start, end));
+        if end < text.len() {
+            snippet.push('…');
+        }
+        snippet
+    }
+}
+
+fn best_window(text: &str, ranges: &[(usize, usize)]) -> (usize, usize) {
+    let window_bytes = text
+        .char_indices()
+        .nth(SNIPPET_CHARS)
+        .map_or(text.len(), |(index, _)| index);
+    if text.len() <= window_bytes {
+        return (0, text.len());
+    }
+    let mut best = (0usize, 0usize);
+    for (index, (start, _)) in ranges.iter().enumerate() {
+        let covered = ranges[index..]
+            .iter()
+            .take_while(|(_, end)| *end <= start + window_bytes)
+            .count();
+        if covered > best.1 {
+            best = (*start, covered);
+        }
+    }
+    // Open a little before the first match, on a word boundary.
+    let mut start = floor_char_boundary(text, best.0.saturating_sub(window_bytes / 5));
+    if start > 0
+        && let Some(space) = text[start..best.0.max(start)].find(char::is_whitespace)
+    {
+        start += space + 1;
+    }
+    let mut end = floor_char_boundary(text, (start + window_bytes).min(text.len()));
+    if end < text.len()
+        && let Some(space) = text[start..end].rfind(char::is_whitespace)
+    {
+        end = start + space;
+    }
+    (start, end)
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while index > 0 && !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+fn mark(text: &str, ranges: &[(usize, usize)], start: usize, end: usize) -> String {
+    let mut output = String::with_capacity(end - start + ranges.len() * 13);
+    let mut cursor = start;
+    for &(from, to) in ranges {
+        if to <= cursor || from >= end {
+            continue;
+        }
+        let from = from.max(cursor);
+        let to = to.min(end);
+        escape_into(&mut output, &text[cursor..from]);
+        output.push_str("<mark>");
+        escape_into(&mut output, &text[from..to]);
+        output.push_str("</mark>");
+        cursor = to;
+    }
+    escape_into(&mut output, &text[cursor..end]);
+    output
+}
+
+pub fn escape_into(output: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => output.push_str("&amp;"),
+            '<' => output.push_str("&lt;"),
+            '>' => output.push_str("&gt;"),
+            '"' => output.push_str("&quot;"),
+            '\'' => output.push_str("&#39;"),
+            other => output.push(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_are_marked_and_markup_escaped() {
+        let mut terms = HighlightTerms::default();
+        terms.exact.insert(("en", "talk".to_string()));
+        let mut highlighter = Highlighter::new(&terms);
+        assert_eq!(
+            highlighter.highlight("Talks <b>& talking", None),
+            "<mark>Talks</mark> &lt;b&gt;&amp; <mark>talking</mark>"
+        );
+    }
+
+    #[test]
+    fn snippets_center_on_matches() {
+        let mut terms = HighlightTerms::default();
+        terms.exact.insert(("en", "kyiv".to_string()));
+        let text = format!(
+            "{} Keith Kellogg will travel to Kyiv by train. {}",
+            "filler ".repeat(80),
+            "tail ".repeat(80)
+        );
+        let snippet = Highlighter::new(&terms).snippet(&text, Some("en"));
+        assert!(snippet.contains("<mark>Kyiv</mark>"), "{snippet}");
+        assert!(snippet.starts_with('…') && snippet.ends_with('…'));
+        assert!(snippet.chars().count() < 260);
+    }
+}

@@ -1,0 +1,14 @@
+//! Searching: the query language, filters, facets, sorting, highlights.
+
+pub mod build;
+pub mod dates;
+pub mod facets;
+pub mod highlight;
+pub mod parser;
+pub mod search;
+
+pub use parser::{QueryError, parse_query};
+pub use search::{
+    FacetValue, Filters, Hit, IndexStats, SearchError, SearchRequest, SearchResponse, Sort, search,
+    stats,
+};

@@ -1,0 +1,536 @@
+//! The one search path of newsdex: request → tantivy query → hits, facets
+//! and highlights. The CLI and the HTTP API both call [`search`].
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Instant;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+
+use super::build::{QueryBuilder, date_range_query};
+use super::facets::{FacetCollector, top_values};
+use super::highlight::Highlighter;
+use super::parser::{QueryError, parse_query};
+use crate::article::Entity;
+use crate::index::analysis::{DEFAULT_LANGUAGE, analysis_key, keyword_analyzer, tokens};
+use crate::index::document::document_to_article;
+use crate::index::fields::FieldKind;
+use crate::index::{IndexError, NewsIndex};
+
+/// Most hits one page may hold.
+pub const MAX_LIMIT: usize = 100;
+/// Deepest `offset + limit` reachable by offset paging.
+pub const MAX_WINDOW: usize = 10_000;
+/// Values returned per facet.
+pub const FACET_VALUES: usize = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+impl std::str::FromStr for Sort {
+    type Err = String;
+    fn from_str(value: &str) -> Result<Sort, String> {
+        match value {
+            "relevance" => Ok(Sort::Relevance),
+            "newest" => Ok(Sort::Newest),
+            "oldest" => Ok(Sort::Oldest),
+            other => Err(format!(
+                "unknown sort `{other}`; expected relevance, newest or oldest"
+            )),
+        }
+    }
+}
+
+/// Exact-value filters: OR within a field, AND across fields. Keys are facet
+/// field names (`tag`, `author`, `source`, `section`, `language`, `person`,
+/// `org`, `location`, `misc`).
+pub type Filters = BTreeMap<String, Vec<String>>;
+
+/// A search, as the CLI and the HTTP API take it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchRequest {
+    pub q: String,
+    pub filters: Filters,
+    /// Published at or after this instant.
+    pub from: Option<DateTime<Utc>>,
+    /// Published before this instant.
+    pub to: Option<DateTime<Utc>>,
+    pub sort: Sort,
+    pub limit: usize,
+    pub offset: usize,
+    pub facets: Vec<String>,
+    pub highlight: bool,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            q: String::new(),
+            filters: Filters::new(),
+            from: None,
+            to: None,
+            sort: Sort::Relevance,
+            limit: 10,
+            offset: 0,
+            facets: Vec::new(),
+            highlight: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SearchResponse {
+    pub total: u64,
+    /// Whether `total` is an exact count rather than an estimate.
+    pub total_exact: bool,
+    pub hits: Vec<Hit>,
+    /// Per requested facet field, its most frequent values.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub facets: BTreeMap<String, Vec<FacetValue>>,
+    pub took_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Hit {
+    pub id: String,
+    /// Relevance score; absent when sorted by date.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub score: Option<f32>,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub section: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub language: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub published_at: Option<DateTime<FixedOffset>>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub authors: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub tags: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub entities: Vec<Entity>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub highlights: Option<Highlights>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Highlights {
+    /// The title, HTML-escaped, matches in `<mark>`.
+    pub title: String,
+    /// A body snippet, HTML-escaped, matches in `<mark>`.
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FacetValue {
+    pub value: String,
+    pub count: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The user's query or request is at fault.
+    #[error("{0}")]
+    Query(#[from] QueryError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+}
+
+impl From<tantivy::TantivyError> for SearchError {
+    fn from(error: tantivy::TantivyError) -> SearchError {
+        SearchError::Index(IndexError::Tantivy(error))
+    }
+}
+
+/// Runs a search on the index's current searcher.
+pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResponse, SearchError> {
+    let started = Instant::now();
+    validate(index, request)?;
+    let searcher = index.searcher();
+    let fields = index.fields();
+
+    let node = parse_query(&request.q)?;
+    let language_keys = search_language_keys(index, &searcher, request);
+    let mut builder = QueryBuilder::new(fields, language_keys);
+    let text_query = builder.build(&node)?;
+    let highlight_terms = builder.highlight;
+
+    let filter_clauses = filter_clauses(index, request);
+    let main_query = combine(&text_query, &filter_clauses, None);
+
+    // A facet the request filters on is counted as if its own filter were
+    // off, so a sidebar keeps offering the alternatives; the others are
+    // counted in the main pass.
+    let (own_filtered, plain): (Vec<&String>, Vec<&String>) =
+        request.facets.iter().partition(|facet| {
+            request
+                .filters
+                .get(*facet)
+                .is_some_and(|values| !values.is_empty())
+        });
+    let plain_names: Vec<String> = plain.into_iter().cloned().collect();
+    let facet_collector = FacetCollector::new(plain_names.clone());
+
+    let window = request.offset..request.offset + request.limit;
+    let (total, ranked, plain_counts) = match request.sort {
+        Sort::Relevance => {
+            let top = TopDocs::with_limit(request.limit)
+                .and_offset(request.offset)
+                .order_by_score();
+            let (total, docs, counts) =
+                searcher.search(&main_query, &(Count, top, facet_collector))?;
+            let ranked: Vec<(Option<f32>, DocAddress)> = docs
+                .into_iter()
+                .map(|(score, address)| (Some(score), address))
+                .collect();
+            (total, ranked, counts)
+        }
+        Sort::Newest | Sort::Oldest => {
+            let order = if request.sort == Sort::Newest {
+                Order::Desc
+            } else {
+                Order::Asc
+            };
+            let field_name = index
+                .fields()
+                .get("published_at")
+                .map_or("published_at", |field| field.definition.name.as_str());
+            let top = TopDocs::with_limit(request.limit)
+                .and_offset(request.offset)
+                .order_by_fast_field::<tantivy::DateTime>(field_name, order);
+            let (total, docs, counts) =
+                searcher.search(&main_query, &(Count, top, facet_collector))?;
+            let ranked = docs
+                .into_iter()
+                .map(|(_, address)| (None, address))
+                .collect();
+            (total, ranked, counts)
+        }
+    };
+    debug_assert!(ranked.len() <= window.len());
+
+    let mut facets = BTreeMap::new();
+    for (name, counts) in plain_names.iter().zip(plain_counts) {
+        facets.insert(
+            name.clone(),
+            to_facet_values(top_values(counts, FACET_VALUES)),
+        );
+    }
+    for name in own_filtered {
+        let others = combine(&text_query, &filter_clauses, Some(name.as_str()));
+        let counts = searcher.search(&others, &FacetCollector::new(vec![name.clone()]))?;
+        let counts = counts.into_iter().next().unwrap_or_default();
+        facets.insert(
+            name.clone(),
+            to_facet_values(top_values(counts, FACET_VALUES)),
+        );
+    }
+
+    let mut highlighter = Highlighter::new(&highlight_terms);
+    let hits = ranked
+        .into_iter()
+        .map(|(score, address)| {
+            let document: TantivyDocument = searcher.doc(address)?;
+            let article = document_to_article(&document, fields)?;
+            let highlights = request.highlight.then(|| {
+                let language = article.language.as_deref();
+                let body = if article.body.is_empty() {
+                    article.summary.as_deref().unwrap_or_default()
+                } else {
+                    article.body.as_str()
+                };
+                Highlights {
+                    title: highlighter.highlight(&article.title, language),
+                    body: highlighter.snippet(body, language),
+                }
+            });
+            Ok(Hit {
+                id: article.id,
+                score,
+                title: article.title,
+                url: article.url,
+                source: article.source,
+                section: article.section,
+                language: article.language,
+                published_at: article.published_at,
+                authors: article.authors,
+                tags: article.tags,
+                entities: article.entities,
+                highlights,
+            })
+        })
+        .collect::<Result<Vec<Hit>, SearchError>>()?;
+
+    Ok(SearchResponse {
+        total: total as u64,
+        total_exact: true,
+        hits,
+        facets,
+        took_ms: started.elapsed().as_millis() as u64,
+    })
+}
+
+fn validate(index: &NewsIndex, request: &SearchRequest) -> Result<(), QueryError> {
+    if request.limit == 0 || request.limit > MAX_LIMIT {
+        return Err(QueryError::new(format!(
+            "limit must be between 1 and {MAX_LIMIT}, got {}",
+            request.limit
+        )));
+    }
+    if request.offset + request.limit > MAX_WINDOW {
+        return Err(QueryError::new(format!(
+            "offset + limit must not exceed {MAX_WINDOW}; narrow the search or sort by date instead"
+        )));
+    }
+    let facet_names = index.fields().facet_names();
+    for name in request.facets.iter().chain(request.filters.keys()) {
+        if !facet_names.contains(&name.as_str()) {
+            return Err(QueryError::new(format!(
+                "unknown facet field `{name}`; facet fields are {}",
+                facet_names.join(", ")
+            )));
+        }
+    }
+    if let (Some(from), Some(to)) = (request.from, request.to)
+        && from > to
+    {
+        return Err(QueryError::new(format!(
+            "the date range is empty: from {from} is after to {to}"
+        )));
+    }
+    Ok(())
+}
+
+/// Filter queries by facet field name (`None` for the date range). They
+/// score nothing; they only narrow.
+fn filter_clauses(
+    index: &NewsIndex,
+    request: &SearchRequest,
+) -> Vec<(Option<String>, Box<dyn Query>)> {
+    let fields = index.fields();
+    let mut clauses: Vec<(Option<String>, Box<dyn Query>)> = Vec::new();
+    let mut normalizer = keyword_analyzer();
+    for (name, values) in &request.filters {
+        let Some(field) = fields
+            .get(name)
+            .filter(|field| field.definition.kind == FieldKind::Facet)
+        else {
+            continue;
+        };
+        let alternatives: Vec<(Occur, Box<dyn Query>)> = values
+            .iter()
+            .filter_map(|value| tokens(&mut normalizer, value.trim()).into_iter().next())
+            .map(|token| {
+                let query: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(field.field, &token.text),
+                    IndexRecordOption::Basic,
+                ));
+                (Occur::Should, query)
+            })
+            .collect();
+        if alternatives.is_empty() {
+            continue;
+        }
+        let query: Box<dyn Query> = Box::new(ConstScoreQuery::new(
+            Box::new(BooleanQuery::new(alternatives)),
+            0.0,
+        ));
+        clauses.push((Some(field.definition.name.clone()), query));
+    }
+    if request.from.is_some() || request.to.is_some() {
+        clauses.push((
+            None,
+            Box::new(ConstScoreQuery::new(
+                date_range_query(
+                    fields.published_at,
+                    request.from.map(|time| time.timestamp()),
+                    request.to.map(|time| time.timestamp()),
+                ),
+                0.0,
+            )),
+        ));
+    }
+    clauses
+}
+
+/// The text query and every filter except the one on `without`.
+fn combine(
+    text_query: &dyn Query,
+    filters: &[(Option<String>, Box<dyn Query>)],
+    without: Option<&str>,
+) -> BooleanQuery {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
+    for (name, filter) in filters {
+        if without.is_some() && name.as_deref() == without {
+            continue;
+        }
+        clauses.push((Occur::Must, filter.box_clone()));
+    }
+    BooleanQuery::new(clauses)
+}
+
+fn to_facet_values(values: Vec<(String, u64)>) -> Vec<FacetValue> {
+    values
+        .into_iter()
+        .map(|(value, count)| FacetValue { value, count })
+        .collect()
+}
+
+/// The analyses a query's words go through: those of the languages the
+/// request filters on, else of every language in the index, plus the default
+/// for articles that name none.
+fn search_language_keys(
+    index: &NewsIndex,
+    searcher: &Searcher,
+    request: &SearchRequest,
+) -> Vec<&'static str> {
+    let requested = request
+        .filters
+        .get("language")
+        .filter(|values| !values.is_empty());
+    let languages: BTreeSet<String> = match requested {
+        Some(values) => values
+            .iter()
+            .map(|value| value.to_ascii_lowercase())
+            .collect(),
+        None => indexed_languages(index, searcher),
+    };
+    let mut keys: Vec<&'static str> = vec![analysis_key(Some(DEFAULT_LANGUAGE))];
+    if requested.is_some() {
+        keys.clear();
+    }
+    for language in &languages {
+        let key = analysis_key(Some(language));
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    keys
+}
+
+/// Distinct values of the `language` field across segments.
+fn indexed_languages(index: &NewsIndex, searcher: &Searcher) -> BTreeSet<String> {
+    let mut languages = BTreeSet::new();
+    let Some(field) = index.fields().get("language") else {
+        return languages;
+    };
+    for segment in searcher.segment_readers() {
+        let Ok(inverted) = segment.inverted_index(field.field) else {
+            continue;
+        };
+        let mut stream = match inverted.terms().stream() {
+            Ok(stream) => stream,
+            Err(_) => continue,
+        };
+        while stream.advance() {
+            if let Ok(language) = std::str::from_utf8(stream.key()) {
+                languages.insert(language.to_string());
+            }
+        }
+    }
+    languages
+}
+
+/// What `newsdex stats` reports.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IndexStats {
+    pub documents: u64,
+    pub segments: usize,
+    pub size_bytes: u64,
+    pub schema_version: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published_from: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published_to: Option<DateTime<Utc>>,
+    pub facets: BTreeMap<String, Vec<FacetValue>>,
+}
+
+/// Document count, size, date range and the top values of every facet.
+pub fn stats(index: &NewsIndex, top: usize) -> Result<IndexStats, SearchError> {
+    let searcher = index.searcher();
+    let names: Vec<String> = index
+        .fields()
+        .facet_names()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let counts = searcher.search(
+        &tantivy::query::AllQuery,
+        &FacetCollector::new(names.clone()),
+    )?;
+    let facets = names
+        .into_iter()
+        .zip(counts)
+        .map(|(name, counts)| (name, to_facet_values(top_values(counts, top))))
+        .collect();
+    let (published_from, published_to) = date_range(&searcher, index)?;
+    Ok(IndexStats {
+        documents: searcher.num_docs(),
+        segments: searcher.segment_readers().len(),
+        size_bytes: index.size_on_disk(),
+        schema_version: index.fields().schema_version(),
+        published_from,
+        published_to,
+        facets,
+    })
+}
+
+type DateRange = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// Earliest and latest publication time among live documents.
+fn date_range(searcher: &Searcher, index: &NewsIndex) -> Result<DateRange, SearchError> {
+    let field_name = index
+        .fields()
+        .get("published_at")
+        .map_or("published_at".to_string(), |field| {
+            field.definition.name.clone()
+        });
+    let mut earliest: Option<i64> = None;
+    let mut latest: Option<i64> = None;
+    for segment in searcher.segment_readers() {
+        let column = segment.fast_fields().date(&field_name)?;
+        let alive = segment.alive_bitset();
+        for doc in 0..segment.max_doc() {
+            if alive.is_some_and(|bits| !bits.is_alive(doc)) {
+                continue;
+            }
+            if let Some(value) = column.first(doc) {
+                let seconds = value.into_timestamp_secs();
+                earliest = Some(earliest.map_or(seconds, |current| current.min(seconds)));
+                latest = Some(latest.map_or(seconds, |current| current.max(seconds)));
+            }
+        }
+    }
+    let to_time =
+        |seconds: Option<i64>| seconds.and_then(|seconds| DateTime::from_timestamp(seconds, 0));
+    Ok((to_time(earliest), to_time(latest)))
+}
+
+// Kept so the entity kinds stay in step with the facet fields of the schema.
+#[cfg(test)]
+mod tests {
+    use crate::article::EntityKind;
+
+    #[test]
+    fn every_entity_kind_has_a_facet_field() {
+        let fields = crate::index::fields::IndexFields::build().unwrap();
+        for kind in EntityKind::ALL {
+            assert!(fields.facet_names().contains(&kind.as_str()), "{kind:?}");
+        }
+    }
+}
