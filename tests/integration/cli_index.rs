@@ -1,0 +1,158 @@
+//! `newsdex index`
+
+use std::io::Write;
+
+use predicates::prelude::*;
+
+use crate::support::{FIXTURE_ARTICLES, fixture_index, newsdex, search_json};
+
+#[test]
+fn indexes_fixtures_and_reingests_without_duplicates() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    newsdex(dir.path())
+        .args(["index", "fixtures/articles"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "indexed {FIXTURE_ARTICLES} ({FIXTURE_ARTICLES} new, 0 updated), rejected 0"
+        )));
+    newsdex(dir.path())
+        .args(["index", "fixtures/articles"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "indexed {FIXTURE_ARTICLES} (0 new, {FIXTURE_ARTICLES} updated), rejected 0"
+        )));
+    let everything = search_json(dir.path(), &["--limit", "100"]);
+    assert_eq!(everything["total"], FIXTURE_ARTICLES);
+}
+
+#[test]
+fn a_batch_with_bad_records_indexes_the_good_ones_and_exits_non_zero() {
+    let dir = fixture_index();
+    newsdex(dir.path())
+        .args(["index", "fixtures/invalid"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("error: fixtures/invalid/mixed.ndjson:2: invalid JSON"))
+        .stderr(predicate::str::contains(
+            "error: fixtures/invalid/mixed.ndjson:3: field `published_at`: unparsable date \"the day after tomorrow\"",
+        ))
+        .stderr(predicate::str::contains(
+            "error: fixtures/invalid/mixed.ndjson:4: field `title`: missing: a record needs a title or a body",
+        ))
+        .stderr(predicate::str::contains("indexed 2 (2 new, 0 updated), rejected 3"));
+    // The good records landed and nothing indexed before was lost.
+    assert_eq!(
+        search_json(dir.path(), &["harbour OR lifeboat"])["total"],
+        2
+    );
+    assert_eq!(
+        search_json(dir.path(), &["--limit", "100"])["total"],
+        FIXTURE_ARTICLES + 2
+    );
+}
+
+#[test]
+fn reads_stdin_and_gzip() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let page = std::fs::read("fixtures/articles/pages/plain-markets.txt").expect("fixture");
+    newsdex(dir.path())
+        .args(["index", "-", "--format", "page"])
+        .write_stdin(page)
+        .assert()
+        .success();
+    assert_eq!(search_json(dir.path(), &["shipping"])["total"], 1);
+
+    let feed = std::fs::read("fixtures/articles/feeds/world.rss").expect("fixture");
+    let gz_path = dir.path().join("world.rss.gz");
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(&feed).expect("compresses");
+    std::fs::write(&gz_path, encoder.finish().expect("compresses")).expect("writes");
+    let index_dir = dir.path().join("index");
+    newsdex(&index_dir)
+        .arg("index")
+        .arg(&gz_path)
+        .assert()
+        .success();
+    assert_eq!(search_json(&index_dir, &["wildfires"])["total"], 1);
+}
+
+#[test]
+fn an_unknown_format_is_a_usage_error() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    newsdex(dir.path())
+        .args(["index", "fixtures/articles", "--format", "pdf"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown format `pdf`"));
+}
+
+#[test]
+fn an_index_of_another_schema_version_says_how_to_rebuild() {
+    let dir = fixture_index();
+    let meta_path = dir.path().join("newsdex.json");
+    let meta = std::fs::read_to_string(&meta_path).expect("meta");
+    std::fs::write(
+        &meta_path,
+        meta.replace("\"schema_version\": 1", "\"schema_version\": 999"),
+    )
+    .expect("writes");
+    newsdex(dir.path())
+        .args(["search", "ceasefire"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("schema version 999"))
+        .stderr(predicate::str::contains("newsdex index --recreate"));
+    newsdex(dir.path())
+        .args(["index", "--recreate", "fixtures/articles/json"])
+        .assert()
+        .success();
+    assert_eq!(search_json(dir.path(), &["--limit", "100"])["total"], 4);
+}
+
+#[test]
+fn an_interrupted_ingest_leaves_a_valid_index_that_a_rerun_completes() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let inputs = dir.path().join("inputs");
+    std::fs::create_dir(&inputs).expect("creates");
+    const ARTICLES: usize = 400;
+    for number in 0..ARTICLES {
+        let record = serde_json::json!({
+            "id": format!("wire-{number}"),
+            "title": format!("Harbour report number {number}"),
+            "body": "Ferries ran on time and the breakwater held.",
+            "published_at": "2024-03-01T10:00:00Z",
+        });
+        std::fs::write(inputs.join(format!("{number:04}.json")), record.to_string())
+            .expect("writes");
+    }
+    let index_dir = dir.path().join("index");
+    // Commit after every article and kill the process part-way through.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("newsdex"))
+        .arg("--index")
+        .arg(&index_dir)
+        .args(["index", "--quiet", "--commit-every", "1"])
+        .arg(&inputs)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    child.kill().expect("kills");
+    child.wait().expect("ends");
+
+    // Whatever had been committed is searchable; nothing is half-written.
+    let partial = search_json(&index_dir, &["harbour"])["total"]
+        .as_u64()
+        .expect("total");
+    assert!(partial <= ARTICLES as u64);
+    newsdex(&index_dir)
+        .arg("index")
+        .arg(&inputs)
+        .assert()
+        .success();
+    assert_eq!(
+        search_json(&index_dir, &["harbour"])["total"],
+        ARTICLES as u64
+    );
+}

@@ -1,0 +1,223 @@
+//! `newsdex search`: every kind of query, filter, facet, sort and page.
+
+use predicates::prelude::*;
+
+use crate::support::{fixture_index, newsdex, search_json, titles};
+
+#[test]
+fn terms_phrases_and_booleans() {
+    let dir = fixture_index();
+    let index = dir.path();
+    let ceasefire = search_json(index, &["ceasefire"]);
+    assert_eq!(ceasefire["total"], 2);
+    assert_eq!(
+        titles(&ceasefire)[0],
+        "Ceasefire talks resume in Geneva with new mediators",
+        "the title match ranks first"
+    );
+    // Stemming: "rate" finds "rates".
+    let rates = titles(&search_json(index, &["rate"]));
+    assert_eq!(rates.len(), 2);
+    assert!(rates.contains(&"Central bank holds interest rates steady".to_string()));
+    assert_eq!(search_json(index, &["\"interest rates\""])["total"], 1);
+    assert_eq!(search_json(index, &["\"rates interest\""])["total"], 0);
+    assert_eq!(search_json(index, &["ceasefire AND geneva"])["total"], 2);
+    assert_eq!(search_json(index, &["ceasefire -briefing"])["total"], 1);
+    assert_eq!(search_json(index, &["ceasefire NOT mediators"])["total"], 1);
+    assert_eq!(search_json(index, &["wildfires OR telescope"])["total"], 2);
+    assert_eq!(
+        search_json(index, &["(wildfires OR telescope) AND galaxies"])["total"],
+        1
+    );
+    assert_eq!(search_json(index, &["wildf*"])["total"], 1);
+}
+
+#[test]
+fn field_queries() {
+    let dir = fixture_index();
+    let index = dir.path();
+    assert_eq!(
+        titles(&search_json(index, &["title:marathon"])),
+        ["Marathon record falls in Valencia"]
+    );
+    assert_eq!(search_json(index, &["body:substation"])["total"], 1);
+    assert_eq!(search_json(index, &["tag:wildfires"])["total"], 1);
+    assert_eq!(search_json(index, &["section:business"])["total"], 2);
+    assert_eq!(search_json(index, &["author:\"Maria Santos\""])["total"], 1);
+    assert_eq!(search_json(index, &["source:wire"])["total"], 2);
+    assert_eq!(search_json(index, &["lang:de"])["total"], 1);
+    assert_eq!(search_json(index, &["published_at:2025-01"])["total"], 3);
+    // Each language is stemmed by its own rules: French "élection" finds
+    // "élections", German "Zins" finds "Zinsen".
+    assert_eq!(search_json(index, &["élection"])["total"], 1);
+    assert_eq!(search_json(index, &["leitzins"])["total"], 1);
+}
+
+#[test]
+fn filters_and_date_ranges() {
+    let dir = fixture_index();
+    let index = dir.path();
+    assert_eq!(search_json(index, &["--tag", "energy"])["total"], 2);
+    assert_eq!(
+        search_json(index, &["--tag", "energy", "--tag", "climate"])["total"],
+        3
+    );
+    assert_eq!(
+        search_json(index, &["--tag", "energy", "--section", "business"])["total"],
+        1
+    );
+    assert_eq!(
+        search_json(index, &["--author", "Olena Marchenko"])["total"],
+        1
+    );
+    assert_eq!(
+        search_json(index, &["--source", "Example Wire"])["total"],
+        2
+    );
+    assert_eq!(search_json(index, &["--lang", "fr"])["total"], 1);
+    assert_eq!(
+        search_json(index, &["--from", "2025-01-01", "--to", "2025-01-31"])["total"],
+        3
+    );
+    assert_eq!(
+        search_json(
+            index,
+            &["--from", "2025-02-14T06:00:00Z", "--to", "2025-02-14"]
+        )["total"],
+        1
+    );
+}
+
+#[test]
+fn facets_count_values_and_ignore_their_own_filter() {
+    let dir = fixture_index();
+    let response = search_json(
+        dir.path(),
+        &["", "--facets", "tag,section", "--tag", "energy"],
+    );
+    assert_eq!(response["total"], 2);
+    let sections = response["facets"]["section"]
+        .as_array()
+        .expect("section facet");
+    assert_eq!(
+        sections.len(),
+        2,
+        "only the filtered articles count: {sections:?}"
+    );
+    assert!(sections.iter().all(|value| value["count"] == 1));
+    let tags = response["facets"]["tag"].as_array().expect("tag facet");
+    let energy = tags
+        .iter()
+        .find(|value| value["value"] == "Energy")
+        .expect("energy");
+    assert_eq!(energy["count"], 2);
+    assert!(
+        tags.len() > 5,
+        "the tag facet ignores the tag filter: {tags:?}"
+    );
+}
+
+#[test]
+fn sorting_and_paging() {
+    let dir = fixture_index();
+    let index = dir.path();
+    let newest = titles(&search_json(index, &["--sort", "newest", "--limit", "3"]));
+    assert_eq!(
+        newest[0],
+        "Kyiv restores power after overnight strike on energy grid"
+    );
+    let oldest = search_json(index, &["--sort", "oldest", "--limit", "2"]);
+    assert_eq!(
+        titles(&oldest)[0],
+        "Wildfires force evacuations along the coast"
+    );
+    let page_two = titles(&search_json(
+        index,
+        &["--sort", "newest", "--limit", "2", "--offset", "1"],
+    ));
+    assert_eq!(page_two[0], newest[1]);
+    assert_eq!(page_two[1], newest[2]);
+    assert!(search_json(index, &["--sort", "oldest"])["hits"][0]["score"].is_null());
+}
+
+#[test]
+fn json_output_has_the_api_shape_with_highlights() {
+    let dir = fixture_index();
+    let response = search_json(dir.path(), &["wildfires"]);
+    assert_eq!(response["total_exact"], true);
+    assert!(response["took_ms"].is_u64());
+    let hit = &response["hits"][0];
+    for key in [
+        "id",
+        "score",
+        "title",
+        "url",
+        "source",
+        "published_at",
+        "authors",
+        "tags",
+    ] {
+        assert!(!hit[key].is_null(), "hit lacks {key}");
+    }
+    assert_eq!(
+        hit["highlights"]["title"],
+        "<mark>Wildfires</mark> force evacuations along the coast"
+    );
+    assert!(
+        hit["highlights"]["body"]
+            .as_str()
+            .expect("snippet")
+            .contains("4,000 hectares &amp; was")
+    );
+}
+
+#[test]
+fn readable_output_and_empty_results() {
+    let dir = fixture_index();
+    newsdex(dir.path())
+        .args(["search", "marathon"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 result"))
+        .stdout(predicate::str::contains(
+            "Marathon record falls in Valencia",
+        ))
+        .stdout(predicate::str::contains(
+            "Example Sport · 2024-12-01 12:45 · Luis Ortega",
+        ));
+    newsdex(dir.path())
+        .args(["search", "zeppelin"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("0 results"));
+}
+
+#[test]
+fn syntax_errors_point_at_the_column() {
+    let dir = fixture_index();
+    newsdex(dir.path())
+        .args(["search", "ceasefire AND (geneva"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "invalid query: `(` is never closed (at column 15)",
+        ))
+        .stderr(predicate::str::contains(
+            "  ceasefire AND (geneva\n                ^",
+        ));
+    newsdex(dir.path())
+        .args(["search", "colour:red"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("unknown field `colour`"));
+    newsdex(dir.path())
+        .args(["search", "x", "--facets", "colour"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("unknown facet field `colour`"));
+    newsdex(dir.path())
+        .args(["search", "x", "--from", "soon"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("invalid `from` date \"soon\""));
+}

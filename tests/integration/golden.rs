@@ -1,0 +1,85 @@
+//! Golden tests: every fixture is read and compared with the JSON beside it
+//! (`NAME.expected`). `NEWSDEX_UPDATE_GOLDEN=1 cargo test` rewrites the
+//! expectations; read the diff before committing it.
+
+use std::path::Path;
+
+use newsdex::ingest::{ReadOptions, read_bytes};
+use serde_json::{Value, json};
+
+use crate::support::project_dir;
+
+fn render(relative: &str) -> Value {
+    let bytes = std::fs::read(project_dir().join(relative)).expect("fixture is readable");
+    let results = read_bytes(&bytes, relative, &ReadOptions::default());
+    Value::Array(
+        results
+            .into_iter()
+            .map(|result| match result {
+                Ok(record) => json!({
+                    "location": record.location.to_string(),
+                    "article": record.article,
+                }),
+                Err(error) => json!({ "error": error.to_string() }),
+            })
+            .collect(),
+    )
+}
+
+fn check(relative: &str) {
+    let actual = render(relative);
+    let expected_path = project_dir().join(format!("{relative}.expected"));
+    if std::env::var_os("NEWSDEX_UPDATE_GOLDEN").is_some() {
+        let pretty = serde_json::to_string_pretty(&actual).expect("serialisable") + "\n";
+        std::fs::write(&expected_path, pretty).expect("expectation is writable");
+        return;
+    }
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(&expected_path).unwrap_or_else(|_| {
+            panic!(
+                "{} is missing; run with NEWSDEX_UPDATE_GOLDEN=1",
+                expected_path.display()
+            )
+        }),
+    )
+    .expect("expectation is JSON");
+    assert_eq!(
+        actual,
+        expected,
+        "{relative} differs from {}",
+        expected_path.display()
+    );
+}
+
+fn fixture_files(dir: &str) -> Vec<String> {
+    let mut files: Vec<String> = walkdir::WalkDir::new(project_dir().join(dir))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter(|entry| {
+            entry
+                .path()
+                .extension()
+                .is_some_and(|extension| extension != "expected")
+        })
+        .map(|entry| {
+            entry
+                .path()
+                .strip_prefix(project_dir())
+                .unwrap_or(Path::new(""))
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_fixture_matches_its_expected_json() {
+    let files = fixture_files("fixtures");
+    assert!(files.len() >= 10, "fixtures went missing: {files:?}");
+    for file in files {
+        check(&file);
+    }
+}

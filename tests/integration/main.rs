@@ -1,0 +1,15 @@
+//! All integration tests, in one binary: one file per CLI command and per
+//! input format, plus the corpus and property tests.
+
+mod cli_delete;
+mod cli_get;
+mod cli_index;
+mod cli_search;
+mod cli_stats;
+mod corpus;
+mod format_feed;
+mod format_json;
+mod format_page;
+mod golden;
+mod properties;
+mod support;

@@ -1,0 +1,64 @@
+//! Property tests: no reader and no query parse panics, whatever the input.
+
+use newsdex::ingest::{Format, ReadOptions, read_bytes};
+use newsdex::query::{SearchRequest, parse_query, search};
+use proptest::prelude::*;
+
+fn all_formats() -> [Option<Format>; 5] {
+    [
+        None,
+        Some(Format::Page),
+        Some(Format::Json),
+        Some(Format::Ndjson),
+        Some(Format::Feed),
+    ]
+}
+
+/// Inputs that look like the formats, so the fuzzing reaches past the
+/// first byte of each parser.
+fn newsish_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "(date 20[0-9]{2}-[01][0-9]-[0-3][0-9] Skip to content\n)?[A-Za-z ,]{0,40}\n[A-Za-z ']{0,40}\n(by [A-Z][a-z]+ [A-Z][a-z]+ (March|May) [0-9]{1,2}, 20[0-9]{2} [0-9]{1,2}:[0-9]{2} (AM|PM)( [0-9] min read)?\n)?[^\n]{0,80}( \\([A-Za-z/ ]{0,30}\\))?\n(Author: [A-Za-z ]{0,20}\n)?([0-9]{1,2}:[0-9]{2} (AM|PM)\n)?[^\n]{0,60}\n?",
+        "\\{\"(title|headline|publishedAt|author|tags|entries|entities|captions)\": ?(\"[^\"]{0,20}\"|[0-9]{1,14}|\\[[^\\]]{0,20}\\]|\\{[^}]{0,20}\\}|null)\\}\n?",
+        "<(rss|feed)[^>]{0,20}>(<item>|<entry>)?<title>[^<]{0,20}</title>.{0,40}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn readers_never_panic(text in newsish_text(), bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+        for format in all_formats() {
+            let options = ReadOptions { format, ..ReadOptions::default() };
+            let _ = read_bytes(text.as_bytes(), "input", &options);
+            let _ = read_bytes(&bytes, "input.gz", &options);
+        }
+    }
+
+    #[test]
+    fn query_parsing_never_panics(query in "[a-z:()\"*+\\- ]{0,40}|(AND|OR|NOT|tag:|\\(|\\)|\"|-|\\*| |x){0,20}|.{0,60}") {
+        match parse_query(&query) {
+            Ok(_) => {}
+            Err(error) => {
+                if let Some(position) = error.position {
+                    prop_assert!(position <= query.chars().count(), "{error} beyond the query");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn searching_arbitrary_queries_never_panics() {
+    let index = newsdex::index::NewsIndex::create_in_ram().expect("index");
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(128));
+    runner
+        .run(&"[a-zé:()\"*+\\- ]{0,30}|(AND|OR|NOT|tag:|title:|published_at:|\\(|\\)|\"|-|\\*| |x){0,12}", |query| {
+            let request = SearchRequest { q: query, ..Default::default() };
+            let _ = search(&index, &request);
+            Ok(())
+        })
+        .expect("no search panics");
+}
