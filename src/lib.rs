@@ -34,6 +34,8 @@
 
 pub mod article;
 pub mod cli;
+pub mod demo;
+pub mod http;
 pub mod index;
 pub mod ingest;
 pub mod query;

@@ -7,6 +7,7 @@ mod get;
 mod index;
 mod output;
 mod search;
+mod serve;
 mod stats;
 
 use std::path::PathBuf;
@@ -69,6 +70,8 @@ pub enum Command {
     Delete(delete::DeleteArgs),
     /// Documents, size, date range and top facet values.
     Stats(stats::StatsArgs),
+    /// Serve the HTTP API.
+    Serve(serve::ServeArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
@@ -78,6 +81,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Get(args) => get::run(&cli.index, args),
         Command::Delete(args) => delete::run(&cli.index, args),
         Command::Stats(args) => stats::run(&cli.index, args),
+        Command::Serve(args) => serve::run(&cli.index, args),
     }
 }
 

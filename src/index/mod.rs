@@ -56,7 +56,9 @@ struct IndexMeta {
     created_by: String,
 }
 
-/// A newsdex index: tantivy index, reader and field mapping.
+/// A newsdex index: tantivy index, reader and field mapping. Cloning is
+/// cheap and shares the index.
+#[derive(Clone)]
 pub struct NewsIndex {
     index: Index,
     reader: IndexReader,
@@ -192,8 +194,8 @@ impl NewsIndex {
 
     /// A writer with the given memory budget and commit policy. Only one
     /// writer, in any process, can hold an index at a time.
-    pub fn writer(&self, options: WriterOptions) -> Result<ArticleWriter<'_>, IndexError> {
-        ArticleWriter::new(self, options)
+    pub fn writer(&self, options: WriterOptions) -> Result<ArticleWriter, IndexError> {
+        ArticleWriter::new(self.clone(), options)
     }
 
     /// The stored article with this id.

@@ -41,8 +41,8 @@ pub enum WriteOutcome {
     Updated,
 }
 
-pub struct ArticleWriter<'a> {
-    index: &'a NewsIndex,
+pub struct ArticleWriter {
+    index: NewsIndex,
     writer: IndexWriter<TantivyDocument>,
     analyzers: Analyzers,
     options: WriterOptions,
@@ -54,8 +54,8 @@ pub struct ArticleWriter<'a> {
     last_commit: Instant,
 }
 
-impl<'a> ArticleWriter<'a> {
-    pub(super) fn new(index: &'a NewsIndex, options: WriterOptions) -> Result<Self, IndexError> {
+impl ArticleWriter {
+    pub(super) fn new(index: NewsIndex, options: WriterOptions) -> Result<Self, IndexError> {
         // tantivy needs at least 15 MB per indexing thread.
         const MIN_PER_THREAD: usize = 15_000_000;
         let tantivy_index = index.tantivy_index();

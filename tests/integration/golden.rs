@@ -83,3 +83,19 @@ fn every_fixture_matches_its_expected_json() {
         check(&file);
     }
 }
+
+#[test]
+fn the_demo_embeds_every_article_fixture() {
+    let on_disk: Vec<String> = fixture_files("fixtures/articles")
+        .into_iter()
+        .map(|file| file.trim_start_matches("fixtures/articles/").to_string())
+        .collect();
+    let embedded: Vec<String> = newsdex::demo::DEMO_FILES
+        .iter()
+        .map(|(name, _)| name.to_string())
+        .collect();
+    assert_eq!(
+        embedded, on_disk,
+        "src/demo.rs lists every file of fixtures/articles"
+    );
+}

@@ -11,5 +11,8 @@ mod format_feed;
 mod format_json;
 mod format_page;
 mod golden;
+mod http_articles;
+mod http_health;
+mod http_search;
 mod properties;
 mod support;

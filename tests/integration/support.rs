@@ -72,3 +72,58 @@ pub fn titles(response: &serde_json::Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// The HTTP app over a fresh in-memory demo index, with the given keys.
+pub fn demo_app(api_key: Option<&str>, read_key: Option<&str>) -> axum::Router {
+    let index = newsdex::demo::demo_index().expect("demo index");
+    let config = newsdex::http::ServeConfig {
+        api_key: api_key.map(str::to_string),
+        read_key: read_key.map(str::to_string),
+        max_body_bytes: 64 * 1024,
+        ..Default::default()
+    };
+    newsdex::http::router(newsdex::http::AppState::new(index, config).expect("state"))
+}
+
+/// One request to the router in-process: method, path, optional body and
+/// headers; returns the status and the JSON body.
+pub async fn call(
+    app: &axum::Router,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    headers: &[(&str, &str)],
+) -> (u16, serde_json::Value) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let mut request = axum::http::Request::builder().method(method).uri(path);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    if body.is_some()
+        && !headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+    {
+        request = request.header("content-type", "application/json");
+    }
+    let request = request
+        .body(axum::body::Body::from(body.unwrap_or("").to_string()))
+        .expect("request");
+    let response = app.clone().oneshot(request).await.expect("response");
+    let status = response.status().as_u16();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let json = if bytes.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+            serde_json::Value::String(String::from_utf8_lossy(&bytes).into_owned())
+        })
+    };
+    (status, json)
+}

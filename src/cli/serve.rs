@@ -1,0 +1,73 @@
+//! `newsdex serve`: the HTTP API over an index, or over the built-in demo.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use chrono_tz::Tz;
+use clap::Args;
+
+use super::Status;
+use crate::http::{ServeConfig, serve};
+use crate::index::NewsIndex;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "NEWSDEX_ADDR", default_value = "127.0.0.1:7700")]
+    pub addr: SocketAddr,
+
+    /// Serve an in-memory index of the built-in demo articles instead of
+    /// --index.
+    #[arg(long)]
+    pub demo: bool,
+
+    /// Key that writes need (`Authorization: Bearer KEY`).
+    #[arg(long, env = "NEWSDEX_API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+
+    /// Key that reads need; reads are open when unset.
+    #[arg(long, env = "NEWSDEX_READ_KEY", hide_env_values = true)]
+    pub read_key: Option<String>,
+
+    /// Origin allowed by CORS (repeatable; `*` for any).
+    #[arg(long)]
+    pub cors_origin: Vec<String>,
+
+    /// Milliseconds within which writes become searchable.
+    #[arg(long, default_value_t = 1000)]
+    pub commit_interval_ms: u64,
+
+    /// Largest request body, in MiB.
+    #[arg(long, default_value_t = 16)]
+    pub max_body_mb: usize,
+
+    /// Seconds before a request is answered 408.
+    #[arg(long, default_value_t = 30)]
+    pub timeout_s: u64,
+
+    /// Time zone of posted times without an offset.
+    #[arg(long, env = "NEWSDEX_TZ", default_value = "UTC")]
+    pub tz: Tz,
+}
+
+pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<Status> {
+    let index = if args.demo {
+        crate::demo::demo_index()?
+    } else {
+        NewsIndex::open_or_create(index_dir)?
+    };
+    let config = ServeConfig {
+        addr: args.addr,
+        api_key: args.api_key,
+        read_key: args.read_key,
+        cors_origins: args.cors_origin,
+        commit_interval: Duration::from_millis(args.commit_interval_ms.max(10)),
+        max_body_bytes: args.max_body_mb.max(1) * 1024 * 1024,
+        request_timeout: Duration::from_secs(args.timeout_s.max(1)),
+        zone: args.tz,
+    };
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(serve(index, config))?;
+    Ok(Status::Ok)
+}

@@ -1,0 +1,194 @@
+//! `GET/PUT/DELETE /articles/{id}` and `POST /articles` (JSON or NDJSON,
+//! read by the same readers as the CLI).
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, StatusCode};
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::auth::{require_read, require_write};
+use super::error::{ApiError, ErrorCode};
+use crate::article::Article;
+use crate::index::WriteOutcome;
+use crate::ingest::{Format, ReadOptions, read_bytes};
+
+pub async fn get_article(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Article>, ApiError> {
+    require_read(&state, &headers)?;
+    let index = state.index.clone();
+    let lookup = id.clone();
+    match tokio::task::spawn_blocking(move || index.get(&lookup)).await?? {
+        Some(article) => Ok(Json(article)),
+        None => Err(ApiError::new(
+            ErrorCode::NotFound,
+            format!("no article with id {id:?}"),
+        )),
+    }
+}
+
+/// Whether the request asks for its writes to be searchable before the
+/// response (`?refresh=true`), rather than within the commit interval.
+fn wants_refresh(query: Option<&str>) -> bool {
+    url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .any(|(key, value)| key == "refresh" && value != "false")
+}
+
+pub async fn put_article(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    require_write(&state, &headers)?;
+    let body = body
+        .map_err(|rejection| ApiError::rejected_body(rejection.status(), rejection.body_text()))?;
+    let value: Value = serde_json::from_slice(&body)
+        .map_err(|error| ApiError::new(ErrorCode::BadRequest, format!("invalid JSON: {error}")))?;
+    let mut article =
+        crate::ingest::json::article_from_value(value, state.config.zone).map_err(|error| {
+            let field = error.field.clone();
+            ApiError::new(ErrorCode::InvalidRecords, error.reason.clone())
+                .with_details(json!({ "field": field }))
+        })?;
+    if !article.id.is_empty() && article.id != id {
+        return Err(ApiError::new(
+            ErrorCode::BadRequest,
+            format!(
+                "the body's id {:?} differs from the path's {id:?}",
+                article.id
+            ),
+        ));
+    }
+    article.id = id;
+    let refresh = wants_refresh(query.as_deref());
+    let writer = state.writer.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let mut writer = writer
+            .lock()
+            .map_err(|_| ApiError::internal(&"writer lock poisoned"))?;
+        let outcome = writer.upsert(&article)?;
+        if refresh {
+            writer.commit()?;
+        }
+        Ok::<_, ApiError>((article.id, outcome))
+    })
+    .await??;
+    let (id, outcome) = outcome;
+    let (status, result) = match outcome {
+        WriteOutcome::Created => (StatusCode::CREATED, "created"),
+        WriteOutcome::Updated => (StatusCode::OK, "updated"),
+    };
+    Ok((status, Json(json!({ "id": id, "result": result }))))
+}
+
+pub async fn delete_article(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    require_write(&state, &headers)?;
+    let refresh = wants_refresh(query.as_deref());
+    let writer = state.writer.clone();
+    let target = id.clone();
+    let existed = tokio::task::spawn_blocking(move || {
+        let mut writer = writer
+            .lock()
+            .map_err(|_| ApiError::internal(&"writer lock poisoned"))?;
+        let existed = writer.delete(&target)?;
+        if refresh {
+            writer.commit()?;
+        }
+        Ok::<_, ApiError>(existed)
+    })
+    .await??;
+    if !existed {
+        return Err(ApiError::new(
+            ErrorCode::NotFound,
+            format!("no article with id {id:?}"),
+        ));
+    }
+    Ok(Json(json!({ "id": id, "result": "deleted" })))
+}
+
+/// Ingests a JSON document (one article, an array, an API response) or
+/// NDJSON. Good records land even when others are rejected; the answer
+/// lists every record's result, and is 422 when any was rejected.
+pub async fn post_articles(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    require_write(&state, &headers)?;
+    let body = body
+        .map_err(|rejection| ApiError::rejected_body(rejection.status(), rejection.body_text()))?;
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("");
+    let format = if content_type.contains("ndjson") || content_type.contains("jsonl") {
+        Format::Ndjson
+    } else {
+        Format::Json
+    };
+    let options = ReadOptions {
+        format: Some(format),
+        zone: state.config.zone,
+    };
+    let refresh = wants_refresh(query.as_deref());
+    let writer = state.writer.clone();
+    let (items, rejected) = tokio::task::spawn_blocking(move || {
+        let records = read_bytes(&body, "body", &options);
+        let mut writer = writer
+            .lock()
+            .map_err(|_| ApiError::internal(&"writer lock poisoned"))?;
+        let mut items = Vec::with_capacity(records.len());
+        let mut rejected = 0usize;
+        for (number, record) in records.into_iter().enumerate() {
+            match record {
+                Ok(record) => {
+                    let outcome = writer.upsert(&record.article)?;
+                    let result = match outcome {
+                        WriteOutcome::Created => "created",
+                        WriteOutcome::Updated => "updated",
+                    };
+                    items.push(
+                        json!({ "record": number + 1, "id": record.article.id, "result": result }),
+                    );
+                }
+                Err(error) => {
+                    rejected += 1;
+                    items.push(json!({
+                        "record": number + 1,
+                        "error": { "field": error.field, "message": error.to_string() },
+                    }));
+                }
+            }
+        }
+        if refresh {
+            writer.commit()?;
+        }
+        Ok::<_, ApiError>((items, rejected))
+    })
+    .await??;
+    if rejected > 0 {
+        return Err(ApiError::new(
+            ErrorCode::InvalidRecords,
+            format!(
+                "{rejected} of {} records were rejected; the others were indexed",
+                items.len()
+            ),
+        )
+        .with_details(json!({ "items": items })));
+    }
+    Ok(Json(json!({ "items": items })))
+}

@@ -1,0 +1,136 @@
+//! `ApiError`: every error the API returns, with its stable code and its
+//! status chosen in one table.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::index::IndexError;
+use crate::query::{QueryError, SearchError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    BadQuery,
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    InvalidRecords,
+    NotReady,
+    Internal,
+}
+
+impl ErrorCode {
+    /// The one table from error code to HTTP status.
+    pub fn status(self) -> StatusCode {
+        match self {
+            ErrorCode::BadQuery | ErrorCode::BadRequest => StatusCode::BAD_REQUEST,
+            ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
+            ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+            ErrorCode::NotFound => StatusCode::NOT_FOUND,
+            ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::InvalidRecords => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::NotReady => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::BadQuery => "bad_query",
+            ErrorCode::BadRequest => "bad_request",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::InvalidRecords => "invalid_records",
+            ErrorCode::NotReady => "not_ready",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// Extra fields beside `code` and `message` (the column of a query
+    /// error, per-record results).
+    pub details: Option<Value>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
+        ApiError {
+            code,
+            message: message.into(),
+            details: None,
+        }
+    }
+
+    pub fn with_details(mut self, details: Value) -> ApiError {
+        self.details = Some(details);
+        self
+    }
+
+    /// A body axum could not read: too large, or not what was declared.
+    pub fn rejected_body(status: StatusCode, reason: String) -> ApiError {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(ErrorCode::PayloadTooLarge, "request body is too large")
+        } else {
+            ApiError::new(ErrorCode::BadRequest, reason)
+        }
+    }
+
+    /// A failure that is not the user's: logged once with its cause, and
+    /// answered without internals.
+    pub fn internal(cause: &dyn std::fmt::Display) -> ApiError {
+        tracing::error!(error = %cause, "internal error");
+        ApiError::new(ErrorCode::Internal, "internal error; see the server log")
+    }
+}
+
+impl From<QueryError> for ApiError {
+    fn from(error: QueryError) -> ApiError {
+        let position = error.position;
+        let api_error = ApiError::new(ErrorCode::BadQuery, error.to_string());
+        match position {
+            Some(position) => api_error.with_details(json!({ "position": position })),
+            None => api_error,
+        }
+    }
+}
+
+impl From<SearchError> for ApiError {
+    fn from(error: SearchError) -> ApiError {
+        match error {
+            SearchError::Query(error) => error.into(),
+            SearchError::Index(error) => ApiError::internal(&error),
+        }
+    }
+}
+
+impl From<IndexError> for ApiError {
+    fn from(error: IndexError) -> ApiError {
+        ApiError::internal(&error)
+    }
+}
+
+impl From<tokio::task::JoinError> for ApiError {
+    fn from(error: tokio::task::JoinError) -> ApiError {
+        ApiError::internal(&error)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut error = json!({ "code": self.code.as_str(), "message": self.message });
+        if let (Some(Value::Object(details)), Some(object)) = (self.details, error.as_object_mut())
+        {
+            object.extend(details);
+        }
+        (self.code.status(), Json(json!({ "error": error }))).into_response()
+    }
+}

@@ -1,0 +1,205 @@
+//! The HTTP API (axum on tokio): a thin shell over [`crate::query`] and
+//! [`crate::index`]. [`router`] builds the app apart from [`serve`], so tests
+//! call it in-process.
+
+mod articles;
+mod auth;
+pub mod error;
+mod health;
+mod search;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::routing::get;
+use chrono_tz::Tz;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::index::{ArticleWriter, NewsIndex, WriterOptions};
+
+/// How the server runs; every bound a client could push on is here.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub addr: SocketAddr,
+    /// Needed for writes when set.
+    pub api_key: Option<String>,
+    /// Needed for reads when set (the write key also reads).
+    pub read_key: Option<String>,
+    /// Origins allowed by CORS; `*` allows any.
+    pub cors_origins: Vec<String>,
+    /// Writes become searchable within this interval.
+    pub commit_interval: Duration,
+    pub max_body_bytes: usize,
+    pub request_timeout: Duration,
+    /// Zone of times without offset in posted articles.
+    pub zone: Tz,
+}
+
+impl Default for ServeConfig {
+    fn default() -> Self {
+        ServeConfig {
+            addr: SocketAddr::from(([127, 0, 0, 1], 7700)),
+            api_key: None,
+            read_key: None,
+            cors_origins: Vec::new(),
+            commit_interval: Duration::from_secs(1),
+            max_body_bytes: 16 * 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            zone: Tz::UTC,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub index: NewsIndex,
+    pub writer: Arc<Mutex<ArticleWriter>>,
+    pub config: Arc<ServeConfig>,
+    pub ready: Arc<AtomicBool>,
+}
+
+impl AppState {
+    pub fn new(
+        index: NewsIndex,
+        config: ServeConfig,
+    ) -> Result<AppState, crate::index::IndexError> {
+        let writer = index.writer(WriterOptions {
+            // The server commits on its own clock, not by count.
+            commit_every: usize::MAX,
+            ..WriterOptions::default()
+        })?;
+        Ok(AppState {
+            index,
+            writer: Arc::new(Mutex::new(writer)),
+            config: Arc::new(config),
+            ready: Arc::new(AtomicBool::new(true)),
+        })
+    }
+
+    /// Commits pending writes, if any, off the async executor.
+    pub async fn commit_pending(&self) -> Result<(), error::ApiError> {
+        let writer = self.writer.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut writer = writer
+                .lock()
+                .map_err(|_| error::ApiError::internal(&"writer lock poisoned"))?;
+            if writer.pending_writes() > 0 {
+                writer.commit()?;
+            }
+            Ok(())
+        })
+        .await?
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let config = state.config.clone();
+    let routes = Router::new()
+        .route("/search", get(search::get_search).post(search::post_search))
+        .route("/articles", axum::routing::post(articles::post_articles))
+        .route(
+            "/articles/{id}",
+            get(articles::get_article)
+                .put(articles::put_article)
+                .delete(articles::delete_article),
+        )
+        .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
+        .fallback(|| async { error::ApiError::new(error::ErrorCode::NotFound, "no such endpoint") })
+        .with_state(state);
+    routes
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(cors_layer(&config.cors_origins))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout,
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+fn cors_layer(origins: &[String]) -> CorsLayer {
+    let layer = CorsLayer::new()
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+        .allow_headers([
+            axum::http::header::CONTENT_TYPE,
+            axum::http::header::AUTHORIZATION,
+        ]);
+    if origins.iter().any(|origin| origin == "*") {
+        return layer.allow_origin(AllowOrigin::any());
+    }
+    let allowed: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|origin| HeaderValue::from_str(origin).ok())
+        .collect();
+    layer.allow_origin(allowed)
+}
+
+/// Serves until SIGINT or SIGTERM, then finishes in-flight requests and
+/// commits pending writes.
+pub async fn serve(index: NewsIndex, config: ServeConfig) -> anyhow::Result<()> {
+    if config.api_key.is_none() {
+        tracing::warn!("no API key set: anyone who can reach the server can write");
+    }
+    let state = AppState::new(index, config.clone())?;
+    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, "serving");
+    eprintln!("newsdex listening on http://{address}");
+
+    let committer = state.clone();
+    let commit_loop = tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(committer.config.commit_interval);
+        loop {
+            ticks.tick().await;
+            if let Err(error) = committer.commit_pending().await {
+                tracing::error!(message = %error.message, "periodic commit failed");
+            }
+        }
+    });
+
+    let app = router(state.clone());
+    let shutdown_state = state.clone();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            shutdown_state.ready.store(false, Ordering::Relaxed);
+            tracing::info!("shutting down");
+        })
+        .await?;
+    commit_loop.abort();
+    state
+        .commit_pending()
+        .await
+        .map_err(|error| anyhow::anyhow!(error.message))?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        _ = terminate => {},
+    }
+}

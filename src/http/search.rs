@@ -1,0 +1,169 @@
+//! `GET /search` and `POST /search`.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{RawQuery, State};
+use chrono::Utc;
+use serde::Deserialize;
+
+use super::AppState;
+use super::auth::require_read;
+use super::error::{ApiError, ErrorCode};
+use crate::query::dates::{BoundSide, parse_date_bound};
+use crate::query::{Filters, SearchRequest, SearchResponse, Sort, search};
+
+/// Longest accepted `q`, in characters.
+const MAX_QUERY_CHARS: usize = crate::query::parser::MAX_QUERY_CHARS;
+
+/// Filter names a request may use, and the facet field each filters.
+const FILTER_PARAMS: &[(&str, &str)] = &[
+    ("tag", "tag"),
+    ("section", "section"),
+    ("author", "author"),
+    ("source", "source"),
+    ("lang", "language"),
+    ("language", "language"),
+    ("person", "person"),
+    ("org", "org"),
+    ("location", "location"),
+    ("misc", "misc"),
+];
+
+/// The search request as JSON carries it: dates as text (also `now-7d`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchBody {
+    q: String,
+    filters: Filters,
+    from: Option<String>,
+    to: Option<String>,
+    sort: Option<Sort>,
+    limit: Option<usize>,
+    offset: Option<usize>,
+    facets: Vec<String>,
+    highlight: Option<bool>,
+}
+
+impl SearchBody {
+    fn into_request(self) -> Result<SearchRequest, ApiError> {
+        let defaults = SearchRequest::default();
+        let now = Utc::now();
+        if self.q.chars().count() > MAX_QUERY_CHARS {
+            return Err(ApiError::new(
+                ErrorCode::BadQuery,
+                format!("q is longer than {MAX_QUERY_CHARS} characters"),
+            ));
+        }
+        let mut filters = Filters::new();
+        for (name, values) in self.filters {
+            let field = FILTER_PARAMS
+                .iter()
+                .find(|(param, _)| *param == name)
+                .map(|(_, field)| *field)
+                .ok_or_else(|| {
+                    ApiError::new(ErrorCode::BadRequest, format!("unknown filter `{name}`"))
+                })?;
+            filters.entry(field.to_string()).or_default().extend(values);
+        }
+        Ok(SearchRequest {
+            q: self.q,
+            filters,
+            from: self
+                .from
+                .map(|text| parse_date_bound(&text, BoundSide::From, now))
+                .transpose()?,
+            to: self
+                .to
+                .map(|text| parse_date_bound(&text, BoundSide::To, now))
+                .transpose()?,
+            sort: self.sort.unwrap_or(defaults.sort),
+            limit: self.limit.unwrap_or(defaults.limit),
+            offset: self.offset.unwrap_or(defaults.offset),
+            facets: self.facets,
+            highlight: self.highlight.unwrap_or(defaults.highlight),
+        })
+    }
+
+    /// Reads `?q=…&tag=a&tag=b&facets=tag,source&…`; repeated filter keys
+    /// mean any of the values.
+    fn from_query_string(query: &str) -> Result<SearchBody, ApiError> {
+        let mut body = SearchBody::default();
+        for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            let value = value.into_owned();
+            let number = |value: &str| {
+                value.parse::<usize>().map_err(|_| {
+                    ApiError::new(
+                        ErrorCode::BadRequest,
+                        format!("`{key}` must be a whole number, got {value:?}"),
+                    )
+                })
+            };
+            match key.as_ref() {
+                "q" => body.q = value,
+                "from" => body.from = Some(value),
+                "to" => body.to = Some(value),
+                "sort" => {
+                    body.sort =
+                        Some(value.parse().map_err(|message: String| {
+                            ApiError::new(ErrorCode::BadRequest, message)
+                        })?)
+                }
+                "limit" => body.limit = Some(number(&value)?),
+                "offset" => body.offset = Some(number(&value)?),
+                "facets" => body.facets.extend(
+                    value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|facet| !facet.is_empty())
+                        .map(str::to_string),
+                ),
+                "highlight" => {
+                    body.highlight = Some(!matches!(value.as_str(), "false" | "0" | "off"))
+                }
+                name if FILTER_PARAMS.iter().any(|(param, _)| *param == name) => body
+                    .filters
+                    .entry(name.to_string())
+                    .or_default()
+                    .push(value),
+                other => {
+                    return Err(ApiError::new(
+                        ErrorCode::BadRequest,
+                        format!("unknown parameter `{other}`"),
+                    ));
+                }
+            }
+        }
+        Ok(body)
+    }
+}
+
+pub async fn get_search(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Result<Json<SearchResponse>, ApiError> {
+    require_read(&state, &headers)?;
+    let request = SearchBody::from_query_string(query.as_deref().unwrap_or(""))?.into_request()?;
+    run_search(state, request).await
+}
+
+pub async fn post_search(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    body: Result<Json<SearchBody>, JsonRejection>,
+) -> Result<Json<SearchResponse>, ApiError> {
+    require_read(&state, &headers)?;
+    let Json(body) = body
+        .map_err(|rejection| ApiError::rejected_body(rejection.status(), rejection.body_text()))?;
+    run_search(state, body.into_request()?).await
+}
+
+/// Searches run on the blocking pool, never on the async executor.
+async fn run_search(
+    state: AppState,
+    request: SearchRequest,
+) -> Result<Json<SearchResponse>, ApiError> {
+    let index = state.index.clone();
+    let response = tokio::task::spawn_blocking(move || search(&index, &request)).await??;
+    Ok(Json(response))
+}

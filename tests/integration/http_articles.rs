@@ -1,0 +1,129 @@
+//! `/articles` and `/articles/{id}` against the real router.
+
+use serde_json::json;
+
+use crate::support::{call, demo_app};
+
+const WRITE: (&str, &str) = ("authorization", "Bearer secret");
+
+#[tokio::test]
+async fn get_returns_the_stored_article_or_404() {
+    let app = demo_app(Some("secret"), None);
+    let (status, body) = call(&app, "GET", "/articles/nd-2025-0102", None, &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["language"], "fr");
+    let (status, body) = call(&app, "GET", "/articles/absent", None, &[]).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+}
+
+#[tokio::test]
+async fn put_creates_then_updates_and_delete_removes() {
+    let app = demo_app(Some("secret"), None);
+    let article = json!({ "title": "Zeppelin lands in a field", "body": "A zeppelin landed safely.", "tags": ["Aviation"] });
+    let (status, body) = call(
+        &app,
+        "PUT",
+        "/articles/z1?refresh=true",
+        Some(&article.to_string()),
+        &[WRITE],
+    )
+    .await;
+    assert_eq!(
+        (status, body["result"].as_str()),
+        (201, Some("created")),
+        "{body}"
+    );
+    let (_, found) = call(&app, "GET", "/search?q=zeppelin", None, &[]).await;
+    assert_eq!(found["total"], 1);
+
+    let (status, body) = call(
+        &app,
+        "PUT",
+        "/articles/z1?refresh=true",
+        Some(&article.to_string()),
+        &[WRITE],
+    )
+    .await;
+    assert_eq!((status, body["result"].as_str()), (200, Some("updated")));
+    let (_, found) = call(&app, "GET", "/search?q=zeppelin", None, &[]).await;
+    assert_eq!(found["total"], 1, "an update never duplicates");
+
+    let (status, _) = call(&app, "DELETE", "/articles/z1?refresh=true", None, &[WRITE]).await;
+    assert_eq!(status, 200);
+    let (_, found) = call(&app, "GET", "/search?q=zeppelin", None, &[]).await;
+    assert_eq!(found["total"], 0);
+    let (status, _) = call(&app, "DELETE", "/articles/z1", None, &[WRITE]).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn writes_need_the_key() {
+    let app = demo_app(Some("secret"), None);
+    let (status, body) = call(&app, "PUT", "/articles/z2", Some("{\"title\":\"t\"}"), &[]).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (401, Some("unauthorized"))
+    );
+    let (status, body) = call(
+        &app,
+        "DELETE",
+        "/articles/nd-2025-0101",
+        None,
+        &[("authorization", "Bearer nope")],
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("forbidden"))
+    );
+    let (status, _) = call(&app, "GET", "/articles/nd-2025-0101", None, &[]).await;
+    assert_eq!(status, 200, "nothing was deleted");
+}
+
+#[tokio::test]
+async fn post_ingests_ndjson_with_a_result_per_record() {
+    let app = demo_app(Some("secret"), None);
+    let batch = std::fs::read_to_string("fixtures/invalid/mixed.ndjson").expect("fixture");
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/articles?refresh=true",
+        Some(&batch),
+        &[WRITE, ("content-type", "application/x-ndjson")],
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("invalid_records")),
+        "{body}"
+    );
+    let items = body["error"]["items"].as_array().expect("items");
+    assert_eq!(items.len(), 5);
+    assert_eq!(items[0]["result"], "created");
+    assert_eq!(items[2]["error"]["field"], "published_at");
+    assert_eq!(items[3]["error"]["field"], "title");
+    let (_, found) = call(&app, "GET", "/search?q=harbour%20OR%20lifeboat", None, &[]).await;
+    assert_eq!(found["total"], 2, "the good records landed");
+
+    let newsapi = std::fs::read_to_string("fixtures/articles/json/newsapi.json").expect("fixture");
+    let (status, body) = call(&app, "POST", "/articles", Some(&newsapi), &[WRITE]).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["items"][0]["result"], "updated");
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_413() {
+    let app = demo_app(Some("secret"), None);
+    let huge = format!(
+        "{{\"title\":\"big\",\"body\":\"{}\"}}",
+        "x".repeat(100 * 1024)
+    );
+    let (status, body) = call(&app, "POST", "/articles", Some(&huge), &[WRITE]).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (413, Some("payload_too_large"))
+    );
+}

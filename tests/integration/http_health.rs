@@ -1,0 +1,55 @@
+//! `/health`, `/ready`, unknown routes, and a real socket.
+
+use std::io::{Read, Write};
+
+use crate::support::{call, demo_app};
+
+#[tokio::test]
+async fn health_ready_and_unknown_routes() {
+    let app = demo_app(None, None);
+    let (status, body) = call(&app, "GET", "/health", None, &[]).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("ok")));
+    let (status, body) = call(&app, "GET", "/ready", None, &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["documents"], crate::support::FIXTURE_ARTICLES);
+    let (status, body) = call(&app, "GET", "/nowhere", None, &[]).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+}
+
+/// The real binary on a real socket: start `newsdex serve --demo`, talk
+/// HTTP/1.1 to it, stop it with SIGINT.
+#[test]
+fn serves_http_on_a_real_socket() {
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+        probe.local_addr().expect("address").port()
+    };
+    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("newsdex"))
+        .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    let mut response = String::new();
+    for _ in 0..100 {
+        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            write!(
+                stream,
+                "GET /search?q=marathon HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            )
+            .expect("writes");
+            stream.read_to_string(&mut response).expect("reads");
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &server.id().to_string()])
+        .status();
+    let status = server.wait().expect("exits");
+    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
+    assert!(response.contains("Marathon record falls in Valencia"));
+    assert!(status.success(), "graceful shutdown exits 0");
+}
