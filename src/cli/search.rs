@@ -10,6 +10,8 @@ use super::Status;
 use super::output::{print_response, terminal_style};
 use crate::index::NewsIndex;
 use crate::query::dates::{BoundSide, parse_date_bound};
+use crate::query::histogram::Interval;
+use crate::query::search::Typo;
 use crate::query::{Filters, SearchError, SearchRequest, Sort, search};
 
 #[derive(Debug, Args)]
@@ -45,13 +47,30 @@ pub struct SearchArgs {
     #[arg(long)]
     pub to: Option<String>,
 
-    /// relevance, newest or oldest.
+    /// relevance, recency (relevance with a freshness decay), newest or
+    /// oldest.
     #[arg(long, default_value = "relevance")]
     pub sort: Sort,
+    /// For --sort recency: the age at which freshness counts half (90m,
+    /// 12h, 3d, 2w).
+    #[arg(long)]
+    pub half_life: Option<String>,
+    /// Tolerate typos: off, or auto (1 edit from 5 letters, 2 from 9).
+    #[arg(long, default_value = "off")]
+    pub typo: Typo,
+    /// Match the last word as a prefix.
+    #[arg(long)]
+    pub prefix: bool,
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
     #[arg(long, default_value_t = 0)]
     pub offset: usize,
+    /// Continue after a previous page: its next_cursor.
+    #[arg(long)]
+    pub cursor: Option<String>,
+    /// Count matches per day, week or month of publication.
+    #[arg(long)]
+    pub histogram: Option<Interval>,
 
     /// Facet fields whose value counts to print, comma-separated
     /// (tag, section, author, source, language, person, org, location, misc).
@@ -97,8 +116,13 @@ impl SearchArgs {
             from,
             to,
             sort: self.sort,
+            half_life: self.half_life,
             limit: self.limit,
             offset: self.offset,
+            cursor: self.cursor,
+            histogram: self.histogram,
+            typo: self.typo,
+            prefix: self.prefix,
             facets: self
                 .facets
                 .into_iter()

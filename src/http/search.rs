@@ -10,6 +10,8 @@ use super::AppState;
 use super::auth::require_read;
 use super::error::{ApiError, ErrorCode};
 use crate::query::dates::{BoundSide, parse_date_bound};
+use crate::query::histogram::Interval;
+use crate::query::search::Typo;
 use crate::query::{Filters, SearchRequest, SearchResponse, Sort, search};
 
 /// Longest accepted `q`, in characters.
@@ -38,10 +40,15 @@ pub struct SearchBody {
     from: Option<String>,
     to: Option<String>,
     sort: Option<Sort>,
+    half_life: Option<String>,
     limit: Option<usize>,
     offset: Option<usize>,
+    cursor: Option<String>,
     facets: Vec<String>,
+    histogram: Option<Interval>,
     highlight: Option<bool>,
+    typo: Option<Typo>,
+    prefix: Option<bool>,
 }
 
 impl SearchBody {
@@ -77,10 +84,15 @@ impl SearchBody {
                 .map(|text| parse_date_bound(&text, BoundSide::To, now))
                 .transpose()?,
             sort: self.sort.unwrap_or(defaults.sort),
+            half_life: self.half_life,
             limit: self.limit.unwrap_or(defaults.limit),
             offset: self.offset.unwrap_or(defaults.offset),
+            cursor: self.cursor.filter(|cursor| !cursor.is_empty()),
             facets: self.facets,
+            histogram: self.histogram,
             highlight: self.highlight.unwrap_or(defaults.highlight),
+            typo: self.typo.unwrap_or(defaults.typo),
+            prefix: self.prefix.unwrap_or(defaults.prefix),
         })
     }
 
@@ -102,12 +114,12 @@ impl SearchBody {
                 "q" => body.q = value,
                 "from" => body.from = Some(value),
                 "to" => body.to = Some(value),
-                "sort" => {
-                    body.sort =
-                        Some(value.parse().map_err(|message: String| {
-                            ApiError::new(ErrorCode::BadRequest, message)
-                        })?)
-                }
+                "sort" => body.sort = Some(parse_value(&value)?),
+                "typo" => body.typo = Some(parse_value(&value)?),
+                "histogram" => body.histogram = Some(parse_value(&value)?),
+                "half_life" => body.half_life = Some(value),
+                "cursor" => body.cursor = Some(value),
+                "prefix" => body.prefix = Some(is_true(&value)),
                 "limit" => body.limit = Some(number(&value)?),
                 "offset" => body.offset = Some(number(&value)?),
                 "facets" => body.facets.extend(
@@ -117,9 +129,7 @@ impl SearchBody {
                         .filter(|facet| !facet.is_empty())
                         .map(str::to_string),
                 ),
-                "highlight" => {
-                    body.highlight = Some(!matches!(value.as_str(), "false" | "0" | "off"))
-                }
+                "highlight" => body.highlight = Some(is_true(&value)),
                 name if FILTER_PARAMS.iter().any(|(param, _)| *param == name) => body
                     .filters
                     .entry(name.to_string())
@@ -135,6 +145,16 @@ impl SearchBody {
         }
         Ok(body)
     }
+}
+
+fn parse_value<T: std::str::FromStr<Err = String>>(value: &str) -> Result<T, ApiError> {
+    value
+        .parse()
+        .map_err(|message: String| ApiError::new(ErrorCode::BadRequest, message))
+}
+
+fn is_true(value: &str) -> bool {
+    !matches!(value, "false" | "0" | "off" | "no")
 }
 
 pub async fn get_search(

@@ -110,6 +110,9 @@ pub fn article_to_document(
                     );
                 }
             }
+            FieldKind::Tiebreak => {
+                document.add_u64(index_field.field, id_order(&article.id));
+            }
             FieldKind::Source => {
                 let json = serde_json::to_string(article).map_err(|error| {
                     IndexError::Corrupt(format!("cannot serialise article {}: {error}", article.id))
@@ -119,6 +122,18 @@ pub fn article_to_document(
         }
     }
     Ok(document)
+}
+
+/// A number that orders articles of equal rank: stable for an id, and
+/// spread evenly so that no source's ids cluster. FNV-1a, because it needs
+/// no key and is the same on every platform and release.
+pub fn id_order(id: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in id.as_bytes() {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
 }
 
 /// The article stored in a document.

@@ -7,8 +7,8 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, Field, IndexRecordOption, STORED, Schema, TextFieldIndexing,
-    TextOptions,
+    DateOptions, DateTimePrecision, FAST, Field, IndexRecordOption, STORED, Schema,
+    TextFieldIndexing, TextOptions,
 };
 
 use super::analysis::{ENGLISH_ANALYZER, FOLDED_ANALYZER, KEYWORD_ANALYZER};
@@ -25,6 +25,7 @@ pub enum FieldKind {
     Facet,
     Keyword,
     Date,
+    Tiebreak,
     Source,
 }
 
@@ -77,6 +78,7 @@ pub struct IndexFields {
     pub fields: Vec<IndexField>,
     by_name: HashMap<String, usize>,
     pub id: Field,
+    pub id_order: Field,
     pub source: Field,
     pub published_at: Field,
 }
@@ -134,6 +136,7 @@ impl IndexFields {
                         .set_precision(DateTimePrecision::Seconds);
                     (builder.add_date_field(name, options), None)
                 }
+                FieldKind::Tiebreak => (builder.add_u64_field(name, FAST), None),
                 FieldKind::Source => (builder.add_text_field(name, STORED), None),
             };
             fields.push(IndexField {
@@ -161,6 +164,7 @@ impl IndexFields {
         };
         Ok(IndexFields {
             id: find(FieldKind::Keyword, "id")?,
+            id_order: find(FieldKind::Tiebreak, "id")?,
             source: find(FieldKind::Source, "*")?,
             published_at: find(FieldKind::Date, "published_at")?,
             schema,
@@ -191,7 +195,12 @@ impl IndexFields {
     pub fn queryable_names(&self) -> Vec<&str> {
         self.fields
             .iter()
-            .filter(|field| !matches!(field.definition.kind, FieldKind::Source))
+            .filter(|field| {
+                !matches!(
+                    field.definition.kind,
+                    FieldKind::Source | FieldKind::Tiebreak
+                )
+            })
             .map(|field| field.definition.name.as_str())
             .collect()
     }

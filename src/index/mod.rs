@@ -31,6 +31,10 @@ pub enum IndexError {
         found: u32,
         expected: u32,
     },
+    #[error(
+        "index at {path} has a field layout this newsdex does not read (schema version {version}, changed since); rebuild it with `newsdex index --recreate --index {path} <inputs>`"
+    )]
+    SchemaMismatch { path: String, version: u32 },
     #[error("no index at {0}; create one with `newsdex index --index {0} <inputs>`")]
     NotFound(String),
     #[error("{0} holds files that are not a newsdex index; choose an empty or new directory")]
@@ -122,7 +126,13 @@ impl NewsIndex {
             .map_err(|error| IndexError::Corrupt(format!("{}: {error}", meta_path.display())))?;
         let fields = IndexFields::build().map_err(IndexError::Definitions)?;
         let index = Index::open_in_dir(dir)?;
-        if meta.schema_version != fields.schema_version() || index.schema() != fields.schema {
+        if meta.schema_version == fields.schema_version() && index.schema() != fields.schema {
+            return Err(IndexError::SchemaMismatch {
+                path: display,
+                version: meta.schema_version,
+            });
+        }
+        if meta.schema_version != fields.schema_version() {
             return Err(IndexError::IncompatibleSchema {
                 path: display,
                 found: meta.schema_version,

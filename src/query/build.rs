@@ -8,8 +8,8 @@ use std::collections::HashSet;
 
 use chrono::{Datelike, NaiveDate};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhrasePrefixQuery,
-    PhraseQuery, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery, Occur,
+    PhrasePrefixQuery, PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
@@ -29,6 +29,9 @@ pub struct HighlightTerms {
     pub exact: HashSet<(&'static str, String)>,
     /// Analysed prefixes, per analysis key.
     pub prefixes: HashSet<(&'static str, String)>,
+    /// Words matched within a number of edits: analysis key, word, edits,
+    /// and whether the word is a prefix.
+    pub fuzzy: Vec<(&'static str, String, u8, bool)>,
 }
 
 pub struct QueryBuilder<'a> {
@@ -37,6 +40,8 @@ pub struct QueryBuilder<'a> {
     analyzers: Analyzers,
     folded: TextAnalyzer,
     pub highlight: HighlightTerms,
+    /// Whether single words also match within a few edits.
+    pub typo_tolerant: bool,
 }
 
 impl<'a> QueryBuilder<'a> {
@@ -49,6 +54,7 @@ impl<'a> QueryBuilder<'a> {
             analyzers: Analyzers::default(),
             folded: folded_analyzer(),
             highlight: HighlightTerms::default(),
+            typo_tolerant: false,
         }
     }
 
@@ -143,7 +149,7 @@ impl<'a> QueryBuilder<'a> {
                     Some(text_field) => {
                         let terms = tokens(&mut self.folded, text);
                         self.record_highlight("", &terms, prefix);
-                        positional_query(text_field, &terms, prefix, phrase)
+                        self.term_query("", text_field, &terms, text, prefix, phrase)
                     }
                     None => None,
                 },
@@ -152,7 +158,7 @@ impl<'a> QueryBuilder<'a> {
                     IndexRecordOption::Basic,
                 )) as Box<dyn Query>),
                 FieldKind::Date => Some(date_query(target.field, text, start)?),
-                FieldKind::Source => None,
+                FieldKind::Tiebreak | FieldKind::Source => None,
             };
             if let Some(query) = built {
                 alternatives.push(if (boost - 1.0).abs() > f32::EPSILON {
@@ -175,7 +181,12 @@ impl<'a> QueryBuilder<'a> {
     fn resolve(&self, field_ref: &FieldRef) -> Result<&'a IndexField, QueryError> {
         self.fields
             .get(&field_ref.name)
-            .filter(|field| field.definition.kind != FieldKind::Source)
+            .filter(|field| {
+                !matches!(
+                    field.definition.kind,
+                    FieldKind::Source | FieldKind::Tiebreak
+                )
+            })
             .ok_or_else(|| {
                 QueryError::at(
                     field_ref.start,
@@ -214,7 +225,7 @@ impl<'a> QueryBuilder<'a> {
             if !seen.insert(signature) {
                 continue;
             }
-            if let Some(query) = positional_query(field, &terms, prefix, phrase) {
+            if let Some(query) = self.term_query(key, field, &terms, text, prefix, phrase) {
                 per_language.push(query);
             }
         }
@@ -223,6 +234,42 @@ impl<'a> QueryBuilder<'a> {
             1 => per_language.pop(),
             _ => Some(Box::new(DisjunctionMaxQuery::new(per_language))),
         }
+    }
+
+    /// The query for analysed `terms`, with typo tolerance for a lone word
+    /// when it is on: the exact word scores, near spellings also match.
+    #[allow(clippy::too_many_arguments)]
+    fn term_query(
+        &mut self,
+        key: &'static str,
+        field: Field,
+        terms: &[tantivy::tokenizer::Token],
+        typed: &str,
+        prefix: bool,
+        phrase: bool,
+    ) -> Option<Box<dyn Query>> {
+        let exact = positional_query(field, terms, prefix)?;
+        let distance = typo_distance(typed);
+        if !self.typo_tolerant || phrase || terms.len() != 1 || distance == 0 {
+            return Some(exact);
+        }
+        let entry = (key, terms[0].text.clone(), distance, prefix);
+        if !self.highlight.fuzzy.contains(&entry) {
+            self.highlight.fuzzy.push(entry);
+        }
+        let term = Term::from_field_text(field, &terms[0].text);
+        let fuzzy: Box<dyn Query> = if prefix {
+            Box::new(FuzzyTermQuery::new_prefix(term, distance, true))
+        } else {
+            Box::new(FuzzyTermQuery::new(term, distance, true))
+        };
+        Some(Box::new(BooleanQuery::new(vec![
+            (Occur::Should, exact),
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(fuzzy, FUZZY_WEIGHT)),
+            ),
+        ])))
     }
 
     fn record_highlight(
@@ -242,6 +289,19 @@ impl<'a> QueryBuilder<'a> {
     }
 }
 
+/// Weight of a near spelling against the exact word.
+const FUZZY_WEIGHT: f32 = 0.3;
+
+/// Edits tolerated in a typed word: none under 5 letters, one from 5, two
+/// from 9 (Meilisearch's defaults; short words have too many neighbours).
+fn typo_distance(word: &str) -> u8 {
+    match word.chars().filter(|c| c.is_alphanumeric()).count() {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
 /// A term, a phrase (the tokens of one word such as "U.S." or of quoted
 /// text), or either ending in a prefix. Stop words removed by analysis leave
 /// gaps that the phrase keeps.
@@ -249,7 +309,6 @@ fn positional_query(
     field: Field,
     terms: &[tantivy::tokenizer::Token],
     prefix: bool,
-    _phrase: bool,
 ) -> Option<Box<dyn Query>> {
     let first_position = terms.first()?.position;
     let with_offsets: Vec<(usize, Term)> = terms

@@ -34,7 +34,15 @@ impl<'a> Highlighter<'a> {
                 let hit = self.terms.exact.contains(&(analysis, token.text.clone()))
                     || self.terms.prefixes.iter().any(|(prefix_key, prefix)| {
                         *prefix_key == analysis && token.text.starts_with(prefix.as_str())
-                    });
+                    })
+                    || self
+                        .terms
+                        .fuzzy
+                        .iter()
+                        .any(|(fuzzy_key, word, edits, prefix)| {
+                            *fuzzy_key == analysis
+                                && within_edits(&token.text, word, *edits, *prefix)
+                        });
                 if hit {
                     ranges.push((token.offset_from, token.offset_to));
                 }
@@ -66,6 +74,21 @@ impl<'a> Highlighter<'a> {
         }
         snippet
     }
+}
+
+/// Whether `token` is within `edits` of `word` (transpositions count as
+/// one), or, for a prefix, begins with something that is.
+fn within_edits(token: &str, word: &str, edits: u8, prefix: bool) -> bool {
+    let edits = usize::from(edits);
+    if !prefix {
+        return strsim::osa_distance(token, word) <= edits;
+    }
+    let word_chars = word.chars().count();
+    let token_chars: Vec<char> = token.chars().collect();
+    (word_chars.saturating_sub(edits)..=(word_chars + edits).min(token_chars.len())).any(|length| {
+        let head: String = token_chars[..length].iter().collect();
+        strsim::osa_distance(&head, word) <= edits
+    })
 }
 
 fn best_window(text: &str, ranges: &[(usize, usize)]) -> (usize, usize) {

@@ -4,7 +4,9 @@ pub mod build;
 pub mod dates;
 pub mod facets;
 pub mod highlight;
+pub mod histogram;
 pub mod parser;
+pub mod rank;
 pub mod search;
 
 pub use parser::{QueryError, parse_query};

@@ -6,15 +6,17 @@ use std::time::Instant;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use super::build::{QueryBuilder, date_range_query};
 use super::facets::{FacetCollector, top_values};
 use super::highlight::Highlighter;
-use super::parser::{QueryError, parse_query};
+use super::histogram::{Bucket, HistogramCollector, Interval, buckets};
+use super::parser::{QueryError, QueryNode, parse_query};
+use super::rank::{RankCollector, Ranking, decode_cursor, encode_cursor};
 use crate::article::Entity;
 use crate::index::analysis::{DEFAULT_LANGUAGE, analysis_key, keyword_analyzer, tokens};
 use crate::index::document::document_to_article;
@@ -33,6 +35,8 @@ pub const FACET_VALUES: usize = 10;
 pub enum Sort {
     #[default]
     Relevance,
+    /// Relevance blended with a freshness decay (see `half_life`).
+    Recency,
     Newest,
     Oldest,
 }
@@ -42,10 +46,11 @@ impl std::str::FromStr for Sort {
     fn from_str(value: &str) -> Result<Sort, String> {
         match value {
             "relevance" => Ok(Sort::Relevance),
+            "recency" => Ok(Sort::Recency),
             "newest" => Ok(Sort::Newest),
             "oldest" => Ok(Sort::Oldest),
             other => Err(format!(
-                "unknown sort `{other}`; expected relevance, newest or oldest"
+                "unknown sort `{other}`; expected relevance, recency, newest or oldest"
             )),
         }
     }
@@ -67,10 +72,43 @@ pub struct SearchRequest {
     /// Published before this instant.
     pub to: Option<DateTime<Utc>>,
     pub sort: Sort,
+    /// For `recency`: the age at which freshness counts half, such as `7d`
+    /// or `12h` (default 3d).
+    pub half_life: Option<String>,
     pub limit: usize,
     pub offset: usize,
+    /// Resume after the last hit of a previous page (its `next_cursor`).
+    pub cursor: Option<String>,
     pub facets: Vec<String>,
+    /// Count matches per day, week or month of publication.
+    pub histogram: Option<Interval>,
     pub highlight: bool,
+    /// Typo tolerance: off, or automatic (one edit in words of 5 letters
+    /// or more, two from 9).
+    pub typo: Typo,
+    /// The last word matches as a prefix (search as you type).
+    pub prefix: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Typo {
+    #[default]
+    Off,
+    Auto,
+}
+
+impl std::str::FromStr for Typo {
+    type Err = String;
+    fn from_str(value: &str) -> Result<Typo, String> {
+        match value {
+            "off" | "false" | "0" => Ok(Typo::Off),
+            "auto" | "true" | "1" => Ok(Typo::Auto),
+            other => Err(format!(
+                "unknown typo setting `{other}`; expected off or auto"
+            )),
+        }
+    }
 }
 
 impl Default for SearchRequest {
@@ -81,10 +119,15 @@ impl Default for SearchRequest {
             from: None,
             to: None,
             sort: Sort::Relevance,
+            half_life: None,
             limit: 10,
             offset: 0,
+            cursor: None,
             facets: Vec::new(),
+            histogram: None,
             highlight: true,
+            typo: Typo::Off,
+            prefix: false,
         }
     }
 }
@@ -98,6 +141,12 @@ pub struct SearchResponse {
     /// Per requested facet field, its most frequent values.
     #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
     pub facets: BTreeMap<String, Vec<FacetValue>>,
+    /// Matches per publication day, week or month, when requested.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub histogram: Option<Vec<Bucket>>,
+    /// Pass as `cursor` to get the page after this one; absent on the last.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub next_cursor: Option<String>,
     pub took_ms: u64,
 }
 
@@ -164,9 +213,14 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchRespon
     let searcher = index.searcher();
     let fields = index.fields();
 
-    let node = parse_query(&request.q)?;
+    let mut node = parse_query(&request.q)?;
+    // A trailing space means the last word is complete.
+    if request.prefix && !request.q.ends_with(char::is_whitespace) {
+        mark_last_term_as_prefix(&mut node);
+    }
     let language_keys = search_language_keys(index, &searcher, request);
     let mut builder = QueryBuilder::new(fields, language_keys);
+    builder.typo_tolerant = request.typo == Typo::Auto;
     let text_query = builder.build(&node)?;
     let highlight_terms = builder.highlight;
 
@@ -186,43 +240,66 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchRespon
     let plain_names: Vec<String> = plain.into_iter().cloned().collect();
     let facet_collector = FacetCollector::new(plain_names.clone());
 
-    let window = request.offset..request.offset + request.limit;
-    let (total, ranked, plain_counts) = match request.sort {
-        Sort::Relevance => {
-            let top = TopDocs::with_limit(request.limit)
-                .and_offset(request.offset)
-                .order_by_score();
-            let (total, docs, counts) =
-                searcher.search(&main_query, &(Count, top, facet_collector))?;
-            let ranked: Vec<(Option<f32>, DocAddress)> = docs
-                .into_iter()
-                .map(|(score, address)| (Some(score), address))
-                .collect();
-            (total, ranked, counts)
-        }
-        Sort::Newest | Sort::Oldest => {
-            let order = if request.sort == Sort::Newest {
-                Order::Desc
-            } else {
-                Order::Asc
+    let ranking = ranking(request)?;
+    let (after, ranking) = match request.cursor.as_deref() {
+        Some(cursor) => {
+            let (key, now) = decode_cursor(cursor, ranking)?;
+            let ranking = match (ranking, now) {
+                (
+                    Ranking::Recency {
+                        half_life_seconds, ..
+                    },
+                    Some(now),
+                ) => Ranking::Recency {
+                    now,
+                    half_life_seconds,
+                },
+                (other, _) => other,
             };
-            let field_name = index
-                .fields()
-                .get("published_at")
-                .map_or("published_at", |field| field.definition.name.as_str());
-            let top = TopDocs::with_limit(request.limit)
-                .and_offset(request.offset)
-                .order_by_fast_field::<tantivy::DateTime>(field_name, order);
-            let (total, docs, counts) =
-                searcher.search(&main_query, &(Count, top, facet_collector))?;
-            let ranked = docs
-                .into_iter()
-                .map(|(_, address)| (None, address))
-                .collect();
-            (total, ranked, counts)
+            (Some(key), ranking)
         }
+        None => (None, ranking),
     };
-    debug_assert!(ranked.len() <= window.len());
+    // One hit more than the page tells whether another page follows.
+    let rank_collector = RankCollector {
+        ranking,
+        limit: request.limit + 1,
+        offset: request.offset,
+        after,
+        date_field: field_name(index, "published_at"),
+        tiebreak_field: field_name(index, "id_order"),
+    };
+    let (total, mut ranked, plain_counts) =
+        searcher.search(&main_query, &(Count, rank_collector, facet_collector))?;
+    let next_cursor = if ranked.len() > request.limit {
+        ranked.truncate(request.limit);
+        ranked.last().map(|(key, _)| encode_cursor(ranking, *key))
+    } else {
+        None
+    };
+    let ranked: Vec<(Option<f32>, DocAddress)> = ranked
+        .into_iter()
+        .map(|(key, address)| {
+            let score = match ranking {
+                Ranking::Relevance | Ranking::Recency { .. } => Some(key.primary as f32),
+                Ranking::Newest | Ranking::Oldest => None,
+            };
+            (score, address)
+        })
+        .collect();
+
+    let histogram = match request.histogram {
+        Some(interval) => {
+            let collector = HistogramCollector {
+                date_field: field_name(index, "published_at"),
+            };
+            Some(buckets(
+                &searcher.search(&main_query, &collector)?,
+                interval,
+            ))
+        }
+        None => None,
+    };
 
     let mut facets = BTreeMap::new();
     for (name, counts) in plain_names.iter().zip(plain_counts) {
@@ -281,8 +358,71 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchRespon
         total_exact: true,
         hits,
         facets,
+        histogram,
+        next_cursor,
         took_ms: started.elapsed().as_millis() as u64,
     })
+}
+
+/// Sets `prefix` on the last positive term of the query, in text order.
+fn mark_last_term_as_prefix(node: &mut QueryNode) {
+    fn last_term(node: &mut QueryNode) -> Option<&mut QueryNode> {
+        match node {
+            QueryNode::Term { .. } => Some(node),
+            QueryNode::And(children) | QueryNode::Or(children) => {
+                children.iter_mut().rev().find_map(last_term)
+            }
+            QueryNode::All | QueryNode::Phrase { .. } | QueryNode::Not(_) => None,
+        }
+    }
+    if let Some(QueryNode::Term { prefix, .. }) = last_term(node) {
+        *prefix = true;
+    }
+}
+
+/// Default half-life of the recency ranking.
+const DEFAULT_HALF_LIFE: &str = "3d";
+
+fn ranking(request: &SearchRequest) -> Result<Ranking, QueryError> {
+    Ok(match request.sort {
+        Sort::Relevance => Ranking::Relevance,
+        Sort::Newest => Ranking::Newest,
+        Sort::Oldest => Ranking::Oldest,
+        Sort::Recency => {
+            let text = request.half_life.as_deref().unwrap_or(DEFAULT_HALF_LIFE);
+            Ranking::Recency {
+                now: Utc::now().timestamp(),
+                half_life_seconds: parse_duration_seconds(text).ok_or_else(|| {
+                    QueryError::new(format!(
+                        "invalid half_life {text:?}; expected a positive number and a unit: 90m, 12h, 3d, 2w"
+                    ))
+                })?,
+            }
+        }
+    })
+}
+
+/// "90m", "12h", "3d", "2w" → seconds.
+fn parse_duration_seconds(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let unit = text.chars().last()?;
+    let number: f64 = text[..text.len() - unit.len_utf8()].trim().parse().ok()?;
+    let seconds = match unit {
+        'm' => 60.0,
+        'h' => 3_600.0,
+        'd' => 86_400.0,
+        'w' => 604_800.0,
+        _ => return None,
+    };
+    (number.is_finite() && number > 0.0).then_some(number * seconds)
+}
+
+/// The tantivy name of a declared field.
+fn field_name(index: &NewsIndex, name: &str) -> String {
+    index
+        .fields()
+        .get(name)
+        .map_or_else(|| name.to_string(), |field| field.definition.name.clone())
 }
 
 fn validate(index: &NewsIndex, request: &SearchRequest) -> Result<(), QueryError> {
@@ -305,6 +445,11 @@ fn validate(index: &NewsIndex, request: &SearchRequest) -> Result<(), QueryError
                 facet_names.join(", ")
             )));
         }
+    }
+    if request.cursor.is_some() && request.offset > 0 {
+        return Err(QueryError::new(
+            "use either cursor or offset, not both: a cursor already marks where the page starts",
+        ));
     }
     if let (Some(from), Some(to)) = (request.from, request.to)
         && from > to

@@ -116,3 +116,210 @@ async fn reads_need_the_read_key_when_one_is_set() {
         assert_eq!(status, 200, "{key}");
     }
 }
+
+#[tokio::test]
+async fn cursor_paging_walks_every_hit_once_in_order() {
+    let app = demo_app(None, None);
+    let (_, everything) = call(&app, "GET", "/search?sort=newest&limit=100", None, &[]).await;
+    let expected: Vec<String> = everything["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|hit| hit["id"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(expected.len(), crate::support::FIXTURE_ARTICLES as usize);
+    assert!(
+        everything["next_cursor"].is_null(),
+        "one page held everything"
+    );
+
+    for sort in ["newest", "oldest", "relevance", "recency"] {
+        let mut seen: Vec<String> = Vec::new();
+        let mut cursor = String::new();
+        for _ in 0..10 {
+            let path = format!("/search?sort={sort}&limit=4&cursor={cursor}");
+            let (status, page) = call(&app, "GET", &path, None, &[]).await;
+            assert_eq!(status, 200, "{page}");
+            seen.extend(
+                page["hits"]
+                    .as_array()
+                    .expect("hits")
+                    .iter()
+                    .map(|hit| hit["id"].as_str().unwrap_or_default().to_string()),
+            );
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = next.to_string(),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), expected.len(), "{sort}: every hit once");
+        if sort == "newest" {
+            assert_eq!(seen, expected);
+        }
+        let mut unique = seen.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), seen.len(), "{sort}: no hit twice");
+    }
+
+    let (status, body) = call(
+        &app,
+        "GET",
+        "/search?sort=newest&cursor=nonsense",
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("bad_query"))
+    );
+    let (_, first) = call(&app, "GET", "/search?sort=newest&limit=2", None, &[]).await;
+    let cursor = first["next_cursor"].as_str().expect("cursor");
+    let (status, _) = call(
+        &app,
+        "GET",
+        &format!("/search?sort=oldest&cursor={cursor}"),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(status, 400, "a cursor belongs to its sort");
+}
+
+#[tokio::test]
+async fn recency_puts_the_fresh_article_first_among_equals() {
+    let app = demo_app(None, None);
+    let now = chrono::Utc::now();
+    let write = [("content-type", "application/x-ndjson")];
+    let batch = [("old", now - chrono::Duration::days(30)), ("fresh", now - chrono::Duration::hours(1))]
+        .iter()
+        .map(|(id, time)| {
+            json!({ "id": id, "title": "Glacier retreat measured", "body": "The glacier retreated.", "published_at": time.to_rfc3339() })
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let (status, _) = call(&app, "POST", "/articles?refresh=true", Some(&batch), &write).await;
+    assert_eq!(status, 200);
+    let (_, recency) = call(
+        &app,
+        "GET",
+        "/search?q=glacier&sort=recency&half_life=7d",
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(recency["hits"][0]["id"], "fresh");
+    assert_eq!(recency["hits"][1]["id"], "old");
+    let fresh = recency["hits"][0]["score"].as_f64().expect("score");
+    let old = recency["hits"][1]["score"].as_f64().expect("score");
+    assert!(
+        fresh > old * 2.0,
+        "a month at a 7-day half-life weighs: {fresh} vs {old}"
+    );
+    let (status, body) = call(
+        &app,
+        "GET",
+        "/search?q=glacier&sort=recency&half_life=soon",
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("bad_query"))
+    );
+}
+
+#[tokio::test]
+async fn typo_tolerance_and_prefix_serve_a_search_box() {
+    let app = demo_app(None, None);
+    let (_, strict) = call(&app, "GET", "/search?q=ceasfire", None, &[]).await;
+    assert_eq!(strict["total"], 0);
+    let (_, tolerant) = call(&app, "GET", "/search?q=ceasfire&typo=auto", None, &[]).await;
+    assert_eq!(tolerant["total"], 2);
+    for hit in tolerant["hits"].as_array().expect("hits") {
+        let title = hit["highlights"]["title"]
+            .as_str()
+            .expect("title")
+            .to_lowercase();
+        assert!(
+            title.contains("<mark>ceasefire</mark>"),
+            "the near spelling is marked: {title}"
+        );
+    }
+    // Four letters are too short to guess at.
+    let (_, short) = call(&app, "GET", "/search?q=gaz&typo=auto", None, &[]).await;
+    assert_eq!(short["total"], 0);
+
+    let (_, typing) = call(
+        &app,
+        "GET",
+        "/search?q=marathon%20vale&prefix=true",
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(typing["total"], 1);
+    assert_eq!(
+        typing["hits"][0]["highlights"]["title"],
+        "<mark>Marathon</mark> record falls in <mark>Valencia</mark>"
+    );
+    // A trailing space ends the word.
+    let (_, finished) = call(
+        &app,
+        "GET",
+        "/search?q=marathon%20vale%20&prefix=true",
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(finished["total"], 0);
+    let (_, both) = call(
+        &app,
+        "GET",
+        "/search?q=telescpe%20galax&prefix=true&typo=auto",
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(both["total"], 1);
+}
+
+#[tokio::test]
+async fn histogram_counts_matches_over_time() {
+    let app = demo_app(None, None);
+    let (status, body) = call(
+        &app,
+        "GET",
+        "/search?histogram=month&from=2025-01-01",
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let buckets = body["histogram"].as_array().expect("histogram");
+    let counts: Vec<(String, u64)> = buckets
+        .iter()
+        .map(|bucket| {
+            (
+                bucket["start"].as_str().unwrap_or_default().to_string(),
+                bucket["count"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            ("2025-01-01T00:00:00Z".to_string(), 3),
+            ("2025-02-01T00:00:00Z".to_string(), 3),
+            ("2025-03-01T00:00:00Z".to_string(), 1)
+        ]
+    );
+    let (status, body) = call(&app, "GET", "/search?histogram=hour", None, &[]).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("bad_request"))
+    );
+}

@@ -1,0 +1,180 @@
+//! Date histograms: how many matches were published per day, week or month.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Interval {
+    Day,
+    Week,
+    Month,
+}
+
+impl std::str::FromStr for Interval {
+    type Err = String;
+    fn from_str(value: &str) -> Result<Interval, String> {
+        match value {
+            "day" => Ok(Interval::Day),
+            "week" => Ok(Interval::Week),
+            "month" => Ok(Interval::Month),
+            other => Err(format!(
+                "unknown histogram interval `{other}`; expected day, week or month"
+            )),
+        }
+    }
+}
+
+/// One bar: matches published from `start` (UTC, inclusive) to the next
+/// bar's start.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Bucket {
+    pub start: DateTime<Utc>,
+    pub count: u64,
+}
+
+const SECONDS_PER_DAY: i64 = 86_400;
+
+/// Counts matches per UTC day; days are folded into weeks or months once,
+/// at the end, rather than per document.
+pub struct HistogramCollector {
+    pub date_field: String,
+}
+
+pub struct HistogramSegmentCollector {
+    dates: Option<Column<tantivy::DateTime>>,
+    days: BTreeMap<i64, u64>,
+}
+
+impl Collector for HistogramCollector {
+    type Fruit = BTreeMap<i64, u64>;
+    type Child = HistogramSegmentCollector;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<HistogramSegmentCollector> {
+        Ok(HistogramSegmentCollector {
+            dates: reader.fast_fields().column_opt(&self.date_field)?,
+            days: BTreeMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<BTreeMap<i64, u64>>) -> tantivy::Result<BTreeMap<i64, u64>> {
+        let mut merged = BTreeMap::new();
+        for fruit in fruits {
+            for (day, count) in fruit {
+                *merged.entry(day).or_default() += count;
+            }
+        }
+        Ok(merged)
+    }
+}
+
+impl SegmentCollector for HistogramSegmentCollector {
+    type Fruit = BTreeMap<i64, u64>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if let Some(time) = self.dates.as_ref().and_then(|column| column.first(doc)) {
+            let day = time.into_timestamp_secs().div_euclid(SECONDS_PER_DAY);
+            *self.days.entry(day).or_default() += 1;
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.days
+    }
+}
+
+/// Folds day counts (days since 1970-01-01) into buckets of `interval`,
+/// with empty buckets between the first and the last so a timeline has no
+/// gaps.
+pub fn buckets(days: &BTreeMap<i64, u64>, interval: Interval) -> Vec<Bucket> {
+    let mut folded: BTreeMap<NaiveDate, u64> = BTreeMap::new();
+    for (day, count) in days {
+        if let Some(date) =
+            DateTime::from_timestamp(day * SECONDS_PER_DAY, 0).map(|time| time.date_naive())
+        {
+            *folded.entry(bucket_start(date, interval)).or_default() += count;
+        }
+    }
+    let (Some(first), Some(last)) = (folded.keys().next().copied(), folded.keys().last().copied())
+    else {
+        return Vec::new();
+    };
+    let mut result = Vec::new();
+    let mut current = first;
+    // A month of days is at most 31 buckets; bound the walk regardless.
+    while current <= last && result.len() < 100_000 {
+        result.push(Bucket {
+            start: current
+                .and_hms_opt(0, 0, 0)
+                .map_or_else(Utc::now, |time| time.and_utc()),
+            count: folded.get(&current).copied().unwrap_or(0),
+        });
+        current = match next_start(current, interval) {
+            Some(next) => next,
+            None => break,
+        };
+    }
+    result
+}
+
+fn bucket_start(date: NaiveDate, interval: Interval) -> NaiveDate {
+    match interval {
+        Interval::Day => date,
+        Interval::Week => {
+            date - chrono::Duration::days(i64::from(date.weekday().num_days_from_monday()))
+        }
+        Interval::Month => date.with_day(1).unwrap_or(date),
+    }
+}
+
+fn next_start(date: NaiveDate, interval: Interval) -> Option<NaiveDate> {
+    match interval {
+        Interval::Day => date.succ_opt(),
+        Interval::Week => date.checked_add_days(chrono::Days::new(7)),
+        Interval::Month => date.checked_add_months(chrono::Months::new(1)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_fold_into_weeks_and_months_without_gaps() {
+        let day = |text: &str| {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                .and_utc()
+                .timestamp()
+                / SECONDS_PER_DAY
+        };
+        let days = BTreeMap::from([
+            (day("2025-02-18"), 2),
+            (day("2025-02-20"), 1),
+            (day("2025-04-01"), 4),
+        ]);
+        let months = buckets(&days, Interval::Month);
+        let counts: Vec<u64> = months.iter().map(|bucket| bucket.count).collect();
+        assert_eq!(counts, [3, 0, 4]);
+        assert_eq!(months[1].start.to_rfc3339(), "2025-03-01T00:00:00+00:00");
+        let weeks = buckets(&days, Interval::Week);
+        assert_eq!(weeks[0].start.to_rfc3339(), "2025-02-17T00:00:00+00:00");
+        assert_eq!(weeks[0].count, 3);
+        assert_eq!(buckets(&days, Interval::Day).len(), 43);
+    }
+}

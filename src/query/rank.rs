@@ -1,0 +1,291 @@
+//! Ranking and cursors: one collector for every sort order.
+//!
+//! Each hit gets a [`RankKey`]: a primary value (relevance, relevance × a
+//! freshness decay, or the publication time) and a tiebreak derived from the
+//! article id, so that the order is total and the same on every page. A
+//! cursor is the key of the last hit; the next page takes the hits ranked
+//! strictly after it, which stays right while articles are added or removed
+//! (no hit is skipped or repeated, unlike offsets).
+//!
+//! tantivy's `TopDocs` cannot resume after a key, and once a search counts
+//! every match (as newsdex does, for exact totals) its score pruning does not
+//! apply, so a plain heap here costs nothing against it.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+
+use super::parser::QueryError;
+
+/// Weight of the freshness decay's floor: an article of infinite age keeps
+/// this share of its relevance.
+const RECENCY_FLOOR: f64 = 0.25;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Ranking {
+    Relevance,
+    /// Relevance × (floor + (1 − floor) × 0.5^(age / half-life)).
+    Recency {
+        now: i64,
+        half_life_seconds: f64,
+    },
+    Newest,
+    Oldest,
+}
+
+impl Ranking {
+    fn code(self) -> u8 {
+        match self {
+            Ranking::Relevance => 1,
+            Ranking::Recency { .. } => 2,
+            Ranking::Newest => 3,
+            Ranking::Oldest => 4,
+        }
+    }
+
+    fn needs_scores(self) -> bool {
+        matches!(self, Ranking::Relevance | Ranking::Recency { .. })
+    }
+}
+
+/// Where a hit ranks: greater keys come first.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RankKey {
+    pub primary: f64,
+    /// `u64::MAX - id_order`, so equal primaries come in id order.
+    pub tiebreak: u64,
+}
+
+impl Eq for RankKey {}
+
+impl PartialOrd for RankKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for RankKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.primary
+            .total_cmp(&other.primary)
+            .then(self.tiebreak.cmp(&other.tiebreak))
+    }
+}
+
+/// An opaque cursor: the ranking and the key of the last hit of a page, in
+/// hex. For recency it also holds the `now` the decay was computed at, so
+/// later pages rank by the same clock.
+pub fn encode_cursor(ranking: Ranking, key: RankKey) -> String {
+    let mut bytes = vec![ranking.code()];
+    bytes.extend_from_slice(&key.primary.to_bits().to_be_bytes());
+    bytes.extend_from_slice(&key.tiebreak.to_be_bytes());
+    if let Ranking::Recency { now, .. } = ranking {
+        bytes.extend_from_slice(&now.to_be_bytes());
+    }
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Reads a cursor made by [`encode_cursor`] for the same ranking; returns
+/// the key to resume after and, for recency, the clock to rank by.
+pub fn decode_cursor(cursor: &str, ranking: Ranking) -> Result<(RankKey, Option<i64>), QueryError> {
+    let invalid = || {
+        QueryError::new(
+            "invalid cursor: pass back the next_cursor of a previous response with the same sort",
+        )
+    };
+    if !cursor.len().is_multiple_of(2) || !cursor.is_ascii() {
+        return Err(invalid());
+    }
+    let bytes: Vec<u8> = (0..cursor.len())
+        .step_by(2)
+        .map(|index| u8::from_str_radix(&cursor[index..index + 2], 16))
+        .collect::<Result<_, _>>()
+        .map_err(|_| invalid())?;
+    let expected_length = if matches!(ranking, Ranking::Recency { .. }) {
+        25
+    } else {
+        17
+    };
+    if bytes.len() != expected_length || bytes[0] != ranking.code() {
+        return Err(invalid());
+    }
+    let word = |at: usize| -> Result<[u8; 8], QueryError> {
+        bytes[at..at + 8].try_into().map_err(|_| invalid())
+    };
+    let key = RankKey {
+        primary: f64::from_bits(u64::from_be_bytes(word(1)?)),
+        tiebreak: u64::from_be_bytes(word(9)?),
+    };
+    let now = if expected_length == 25 {
+        Some(i64::from_be_bytes(word(17)?))
+    } else {
+        None
+    };
+    Ok((key, now))
+}
+
+/// Collects the best `offset + limit` hits ranked after `after`, and returns
+/// `limit` of them from `offset` on.
+pub struct RankCollector {
+    pub ranking: Ranking,
+    pub limit: usize,
+    pub offset: usize,
+    pub after: Option<RankKey>,
+    pub date_field: String,
+    pub tiebreak_field: String,
+}
+
+pub struct RankSegmentCollector {
+    ranking: Ranking,
+    capacity: usize,
+    after: Option<RankKey>,
+    segment: SegmentOrdinal,
+    dates: Option<Column<tantivy::DateTime>>,
+    tiebreaks: Option<Column<u64>>,
+    heap: BinaryHeap<Reverse<(RankKey, DocId)>>,
+}
+
+impl Collector for RankCollector {
+    type Fruit = Vec<(RankKey, DocAddress)>;
+    type Child = RankSegmentCollector;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<RankSegmentCollector> {
+        let needs_dates = !matches!(self.ranking, Ranking::Relevance);
+        let dates = if needs_dates {
+            reader.fast_fields().column_opt(&self.date_field)?
+        } else {
+            None
+        };
+        Ok(RankSegmentCollector {
+            ranking: self.ranking,
+            capacity: self.offset + self.limit,
+            after: self.after,
+            segment,
+            dates,
+            tiebreaks: reader.fast_fields().column_opt(&self.tiebreak_field)?,
+            heap: BinaryHeap::with_capacity(self.offset + self.limit + 1),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.ranking.needs_scores()
+    }
+
+    fn merge_fruits(
+        &self,
+        segment_fruits: Vec<Vec<(RankKey, DocAddress)>>,
+    ) -> tantivy::Result<Vec<(RankKey, DocAddress)>> {
+        let mut all: Vec<(RankKey, DocAddress)> = segment_fruits.into_iter().flatten().collect();
+        all.sort_by_key(|(key, _)| Reverse(*key));
+        Ok(all.into_iter().skip(self.offset).take(self.limit).collect())
+    }
+}
+
+impl RankSegmentCollector {
+    fn published(&self, doc: DocId) -> Option<i64> {
+        self.dates
+            .as_ref()
+            .and_then(|column| column.first(doc))
+            .map(|time| time.into_timestamp_secs())
+    }
+
+    fn key(&self, doc: DocId, score: Score) -> RankKey {
+        let primary = match self.ranking {
+            Ranking::Relevance => f64::from(score),
+            Ranking::Recency {
+                now,
+                half_life_seconds,
+            } => {
+                let decay = match self.published(doc) {
+                    Some(published) => {
+                        let age = (now - published).max(0) as f64;
+                        RECENCY_FLOOR + (1.0 - RECENCY_FLOOR) * 0.5f64.powf(age / half_life_seconds)
+                    }
+                    None => RECENCY_FLOOR,
+                };
+                f64::from(score) * decay
+            }
+            Ranking::Newest => self
+                .published(doc)
+                .map_or(f64::NEG_INFINITY, |time| time as f64),
+            Ranking::Oldest => self
+                .published(doc)
+                .map_or(f64::NEG_INFINITY, |time| -(time as f64)),
+        };
+        let order = self
+            .tiebreaks
+            .as_ref()
+            .and_then(|column| column.first(doc))
+            .unwrap_or(0);
+        RankKey {
+            primary,
+            tiebreak: u64::MAX - order,
+        }
+    }
+}
+
+impl SegmentCollector for RankSegmentCollector {
+    type Fruit = Vec<(RankKey, DocAddress)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        if self.capacity == 0 {
+            return;
+        }
+        let key = self.key(doc, score);
+        if self.after.is_some_and(|after| key >= after) {
+            return;
+        }
+        if self.heap.len() < self.capacity {
+            self.heap.push(Reverse((key, doc)));
+        } else if self
+            .heap
+            .peek()
+            .is_some_and(|Reverse((worst, _))| key > *worst)
+        {
+            self.heap.pop();
+            self.heap.push(Reverse((key, doc)));
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let segment = self.segment;
+        self.heap
+            .into_iter()
+            .map(|Reverse((key, doc))| (key, DocAddress::new(segment, doc)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_tampering() {
+        let key = RankKey {
+            primary: 1739874300.0,
+            tiebreak: 42,
+        };
+        let cursor = encode_cursor(Ranking::Newest, key);
+        assert_eq!(
+            decode_cursor(&cursor, Ranking::Newest).unwrap(),
+            (key, None)
+        );
+        assert!(decode_cursor(&cursor, Ranking::Oldest).is_err());
+        assert!(decode_cursor("zz", Ranking::Newest).is_err());
+        assert!(decode_cursor(&cursor[..10], Ranking::Newest).is_err());
+        let recency = Ranking::Recency {
+            now: 99,
+            half_life_seconds: 1.0,
+        };
+        let cursor = encode_cursor(recency, key);
+        assert_eq!(decode_cursor(&cursor, recency).unwrap(), (key, Some(99)));
+    }
+}
