@@ -5,7 +5,9 @@
 mod articles;
 mod auth;
 pub mod error;
+mod facets;
 mod health;
+mod metrics;
 mod search;
 
 use std::net::SocketAddr;
@@ -64,6 +66,7 @@ pub struct AppState {
     pub writer: Arc<Mutex<ArticleWriter>>,
     pub config: Arc<ServeConfig>,
     pub ready: Arc<AtomicBool>,
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
@@ -81,6 +84,7 @@ impl AppState {
             writer: Arc::new(Mutex::new(writer)),
             config: Arc::new(config),
             ready: Arc::new(AtomicBool::new(true)),
+            metrics: Arc::new(metrics::Metrics::default()),
         })
     }
 
@@ -111,8 +115,14 @@ pub fn router(state: AppState) -> Router {
                 .put(articles::put_article)
                 .delete(articles::delete_article),
         )
+        .route("/facets/{field}", get(facets::get_facet_values))
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
+        .route("/metrics", get(metrics::get_metrics))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
         .fallback(|| async { error::ApiError::new(error::ErrorCode::NotFound, "no such endpoint") })
         .with_state(state);
     routes

@@ -52,6 +52,7 @@ pub struct ArticleWriter {
     pending: HashSet<String>,
     writes_since_commit: usize,
     last_commit: Instant,
+    last_commit_unix: Option<i64>,
 }
 
 impl ArticleWriter {
@@ -88,6 +89,7 @@ impl ArticleWriter {
             pending: HashSet::new(),
             writes_since_commit: 0,
             last_commit: Instant::now(),
+            last_commit_unix: None,
         })
     }
 
@@ -148,7 +150,13 @@ impl ArticleWriter {
         self.pending.clear();
         self.writes_since_commit = 0;
         self.last_commit = Instant::now();
+        self.last_commit_unix = Some(chrono::Utc::now().timestamp());
         Ok(())
+    }
+
+    /// When this writer last committed, in Unix seconds.
+    pub fn last_commit_unix(&self) -> Option<i64> {
+        self.last_commit_unix
     }
 
     /// Writes not yet committed.

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod dates;
+pub mod facet_search;
 pub mod facets;
 pub mod highlight;
 pub mod histogram;

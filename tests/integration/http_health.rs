@@ -53,3 +53,24 @@ fn serves_http_on_a_real_socket() {
     assert!(response.contains("Marathon record falls in Valencia"));
     assert!(status.success(), "graceful shutdown exits 0");
 }
+
+#[test]
+fn the_openapi_file_describes_every_route() {
+    let openapi = std::fs::read_to_string("schema/openapi.yaml").expect("openapi file");
+    let router = std::fs::read_to_string("src/http/mod.rs").expect("router source");
+    let start = router.find("pub fn router").expect("router fn");
+    let end = router[start..]
+        .find("\n}\n")
+        .map_or(router.len(), |end| start + end);
+    let routes: Vec<&str> = router[start..end]
+        .split('"')
+        .filter(|piece| piece.starts_with('/'))
+        .collect();
+    assert!(routes.len() >= 7, "{routes:?}");
+    for route in routes {
+        assert!(
+            openapi.contains(&format!("\n  {route}:")),
+            "schema/openapi.yaml lacks {route}"
+        );
+    }
+}

@@ -1,0 +1,48 @@
+//! `GET /facets/{field}?q=PREFIX&limit=10`: facet value search.
+
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::auth::require_read;
+use super::error::{ApiError, ErrorCode};
+use crate::query::facet_search::search_facet_values;
+
+pub async fn get_facet_values(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(field): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    require_read(&state, &headers)?;
+    let mut prefix = String::new();
+    let mut limit = 10usize;
+    for (key, value) in url::form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes()) {
+        match key.as_ref() {
+            "q" => prefix = value.into_owned(),
+            "limit" => {
+                limit = value.parse().map_err(|_| {
+                    ApiError::new(
+                        ErrorCode::BadRequest,
+                        format!("`limit` must be a whole number, got {value:?}"),
+                    )
+                })?
+            }
+            other => {
+                return Err(ApiError::new(
+                    ErrorCode::BadRequest,
+                    format!("unknown parameter `{other}`"),
+                ));
+            }
+        }
+    }
+    let index = state.index.clone();
+    let field_name = field.clone();
+    let values = tokio::task::spawn_blocking(move || {
+        search_facet_values(&index, &field_name, &prefix, limit)
+    })
+    .await??;
+    Ok(Json(json!({ "field": field, "values": values })))
+}
