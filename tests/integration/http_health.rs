@@ -74,3 +74,101 @@ fn the_openapi_file_describes_every_route() {
         );
     }
 }
+
+#[tokio::test]
+async fn cors_preflight_and_compression() {
+    use tower::ServiceExt;
+    let index = newsdex::demo::demo_index().expect("demo");
+    let config = newsdex::http::ServeConfig {
+        cors_origins: vec!["https://news.example".to_string()],
+        ..Default::default()
+    };
+    let app = newsdex::http::router(newsdex::http::AppState::new(index, config).expect("state"));
+    let preflight = axum::http::Request::builder()
+        .method("OPTIONS")
+        .uri("/search")
+        .header("origin", "https://news.example")
+        .header("access-control-request-method", "POST")
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let response = app.clone().oneshot(preflight).await.expect("response");
+    assert_eq!(
+        response
+            .headers()
+            .get("access-control-allow-origin")
+            .map(|value| value.as_bytes()),
+        Some(&b"https://news.example"[..])
+    );
+    let stranger = axum::http::Request::builder()
+        .uri("/search?q=x")
+        .header("origin", "https://elsewhere.example")
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let response = app.clone().oneshot(stranger).await.expect("response");
+    assert!(
+        response
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+
+    let compressed = axum::http::Request::builder()
+        .uri("/search?limit=20")
+        .header("accept-encoding", "gzip")
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let response = app.oneshot(compressed).await.expect("response");
+    assert_eq!(
+        response
+            .headers()
+            .get("content-encoding")
+            .map(|value| value.as_bytes()),
+        Some(&b"gzip"[..])
+    );
+}
+
+/// Writes not yet committed when SIGTERM arrives are committed on the way
+/// out.
+#[test]
+fn shutdown_commits_pending_writes() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+        probe.local_addr().expect("address").port()
+    };
+    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("newsdex"))
+        .arg("--index")
+        .arg(dir.path())
+        .args([
+            "serve",
+            "--commit-interval-ms",
+            "600000",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    let body = r#"{"title":"Lighthouse keeper retires","body":"After forty years the keeper handed over the keys."}"#;
+    let mut response = String::new();
+    for _ in 0..100 {
+        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            write!(
+                stream,
+                "PUT /articles/lh-1 HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .expect("writes");
+            stream.read_to_string(&mut response).expect("reads");
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(response.starts_with("HTTP/1.1 201"), "{response}");
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status();
+    assert!(server.wait().expect("exits").success());
+    let found = crate::support::search_json(dir.path(), &["lighthouse"]);
+    assert_eq!(found["total"], 1);
+}

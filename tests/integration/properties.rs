@@ -62,3 +62,28 @@ fn searching_arbitrary_queries_never_panics() {
         })
         .expect("no search panics");
 }
+
+/// Arbitrary query strings against the real router: always an answer, 200
+/// or a 4xx with a JSON error, never a panic or a 500.
+#[test]
+fn the_http_search_never_fails_on_arbitrary_parameters() {
+    let app = crate::support::demo_app(None, None);
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(128));
+    let parameters = "(q|tag|sort|limit|offset|cursor|from|to|facets|histogram|typo|prefix|half_life|x)=[a-z0-9%()\" :*-]{0,12}(&(q|sort|limit|cursor|typo|prefix)=[a-z0-9%()\" :*-]{0,8}){0,3}";
+    runner
+        .run(&parameters, |query| {
+            let path = format!("/search?{}", query.replace(' ', "%20").replace('"', "%22"));
+            let (status, body) =
+                runtime.block_on(crate::support::call(&app, "GET", &path, None, &[]));
+            prop_assert!(
+                status == 200 || (400..500).contains(&status),
+                "{path}: {status} {body}"
+            );
+            if status != 200 {
+                prop_assert!(body["error"]["code"].is_string(), "{path}: {body}");
+            }
+            Ok(())
+        })
+        .expect("every request is answered");
+}
