@@ -94,6 +94,14 @@ pub fn folded_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// Lower-cased words, nothing else: the cheap first pass of highlighting.
+pub fn lowercase_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .build()
+}
+
 /// The whole value as one lower-cased term: exact, case-insensitive matching
 /// of facet values.
 pub fn keyword_analyzer() -> TextAnalyzer {

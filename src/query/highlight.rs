@@ -5,52 +5,161 @@
 //! query for "talks" marks "talk", "talking" and "Talks" alike.
 
 use super::build::HighlightTerms;
-use crate::index::analysis::{Analyzers, analysis_key, folded_analyzer, tokens};
+use std::collections::{HashMap, HashSet};
+
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+
+use crate::index::analysis::{Analyzers, analysis_key, folded_analyzer, lowercase_analyzer};
 
 /// Characters of body text a snippet shows around its best match.
 const SNIPPET_CHARS: usize = 240;
 
 pub struct Highlighter<'a> {
     terms: &'a HighlightTerms,
+    /// The exact terms grouped by analysis key, to look tokens up by `&str`.
+    exact: HashMap<&'static str, HashSet<&'a str>>,
     analyzers: Analyzers,
+    folded: TextAnalyzer,
+    lower: TextAnalyzer,
 }
 
 impl<'a> Highlighter<'a> {
     pub fn new(terms: &'a HighlightTerms) -> Highlighter<'a> {
+        let mut exact: HashMap<&'static str, HashSet<&'a str>> = HashMap::new();
+        for (key, term) in &terms.exact {
+            exact.entry(key).or_default().insert(term.as_str());
+        }
         Highlighter {
             terms,
+            exact,
             analyzers: Analyzers::default(),
+            folded: folded_analyzer(),
+            lower: lowercase_analyzer(),
         }
     }
 
-    /// Byte ranges of `text` that match the query.
+    /// Whether `key`'s analysis has anything to look for.
+    fn wants(&self, key: &str) -> bool {
+        self.exact.contains_key(key)
+            || self
+                .terms
+                .prefixes
+                .iter()
+                .any(|(prefix_key, _)| *prefix_key == key)
+            || self
+                .terms
+                .fuzzy
+                .iter()
+                .any(|(fuzzy_key, ..)| *fuzzy_key == key)
+    }
+
+    fn is_match(&self, analysis: &str, token: &str) -> bool {
+        self.exact
+            .get(analysis)
+            .is_some_and(|terms| terms.contains(token))
+            || self.terms.prefixes.iter().any(|(prefix_key, prefix)| {
+                *prefix_key == analysis && token.starts_with(prefix.as_str())
+            })
+            || self
+                .terms
+                .fuzzy
+                .iter()
+                .any(|(fuzzy_key, word, edits, prefix)| {
+                    *fuzzy_key == analysis && within_edits(token, word, *edits, *prefix)
+                })
+    }
+
+    /// Byte ranges of `text` that match the query: under the article's
+    /// language analysis, and under plain folding for names and tags.
+    ///
+    /// Stemming or folding every word of a long body costs more than the
+    /// search itself, so words are first split and lower-cased cheaply, and
+    /// only those sharing their first two letters with a query term (a stem
+    /// keeps the start of its word) are analysed. Arabic stemming removes
+    /// prefixes and near spellings may differ anywhere, so with either every
+    /// word is analysed; so is a word whose first letters are not ASCII,
+    /// which folding may change.
     fn matches(&mut self, text: &str, language: Option<&str>) -> Vec<(usize, usize)> {
         let key = analysis_key(language);
-        let mut ranges: Vec<(usize, usize)> = Vec::new();
-        let language_tokens = tokens(self.analyzers.get(key), text);
-        let folded_tokens = tokens(&mut folded_analyzer(), text);
-        for (analysis, found) in [(key, language_tokens), ("", folded_tokens)] {
-            for token in found {
-                let hit = self.terms.exact.contains(&(analysis, token.text.clone()))
-                    || self.terms.prefixes.iter().any(|(prefix_key, prefix)| {
-                        *prefix_key == analysis && token.text.starts_with(prefix.as_str())
-                    })
-                    || self
-                        .terms
-                        .fuzzy
-                        .iter()
-                        .any(|(fuzzy_key, word, edits, prefix)| {
-                            *fuzzy_key == analysis
-                                && within_edits(&token.text, word, *edits, *prefix)
-                        });
-                if hit {
-                    ranges.push((token.offset_from, token.offset_to));
+        let stem_key = (!key.is_empty() && self.wants(key)).then_some(key);
+        let fold = self.wants("");
+        let stem_heads = self.heads(key);
+        let fold_heads = self.heads("");
+        let stem_every_word = key == "ar"
+            || self
+                .terms
+                .fuzzy
+                .iter()
+                .any(|(fuzzy_key, ..)| *fuzzy_key == key);
+        let fold_every_word = self
+            .terms
+            .fuzzy
+            .iter()
+            .any(|(fuzzy_key, ..)| fuzzy_key.is_empty());
+
+        let mut to_stem: Vec<(usize, usize, String)> = Vec::new();
+        let mut to_fold: Vec<(usize, usize, String)> = Vec::new();
+        {
+            let mut words = self.lower.token_stream(text);
+            while words.advance() {
+                let token = words.token();
+                let head = head(&token.text);
+                let stem = stem_key.is_some() && (stem_every_word || stem_heads.contains(&head));
+                let folded = fold
+                    && (fold_every_word
+                        || fold_heads.contains(&head)
+                        || !head.0.is_ascii()
+                        || !head.1.is_ascii());
+                if stem {
+                    to_stem.push((token.offset_from, token.offset_to, token.text.clone()));
+                }
+                if folded {
+                    to_fold.push((token.offset_from, token.offset_to, token.text.clone()));
                 }
             }
         }
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        if let Some(key) = stem_key {
+            let analyzer = self.analyzers.get(key);
+            let stems = analyse_each(analyzer, to_stem);
+            ranges.extend(
+                stems
+                    .into_iter()
+                    .filter(|(_, _, stem)| self.is_match(key, stem))
+                    .map(|(from, to, _)| (from, to)),
+            );
+        }
+        let folded = analyse_each(&mut self.folded, to_fold);
+        ranges.extend(
+            folded
+                .into_iter()
+                .filter(|(_, _, word)| self.is_match("", word))
+                .map(|(from, to, _)| (from, to)),
+        );
         ranges.sort_unstable();
         ranges.dedup();
         ranges
+    }
+
+    /// First two letters of every term and prefix of an analysis.
+    fn heads(&self, key: &str) -> Vec<(char, char)> {
+        let mut heads: Vec<(char, char)> = self
+            .exact
+            .get(key)
+            .into_iter()
+            .flatten()
+            .map(|term| head(term))
+            .chain(
+                self.terms
+                    .prefixes
+                    .iter()
+                    .filter(|(prefix_key, _)| *prefix_key == key)
+                    .map(|(_, prefix)| head(prefix)),
+            )
+            .collect();
+        heads.sort_unstable();
+        heads.dedup();
+        heads
     }
 
     /// The whole text, escaped, with matches marked.
@@ -74,6 +183,28 @@ impl<'a> Highlighter<'a> {
         }
         snippet
     }
+}
+
+/// The first two characters of a word (a NUL for a missing second).
+fn head(word: &str) -> (char, char) {
+    let mut chars = word.chars();
+    (chars.next().unwrap_or('\0'), chars.next().unwrap_or('\0'))
+}
+
+/// Each word through `analyzer`, keeping its place; words the analyzer
+/// drops (stop words) are left out.
+fn analyse_each(
+    analyzer: &mut TextAnalyzer,
+    words: Vec<(usize, usize, String)>,
+) -> Vec<(usize, usize, String)> {
+    let mut analysed = Vec::with_capacity(words.len());
+    for (from, to, word) in words {
+        let mut stream = analyzer.token_stream(&word);
+        if stream.advance() {
+            analysed.push((from, to, std::mem::take(&mut stream.token_mut().text)));
+        }
+    }
+    analysed
 }
 
 /// Whether `token` is within `edits` of `word` (transpositions count as

@@ -1,0 +1,893 @@
+//! The corpus benchmark: newsdex against raw tantivy (its ceiling) and
+//! SQLite FTS5 (what a small team would otherwise use), on the same
+//! documents and queries, in one run.
+//!
+//! ```sh
+//! cargo bench --bench corpus                                   # Reuters-21578 + 100,000 synthetic
+//! NEWSDEX_BENCH_CORPORA=synthetic:1000000 cargo bench --bench corpus
+//! ```
+//!
+//! `NEWSDEX_BENCH_CORPORA` is a comma-separated list of `reuters`, `bbc` and
+//! `synthetic:N`. Reports go to `target/bench-report/` as Markdown and JSON.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use newsdex::Article;
+use newsdex::index::{NewsIndex, WriterOptions};
+use newsdex::ingest::{Format, ReadOptions, read_bytes};
+use newsdex::query::histogram::Interval;
+use newsdex::query::search::Typo;
+use newsdex::query::{Filters, SearchRequest, search};
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::QueryParser;
+use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+use tantivy::{Index, IndexReader, TantivyDocument, doc};
+
+const WRITER_BUDGET: usize = 256 * 1024 * 1024;
+/// Runs of each query when measuring latency.
+const REPEATS: usize = 20;
+/// How long each throughput run lasts.
+const THROUGHPUT_RUN: Duration = Duration::from_secs(3);
+
+fn main() {
+    // `cargo bench` passes `--bench`; any other argument filters nothing.
+    let corpora = std::env::var("NEWSDEX_BENCH_CORPORA")
+        .unwrap_or_else(|_| "reuters,synthetic:100000".to_string());
+    let out_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-report");
+    let _ = std::fs::create_dir_all(&out_dir);
+    for name in corpora
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+    {
+        let Some(articles) = load(name) else { continue };
+        eprintln!(
+            "corpus {name}: {} articles, {:.1} MB of text",
+            articles.len(),
+            support::text_bytes(&articles) as f64 / 1e6
+        );
+        let report = run(name, &articles);
+        let markdown = report.markdown();
+        println!("{markdown}");
+        let stem = name.replace(':', "-");
+        let _ = std::fs::write(out_dir.join(format!("corpus-{stem}.md")), &markdown);
+        let _ = std::fs::write(
+            out_dir.join(format!("corpus-{stem}.json")),
+            serde_json::to_string_pretty(&report).unwrap_or_default(),
+        );
+    }
+}
+
+fn load(name: &str) -> Option<Vec<Article>> {
+    match name.split_once(':') {
+        Some(("synthetic", count)) => Some(support::synthetic::corpus(count.parse().ok()?)),
+        _ if name == "reuters" => support::reuters(),
+        _ if name == "bbc" => support::bbc(),
+        _ => {
+            eprintln!("unknown corpus {name}; expected reuters, bbc or synthetic:N");
+            None
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Report {
+    corpus: String,
+    documents: usize,
+    input_bytes: usize,
+    machine: String,
+    ingest: Vec<IngestFigures>,
+    queries: Vec<QueryFigures>,
+    throughput: Vec<Throughput>,
+}
+
+#[derive(Serialize, Clone)]
+struct IngestFigures {
+    engine: String,
+    seconds: f64,
+    docs_per_second: f64,
+    mb_per_second: f64,
+    index_bytes: u64,
+    peak_rss_bytes: u64,
+}
+
+#[derive(Serialize)]
+struct QueryFigures {
+    kind: String,
+    engine: String,
+    p50_ms: f64,
+    p95_ms: f64,
+    p99_ms: f64,
+    /// Total hits over the kind's queries: engines must agree where they
+    /// answer the same question.
+    hits: u64,
+}
+
+#[derive(Serialize)]
+struct Throughput {
+    engine: String,
+    threads: usize,
+    queries_per_second: f64,
+}
+
+/// A query of the mix, as each engine states it.
+#[derive(Clone)]
+struct BenchQuery {
+    kind: &'static str,
+    newsdex: SearchRequest,
+    /// For raw tantivy's query parser; `None` where it has no such field.
+    tantivy: Option<String>,
+    /// The FTS5 MATCH expression, and SQL around it.
+    sqlite: Option<SqliteQuery>,
+}
+
+#[derive(Clone)]
+struct SqliteQuery {
+    matching: String,
+    date_range: Option<(i64, i64)>,
+    tag: Option<String>,
+    facets: bool,
+    histogram: bool,
+}
+
+fn run(name: &str, articles: &[Article]) -> Report {
+    let ndjson: String = articles
+        .iter()
+        .map(|article| serde_json::to_string(article).unwrap_or_default() + "\n")
+        .collect();
+    let workspace = tempfile::TempDir::new().expect("temp dir");
+
+    let mut ingest = Vec::new();
+    let (newsdex_index, figures) =
+        ingest_newsdex(&workspace.path().join("newsdex"), &ndjson, articles.len());
+    ingest.push(figures);
+    let (raw, figures) = ingest_tantivy(&workspace.path().join("tantivy"), articles, ndjson.len());
+    ingest.push(figures);
+    let sqlite_path = workspace.path().join("fts5.sqlite");
+    ingest.push(ingest_sqlite(&sqlite_path, articles, ndjson.len()));
+
+    let queries = query_mix(articles);
+    let mut query_figures = Vec::new();
+    let kinds: Vec<&str> = {
+        let mut kinds: Vec<&str> = queries.iter().map(|query| query.kind).collect();
+        kinds.dedup();
+        kinds
+    };
+    let sqlite = rusqlite::Connection::open(&sqlite_path).expect("sqlite opens");
+    for kind in kinds {
+        let of_kind: Vec<&BenchQuery> = queries.iter().filter(|query| query.kind == kind).collect();
+        query_figures.push(measure(kind, "newsdex", &of_kind, |query| {
+            search(&newsdex_index, &query.newsdex)
+                .map(|response| response.total)
+                .ok()
+        }));
+        if of_kind.iter().all(|query| query.tantivy.is_some()) {
+            query_figures.push(measure(kind, "tantivy", &of_kind, |query| {
+                raw.run(query.tantivy.as_deref()?)
+            }));
+        }
+        if of_kind.iter().all(|query| query.sqlite.is_some()) {
+            query_figures.push(measure(kind, "sqlite-fts5", &of_kind, |query| {
+                run_sqlite(&sqlite, query.sqlite.as_ref()?)
+            }));
+        }
+    }
+
+    let mut throughput = Vec::new();
+    for threads in [1, 2] {
+        throughput.push(Throughput {
+            engine: "newsdex".into(),
+            threads,
+            queries_per_second: queries_per_second(threads, &queries, |query| {
+                search(&newsdex_index, &query.newsdex)
+                    .map(|response| response.total)
+                    .ok()
+            }),
+        });
+        let shared: Vec<BenchQuery> = queries
+            .iter()
+            .filter(|query| query.tantivy.is_some())
+            .cloned()
+            .collect();
+        throughput.push(Throughput {
+            engine: "newsdex (shared kinds)".into(),
+            threads,
+            queries_per_second: queries_per_second(threads, &shared, |query| {
+                search(&newsdex_index, &query.newsdex)
+                    .map(|response| response.total)
+                    .ok()
+            }),
+        });
+        throughput.push(Throughput {
+            engine: "tantivy (shared kinds)".into(),
+            threads,
+            queries_per_second: queries_per_second(threads, &shared, |query| {
+                raw.run(query.tantivy.as_deref()?)
+            }),
+        });
+        let sqlite_queries: Vec<BenchQuery> = queries
+            .iter()
+            .filter(|query| query.sqlite.is_some())
+            .cloned()
+            .collect();
+        throughput.push(Throughput {
+            engine: "sqlite-fts5".into(),
+            threads,
+            queries_per_second: sqlite_queries_per_second(threads, &sqlite_path, &sqlite_queries),
+        });
+    }
+
+    Report {
+        corpus: name.to_string(),
+        documents: articles.len(),
+        input_bytes: ndjson.len(),
+        machine: machine(),
+        ingest,
+        queries: query_figures,
+        throughput,
+    }
+}
+
+// ---- ingest ---------------------------------------------------------------
+
+/// Resets the kernel's peak-RSS mark so the next reading covers one phase.
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn peak_rss() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmHWM:"))
+                .and_then(|line| line.split_whitespace().nth(1))
+                .and_then(|kib| kib.parse::<u64>().ok())
+        })
+        .map_or(0, |kib| kib * 1024)
+}
+
+fn dir_size(path: &Path) -> u64 {
+    walkdir::WalkDir::new(path)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|entry| entry.metadata().ok())
+        .filter(|metadata| metadata.is_file())
+        .map(|metadata| metadata.len())
+        .sum()
+}
+
+fn figures(
+    engine: &str,
+    started: Instant,
+    documents: usize,
+    input_bytes: usize,
+    index_bytes: u64,
+) -> IngestFigures {
+    let seconds = started.elapsed().as_secs_f64();
+    IngestFigures {
+        engine: engine.to_string(),
+        seconds,
+        docs_per_second: documents as f64 / seconds,
+        mb_per_second: input_bytes as f64 / seconds / 1e6,
+        index_bytes,
+        peak_rss_bytes: peak_rss(),
+    }
+}
+
+/// End to end through newsdex: NDJSON parsing, analysis, index, commit.
+fn ingest_newsdex(dir: &Path, ndjson: &str, documents: usize) -> (NewsIndex, IngestFigures) {
+    reset_peak_rss();
+    let started = Instant::now();
+    let index = NewsIndex::open_or_create(dir).expect("index");
+    let mut writer = index
+        .writer(WriterOptions {
+            memory_budget: WRITER_BUDGET,
+            ..WriterOptions::default()
+        })
+        .expect("writer");
+    let options = ReadOptions {
+        format: Some(Format::Ndjson),
+        ..ReadOptions::default()
+    };
+    for record in read_bytes(ndjson.as_bytes(), "corpus.ndjson", &options) {
+        let record = record.expect("corpus records are valid");
+        writer.upsert(&record.article).expect("indexes");
+        writer.commit_if_due().expect("commits");
+    }
+    writer.finish().expect("commits");
+    let figures = figures("newsdex", started, documents, ndjson.len(), dir_size(dir));
+    (index, figures)
+}
+
+struct RawTantivy {
+    reader: IndexReader,
+    parser: QueryParser,
+}
+
+impl RawTantivy {
+    fn run(&self, query: &str) -> Option<u64> {
+        let searcher = self.reader.searcher();
+        let query = self.parser.parse_query(query).ok()?;
+        let (count, top) = searcher
+            .search(&query, &(Count, TopDocs::with_limit(10).order_by_score()))
+            .ok()?;
+        // Load the hits, as a search service returns them.
+        for (_, address) in top {
+            let _: TantivyDocument = searcher.doc(address).ok()?;
+        }
+        Some(count as u64)
+    }
+}
+
+/// The ceiling: one stemmed text field, stored, nothing else.
+fn ingest_tantivy(
+    dir: &Path,
+    articles: &[Article],
+    input_bytes: usize,
+) -> (RawTantivy, IngestFigures) {
+    reset_peak_rss();
+    let started = Instant::now();
+    std::fs::create_dir_all(dir).expect("dir");
+    let mut builder = Schema::builder();
+    let text_options = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("en_stem")
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let text = builder.add_text_field("text", text_options);
+    let index = Index::create_in_dir(dir, builder.build()).expect("index");
+    let mut writer = index
+        .writer::<TantivyDocument>(WRITER_BUDGET)
+        .expect("writer");
+    for article in articles {
+        writer
+            .add_document(doc!(text => format!("{}\n\n{}", article.title, article.body)))
+            .expect("adds");
+    }
+    writer.commit().expect("commits");
+    writer.wait_merging_threads().expect("merges");
+    let figures = figures(
+        "tantivy",
+        started,
+        articles.len(),
+        input_bytes,
+        dir_size(dir),
+    );
+    let mut parser = QueryParser::for_index(&index, vec![text]);
+    parser.set_conjunction_by_default();
+    let reader = index.reader().expect("reader");
+    (RawTantivy { reader, parser }, figures)
+}
+
+fn ingest_sqlite(path: &Path, articles: &[Article], input_bytes: usize) -> IngestFigures {
+    reset_peak_rss();
+    let started = Instant::now();
+    let mut connection = rusqlite::Connection::open(path).expect("sqlite");
+    connection
+        .execute_batch(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+             CREATE VIRTUAL TABLE fts USING fts5(title, body, tokenize = 'porter unicode61');
+             CREATE TABLE meta (id INTEGER PRIMARY KEY, published INTEGER);
+             CREATE TABLE tags (doc INTEGER, tag TEXT);",
+        )
+        .expect("schema");
+    {
+        let transaction = connection.transaction().expect("transaction");
+        {
+            let mut insert_text = transaction
+                .prepare("INSERT INTO fts (rowid, title, body) VALUES (?1, ?2, ?3)")
+                .expect("sql");
+            let mut insert_meta = transaction
+                .prepare("INSERT INTO meta (id, published) VALUES (?1, ?2)")
+                .expect("sql");
+            let mut insert_tag = transaction
+                .prepare("INSERT INTO tags (doc, tag) VALUES (?1, ?2)")
+                .expect("sql");
+            for (row, article) in articles.iter().enumerate() {
+                let row = row as i64 + 1;
+                insert_text
+                    .execute(rusqlite::params![row, article.title, article.body])
+                    .expect("insert");
+                insert_meta
+                    .execute(rusqlite::params![
+                        row,
+                        article.published_at.map(|time| time.timestamp())
+                    ])
+                    .expect("insert");
+                for tag in &article.tags {
+                    insert_tag
+                        .execute(rusqlite::params![row, tag])
+                        .expect("insert");
+                }
+            }
+        }
+        transaction.commit().expect("commit");
+    }
+    connection
+        .execute_batch(
+            "CREATE INDEX tags_by_tag ON tags (tag, doc); CREATE INDEX tags_by_doc ON tags (doc);
+             CREATE INDEX meta_by_time ON meta (published);
+             INSERT INTO fts (fts) VALUES ('optimize');",
+        )
+        .expect("indexes");
+    drop(connection);
+    let size = std::fs::metadata(path).map_or(0, |metadata| metadata.len());
+    figures("sqlite-fts5", started, articles.len(), input_bytes, size)
+}
+
+fn run_sqlite(connection: &rusqlite::Connection, query: &SqliteQuery) -> Option<u64> {
+    let mut conditions = vec!["fts MATCH ?1".to_string()];
+    if let Some((from, to)) = query.date_range {
+        conditions.push(format!(
+            "rowid IN (SELECT id FROM meta WHERE published >= {from} AND published < {to})"
+        ));
+    }
+    if query.tag.is_some() {
+        conditions.push("rowid IN (SELECT doc FROM tags WHERE tag = ?2)".to_string());
+    }
+    let filter = conditions.join(" AND ");
+    let tag = query.tag.clone().unwrap_or_default();
+    let bind = |sql: &str| -> Option<Vec<(String, i64)>> {
+        let mut statement = connection.prepare_cached(sql).ok()?;
+        let parameters: Vec<&dyn rusqlite::ToSql> = if query.tag.is_some() {
+            vec![&query.matching, &tag]
+        } else {
+            vec![&query.matching]
+        };
+        let rows = statement
+            .query_map(parameters.as_slice(), |row| {
+                Ok((
+                    row.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                    row.get::<_, i64>(1)?,
+                ))
+            })
+            .ok()?;
+        rows.collect::<Result<Vec<_>, _>>().ok()
+    };
+    let count = bind(&format!("SELECT '', count(*) FROM fts WHERE {filter}"))?
+        .first()
+        .map_or(0, |(_, count)| *count as u64);
+    bind(&format!(
+        "SELECT title, rowid FROM fts WHERE {filter} ORDER BY rank LIMIT 10"
+    ))?;
+    if query.facets {
+        bind(&format!(
+            "SELECT tag, count(*) FROM tags WHERE doc IN (SELECT rowid FROM fts WHERE {filter}) GROUP BY tag ORDER BY 2 DESC LIMIT 10"
+        ))?;
+    }
+    if query.histogram {
+        bind(&format!(
+            "SELECT strftime('%Y-%m', published, 'unixepoch'), count(*) FROM meta WHERE id IN (SELECT rowid FROM fts WHERE {filter}) GROUP BY 1"
+        ))?;
+    }
+    Some(count)
+}
+
+// ---- queries ---------------------------------------------------------------
+
+/// Words by document frequency, for picking terms of each frequency band.
+/// Words are lower-case letters only, 4 to 12 long, not tags, so that every
+/// engine's tokenizer and stemmer read them alike.
+fn words_by_frequency(articles: &[Article]) -> Vec<(String, usize)> {
+    let tags: std::collections::HashSet<String> = articles
+        .iter()
+        .flat_map(|article| article.tags.iter().map(|tag| tag.to_lowercase()))
+        .collect();
+    let mut frequency: BTreeMap<String, usize> = BTreeMap::new();
+    for article in articles.iter().step_by((articles.len() / 20_000).max(1)) {
+        let mut seen = std::collections::HashSet::new();
+        for word in
+            format!("{} {}", article.title, article.body).split(|c: char| !c.is_alphanumeric())
+        {
+            if word.len() >= 4
+                && word.len() <= 12
+                && word.chars().all(|c| c.is_ascii_lowercase())
+                && !tags.contains(word)
+                && seen.insert(word)
+            {
+                *frequency.entry(word.to_string()).or_default() += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<(String, usize)> = frequency.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    // Drop words whose stems collide with others ("rate"/"rates"), which
+    // engines with different stemmers would count apart.
+    let mut stems = std::collections::HashSet::new();
+    ranked.retain(|(word, _)| {
+        let stem = word
+            .trim_end_matches('s')
+            .trim_end_matches("ing")
+            .trim_end_matches("ed");
+        stems.insert(stem.to_string())
+            && !word.ends_with('s')
+            && !word.ends_with("ing")
+            && !word.ends_with("ed")
+            && !word.ends_with('y')
+            && !word.ends_with('e')
+    });
+    ranked
+}
+
+fn query_mix(articles: &[Article]) -> Vec<BenchQuery> {
+    let words = words_by_frequency(articles);
+    let band = |from: f64, to: f64, count: usize| -> Vec<String> {
+        let start = (words.len() as f64 * from) as usize;
+        let end = ((words.len() as f64 * to) as usize)
+            .max(start + 1)
+            .min(words.len());
+        let step = ((end - start) / count).max(1);
+        words[start..end]
+            .iter()
+            .step_by(step)
+            .take(count)
+            .map(|(word, _)| word.clone())
+            .collect()
+    };
+    let high = band(0.0, 0.01, 10);
+    let mid = band(0.05, 0.2, 10);
+    let low = band(0.4, 0.8, 10);
+    let request = |q: String| SearchRequest {
+        q,
+        highlight: true,
+        ..SearchRequest::default()
+    };
+    let sqlite = |matching: String| SqliteQuery {
+        matching,
+        date_range: None,
+        tag: None,
+        facets: false,
+        histogram: false,
+    };
+    let mut queries = Vec::new();
+    for (kind, terms) in [
+        ("term, frequent", &high),
+        ("term, mid", &mid),
+        ("term, rare", &low),
+    ] {
+        for term in terms {
+            queries.push(BenchQuery {
+                kind,
+                newsdex: request(term.clone()),
+                tantivy: Some(term.clone()),
+                sqlite: Some(sqlite(term.clone())),
+            });
+        }
+    }
+    for (first, second) in high.iter().zip(&mid) {
+        queries.push(BenchQuery {
+            kind: "two-term AND",
+            newsdex: request(format!("{first} {second}")),
+            tantivy: Some(format!("{first} {second}")),
+            sqlite: Some(sqlite(format!("{first} AND {second}"))),
+        });
+    }
+    for (first, second) in mid.iter().zip(&low) {
+        queries.push(BenchQuery {
+            kind: "two-term OR",
+            newsdex: request(format!("{first} OR {second}")),
+            tantivy: Some(format!("{first} OR {second}")),
+            sqlite: Some(sqlite(format!("{first} OR {second}"))),
+        });
+    }
+    // Phrases: adjacent word pairs taken from the articles themselves.
+    let known: std::collections::HashSet<&str> = words
+        .iter()
+        .take(2_000)
+        .map(|(word, _)| word.as_str())
+        .collect();
+    let mut phrases = Vec::new();
+    for article in articles.iter().step_by((articles.len() / 200).max(1)) {
+        let tokens: Vec<&str> = article.body.split_whitespace().collect();
+        if let Some(pair) = tokens
+            .windows(2)
+            .find(|pair| known.contains(pair[0]) && known.contains(pair[1]) && pair[0] != pair[1])
+        {
+            phrases.push(format!("{} {}", pair[0], pair[1]));
+        }
+        if phrases.len() == 10 {
+            break;
+        }
+    }
+    for phrase in phrases {
+        queries.push(BenchQuery {
+            kind: "phrase",
+            newsdex: request(format!("\"{phrase}\"")),
+            tantivy: Some(format!("\"{phrase}\"")),
+            sqlite: Some(sqlite(format!("\"{phrase}\""))),
+        });
+    }
+    // Date ranges over the middle of the corpus's time span.
+    let mut times: Vec<i64> = articles
+        .iter()
+        .filter_map(|article| article.published_at.map(|time| time.timestamp()))
+        .collect();
+    times.sort_unstable();
+    if let (Some(first), Some(last)) = (times.first(), times.last()) {
+        let span = last - first;
+        for (index, term) in mid.iter().enumerate() {
+            let from = first + span * index as i64 / 20;
+            let to = from + span / 4;
+            let as_time = |seconds: i64| chrono::DateTime::from_timestamp(seconds, 0);
+            queries.push(BenchQuery {
+                kind: "date-range filtered",
+                newsdex: SearchRequest {
+                    from: as_time(from),
+                    to: as_time(to),
+                    ..request(term.clone())
+                },
+                tantivy: None,
+                sqlite: Some(SqliteQuery {
+                    date_range: Some((from, to)),
+                    ..sqlite(term.clone())
+                }),
+            });
+        }
+    }
+    // Tag-filtered with facet counts, on the most common tags.
+    let mut tag_counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for article in articles {
+        for tag in &article.tags {
+            *tag_counts.entry(tag.as_str()).or_default() += 1;
+        }
+    }
+    let mut tags: Vec<(&str, usize)> = tag_counts.into_iter().collect();
+    tags.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
+    for ((tag, _), term) in tags.iter().take(10).zip(high.iter().chain(&mid)) {
+        let filters: Filters = BTreeMap::from([("tag".to_string(), vec![tag.to_string()])]);
+        queries.push(BenchQuery {
+            kind: "tag-filtered + facets",
+            newsdex: SearchRequest {
+                filters,
+                facets: vec!["tag".to_string()],
+                ..request(term.clone())
+            },
+            tantivy: None,
+            sqlite: Some(SqliteQuery {
+                tag: Some(tag.to_string()),
+                facets: true,
+                ..sqlite(term.clone())
+            }),
+        });
+    }
+    for term in &high {
+        queries.push(BenchQuery {
+            kind: "date histogram",
+            newsdex: SearchRequest {
+                histogram: Some(Interval::Month),
+                ..request(term.clone())
+            },
+            tantivy: None,
+            sqlite: Some(SqliteQuery {
+                histogram: true,
+                ..sqlite(term.clone())
+            }),
+        });
+    }
+    // Search as you type: a typo and an unfinished last word.
+    for (first, second) in mid.iter().zip(high.iter().rev()) {
+        let typo: String = if first.len() > 5 {
+            let mut chars: Vec<char> = first.chars().collect();
+            chars.swap(1, 2);
+            chars.into_iter().collect()
+        } else {
+            first.clone()
+        };
+        let partial: String = second.chars().take(3.max(second.len() - 2)).collect();
+        queries.push(BenchQuery {
+            kind: "search as you type",
+            newsdex: SearchRequest {
+                typo: Typo::Auto,
+                prefix: true,
+                ..request(format!("{typo} {partial}"))
+            },
+            tantivy: None,
+            sqlite: None,
+        });
+    }
+    queries
+}
+
+// ---- measurement -------------------------------------------------------------
+
+fn percentile(sorted: &[f64], fraction: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((sorted.len() as f64 - 1.0) * fraction).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+fn measure(
+    kind: &str,
+    engine: &str,
+    queries: &[&BenchQuery],
+    run: impl Fn(&BenchQuery) -> Option<u64>,
+) -> QueryFigures {
+    let mut hits = 0;
+    for query in queries {
+        hits += run(query).unwrap_or(0);
+    }
+    let mut latencies = Vec::with_capacity(queries.len() * REPEATS);
+    for _ in 0..REPEATS {
+        for query in queries {
+            let started = Instant::now();
+            let _ = run(query);
+            latencies.push(started.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    latencies.sort_by(f64::total_cmp);
+    QueryFigures {
+        kind: kind.to_string(),
+        engine: engine.to_string(),
+        p50_ms: percentile(&latencies, 0.5),
+        p95_ms: percentile(&latencies, 0.95),
+        p99_ms: percentile(&latencies, 0.99),
+        hits,
+    }
+}
+
+fn queries_per_second(
+    threads: usize,
+    queries: &[BenchQuery],
+    run: impl Fn(&BenchQuery) -> Option<u64> + Sync,
+) -> f64 {
+    if queries.is_empty() {
+        return 0.0;
+    }
+    let started = Instant::now();
+    let total: usize = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|worker| {
+                let run = &run;
+                scope.spawn(move || {
+                    let mut done = 0;
+                    let mut index = worker;
+                    while started.elapsed() < THROUGHPUT_RUN {
+                        let _ = run(&queries[index % queries.len()]);
+                        index += 1;
+                        done += 1;
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| worker.join().unwrap_or(0))
+            .sum()
+    });
+    total as f64 / started.elapsed().as_secs_f64()
+}
+
+fn sqlite_queries_per_second(threads: usize, path: &Path, queries: &[BenchQuery]) -> f64 {
+    let started = Instant::now();
+    let total: usize = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|worker| {
+                scope.spawn(move || {
+                    let Ok(connection) = rusqlite::Connection::open(path) else {
+                        return 0;
+                    };
+                    let mut done = 0;
+                    let mut index = worker;
+                    while started.elapsed() < THROUGHPUT_RUN {
+                        if let Some(query) = queries[index % queries.len()].sqlite.as_ref() {
+                            let _ = run_sqlite(&connection, query);
+                        }
+                        index += 1;
+                        done += 1;
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| worker.join().unwrap_or(0))
+            .sum()
+    });
+    total as f64 / started.elapsed().as_secs_f64()
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|line| line.starts_with("model name"))
+                .map(|line| line.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_string());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    format!("{cpu}, {cores} cores")
+}
+
+// ---- report ------------------------------------------------------------------
+
+impl Report {
+    fn markdown(&self) -> String {
+        let mut text = format!(
+            "### Corpus `{}`: {} documents, {:.1} MB as NDJSON\n\nMachine: {}. Each engine ingests the same documents; ratios are against raw tantivy (one stored text field, no facets), the ceiling.\n\n",
+            self.corpus,
+            self.documents,
+            self.input_bytes as f64 / 1e6,
+            self.machine
+        );
+        let tantivy = self
+            .ingest
+            .iter()
+            .find(|figures| figures.engine == "tantivy")
+            .cloned();
+        text.push_str("| engine | docs/s | MB/s | × tantivy docs/s | index size | index / input | peak RSS |\n|---|---|---|---|---|---|---|\n");
+        for figures in &self.ingest {
+            let ratio = tantivy
+                .as_ref()
+                .map_or(0.0, |base| figures.docs_per_second / base.docs_per_second);
+            text.push_str(&format!(
+                "| {} | {:.0} | {:.1} | {:.2} | {:.1} MB | {:.2} | {:.0} MB |\n",
+                figures.engine,
+                figures.docs_per_second,
+                figures.mb_per_second,
+                ratio,
+                figures.index_bytes as f64 / 1e6,
+                figures.index_bytes as f64 / self.input_bytes as f64,
+                figures.peak_rss_bytes as f64 / 1e6,
+            ));
+        }
+        text.push_str("\n| query kind | engine | p50 ms | p95 ms | p99 ms | p50 × tantivy | p50 SQLite ÷ newsdex | hits |\n|---|---|---|---|---|---|---|---|\n");
+        for figures in &self.queries {
+            let base = self
+                .queries
+                .iter()
+                .find(|other| other.kind == figures.kind && other.engine == "tantivy");
+            let sqlite = self
+                .queries
+                .iter()
+                .find(|other| other.kind == figures.kind && other.engine == "sqlite-fts5");
+            let ratio = base.map_or("–".to_string(), |base| {
+                format!("{:.2}", figures.p50_ms / base.p50_ms.max(1e-9))
+            });
+            let versus_sqlite = match (figures.engine.as_str(), sqlite) {
+                ("newsdex", Some(sqlite)) => {
+                    format!("{:.0}", sqlite.p50_ms / figures.p50_ms.max(1e-9))
+                }
+                _ => "–".to_string(),
+            };
+            let agreement = match base.or(sqlite) {
+                Some(other) if other.engine != figures.engine && other.hits != figures.hits => {
+                    format!("{} (≠ {} {})", figures.hits, other.engine, other.hits)
+                }
+                _ => figures.hits.to_string(),
+            };
+            text.push_str(&format!(
+                "| {} | {} | {:.3} | {:.3} | {:.3} | {} | {} | {} |\n",
+                figures.kind,
+                figures.engine,
+                figures.p50_ms,
+                figures.p95_ms,
+                figures.p99_ms,
+                ratio,
+                versus_sqlite,
+                agreement
+            ));
+        }
+        text.push_str("\n| engine | threads | queries/s |\n|---|---|---|\n");
+        for figures in &self.throughput {
+            text.push_str(&format!(
+                "| {} | {} | {:.0} |\n",
+                figures.engine, figures.threads, figures.queries_per_second
+            ));
+        }
+        text
+    }
+}

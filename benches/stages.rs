@@ -1,0 +1,202 @@
+//! Criterion benches of each stage on real news text: the readers (MB/s),
+//! query parsing, and searches of each kind on a prepared Reuters-21578
+//! index, with and without highlighting.
+
+mod support;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use newsdex::Article;
+use newsdex::index::{NewsIndex, WriterOptions};
+use newsdex::ingest::{Format, ReadOptions, read_bytes};
+use newsdex::query::{SearchRequest, parse_query, search};
+
+fn to_ndjson(articles: &[Article]) -> String {
+    articles
+        .iter()
+        .map(|article| serde_json::to_string(article).unwrap_or_default() + "\n")
+        .collect()
+}
+
+/// The articles as an RSS 2.0 feed with HTML content.
+fn to_rss(articles: &[Article]) -> String {
+    let mut feed =
+        String::from("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Wire</title>");
+    for article in articles {
+        let mut html = String::new();
+        for paragraph in article.body.split("\n\n") {
+            html.push_str("<p>");
+            newsdex::query::highlight::escape_into(&mut html, paragraph);
+            html.push_str("</p>");
+        }
+        let mut title = String::new();
+        newsdex::query::highlight::escape_into(&mut title, &article.title);
+        let mut description = String::new();
+        newsdex::query::highlight::escape_into(&mut description, &html);
+        feed.push_str(&format!(
+            "<item><title>{title}</title><link>https://wire.example/{}</link><description>{description}</description></item>",
+            article.id
+        ));
+    }
+    feed.push_str("</channel></rss>");
+    feed
+}
+
+fn readers(c: &mut Criterion) {
+    let mut group = c.benchmark_group("read");
+    if let Some(reuters) = support::reuters() {
+        let sample: Vec<Article> = reuters.into_iter().take(5_000).collect();
+        let ndjson = to_ndjson(&sample);
+        group.throughput(Throughput::Bytes(ndjson.len() as u64));
+        let options = ReadOptions {
+            format: Some(Format::Ndjson),
+            ..ReadOptions::default()
+        };
+        group.bench_function("ndjson, reuters", |b| {
+            b.iter(|| read_bytes(ndjson.as_bytes(), "r.ndjson", &options).len())
+        });
+        let rss = to_rss(&sample[..1_000]);
+        group.throughput(Throughput::Bytes(rss.len() as u64));
+        let options = ReadOptions {
+            format: Some(Format::Feed),
+            ..ReadOptions::default()
+        };
+        group.bench_function("rss, reuters", |b| {
+            b.iter(|| read_bytes(rss.as_bytes(), "r.rss", &options).len())
+        });
+    }
+    if let Some(bbc) = support::corpus_path("bbc-news/business") {
+        let pages: Vec<Vec<u8>> = std::fs::read_dir(bbc)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .filter_map(|entry| std::fs::read(entry.path()).ok())
+            .collect();
+        let bytes: usize = pages.iter().map(Vec::len).sum();
+        group.throughput(Throughput::Bytes(bytes as u64));
+        let options = ReadOptions {
+            format: Some(Format::Page),
+            ..ReadOptions::default()
+        };
+        group.bench_function("page text, bbc business", |b| {
+            b.iter(|| {
+                pages
+                    .iter()
+                    .map(|page| read_bytes(page, "p.txt", &options).len())
+                    .sum::<usize>()
+            })
+        });
+    }
+    if let Some(seed) = support::corpus_path("../seeds/000_607d013090928df1.txt")
+        .and_then(|path| std::fs::read(path).ok())
+    {
+        group.throughput(Throughput::Bytes(seed.len() as u64));
+        let options = ReadOptions::default();
+        group.bench_function("page text, seed page", |b| {
+            b.iter(|| read_bytes(&seed, "seed.txt", &options).len())
+        });
+    }
+    group.finish();
+}
+
+fn query_parsing(c: &mut Criterion) {
+    let queries = [
+        "ukraine",
+        "\"security guarantees\" AND (nato OR eu) -russia",
+        "author:\"Jane Doe\" tag:(energy OR climate) published_at:2025-02 ukrai*",
+    ];
+    let mut group = c.benchmark_group("parse query");
+    for query in queries {
+        group.bench_function(query, |b| b.iter(|| parse_query(query).is_ok()));
+    }
+    group.finish();
+}
+
+fn searches(c: &mut Criterion) {
+    let Some(reuters) = support::reuters() else {
+        return;
+    };
+    let index = NewsIndex::create_in_ram().expect("index");
+    let mut writer = index.writer(WriterOptions::default()).expect("writer");
+    for article in &reuters {
+        writer.upsert(article).expect("indexes");
+    }
+    writer.finish().expect("commits");
+    let mut group = c.benchmark_group("search reuters");
+    let cases: Vec<(&str, SearchRequest)> = vec![
+        (
+            "term",
+            SearchRequest {
+                q: "oil".into(),
+                ..SearchRequest::default()
+            },
+        ),
+        (
+            "term, no highlight",
+            SearchRequest {
+                q: "oil".into(),
+                highlight: false,
+                ..SearchRequest::default()
+            },
+        ),
+        (
+            "rare term",
+            SearchRequest {
+                q: "zinc".into(),
+                ..SearchRequest::default()
+            },
+        ),
+        (
+            "phrase",
+            SearchRequest {
+                q: "\"interest rates\"".into(),
+                ..SearchRequest::default()
+            },
+        ),
+        (
+            "and",
+            SearchRequest {
+                q: "oil prices".into(),
+                ..SearchRequest::default()
+            },
+        ),
+        (
+            "tag filter + facets",
+            SearchRequest {
+                q: "prices".into(),
+                filters: [("tag".to_string(), vec!["crude".to_string()])].into(),
+                facets: vec!["tag".into(), "section".into()],
+                ..SearchRequest::default()
+            },
+        ),
+        (
+            "newest",
+            SearchRequest {
+                q: "bank".into(),
+                sort: newsdex::query::Sort::Newest,
+                ..SearchRequest::default()
+            },
+        ),
+        (
+            "typo + prefix",
+            SearchRequest {
+                q: "petrolem pric".into(),
+                typo: newsdex::query::search::Typo::Auto,
+                prefix: true,
+                ..SearchRequest::default()
+            },
+        ),
+    ];
+    for (name, request) in cases {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                search(&index, &request)
+                    .map(|response| response.total)
+                    .unwrap_or(0)
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, readers, query_parsing, searches);
+criterion_main!(benches);
