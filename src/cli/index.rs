@@ -10,6 +10,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Status;
+use crate::article::Article;
 use crate::index::{NewsIndex, WriteOutcome, WriterOptions};
 use crate::ingest::{Format, ReadOptions, read_inputs};
 
@@ -45,6 +46,18 @@ pub struct IndexArgs {
     pub quiet: bool,
 }
 
+/// Articles handed to the writer at once: enough to keep every core busy
+/// building documents, few enough to report progress often.
+const BATCH: usize = 512;
+
+#[derive(Default)]
+struct Totals {
+    created: u64,
+    updated: u64,
+    rejected: u64,
+    bytes: usize,
+}
+
 pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<Status> {
     let index = if args.recreate {
         NewsIndex::recreate(index_dir)
@@ -76,40 +89,52 @@ pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<Status> {
     };
 
     let started = Instant::now();
-    let (mut created, mut updated, mut rejected, mut bytes) = (0u64, 0u64, 0u64, 0usize);
+    let mut totals = Totals::default();
+    let mut batch: Vec<Article> = Vec::with_capacity(BATCH);
+    let mut flush = |batch: &mut Vec<Article>, totals: &mut Totals| -> anyhow::Result<()> {
+        for outcome in writer.upsert_batch(batch)? {
+            match outcome {
+                WriteOutcome::Created => totals.created += 1,
+                WriteOutcome::Updated => totals.updated += 1,
+            }
+        }
+        batch.clear();
+        writer.commit_if_due()?;
+        let done = totals.created + totals.updated;
+        progress.set_position(done);
+        let seconds = started.elapsed().as_secs_f64().max(1e-9);
+        progress.set_message(format!(
+            "{:.0} docs/s  {:.1} MB/s",
+            done as f64 / seconds,
+            totals.bytes as f64 / seconds / 1e6
+        ));
+        Ok(())
+    };
     for result in read_inputs(&args.inputs, &options) {
         match result {
             Ok(record) => {
-                bytes += record.article.text_len();
-                match writer.upsert(&record.article) {
-                    Ok(WriteOutcome::Created) => created += 1,
-                    Ok(WriteOutcome::Updated) => updated += 1,
-                    Err(error) => {
-                        rejected += 1;
-                        progress.suspend(|| eprintln!("error: {}: {error}", record.location));
-                    }
+                totals.bytes += record.article.text_len();
+                batch.push(record.article);
+                if batch.len() == BATCH {
+                    flush(&mut batch, &mut totals)?;
                 }
-                writer.commit_if_due()?;
             }
             Err(error) => {
-                rejected += 1;
+                totals.rejected += 1;
                 progress.suspend(|| eprintln!("error: {error}"));
             }
         }
-        let done = created + updated;
-        progress.set_position(done);
-        if done % 256 == 0 {
-            let seconds = started.elapsed().as_secs_f64().max(1e-9);
-            progress.set_message(format!(
-                "{:.0} docs/s  {:.1} MB/s",
-                done as f64 / seconds,
-                bytes as f64 / seconds / 1e6
-            ));
-        }
     }
+    flush(&mut batch, &mut totals)?;
     writer.finish()?;
     progress.finish_and_clear();
 
+    let Totals {
+        created,
+        updated,
+        rejected,
+        bytes,
+    } = totals;
     let seconds = started.elapsed().as_secs_f64();
     let indexed = created + updated;
     eprintln!(

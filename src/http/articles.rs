@@ -151,19 +151,16 @@ pub async fn post_articles(
         let mut writer = writer
             .lock()
             .map_err(|_| ApiError::internal(&"writer lock poisoned"))?;
-        let mut items = Vec::with_capacity(records.len());
+        let mut items: Vec<Value> = Vec::with_capacity(records.len());
         let mut rejected = 0usize;
+        let mut slots: Vec<usize> = Vec::new();
+        let mut articles: Vec<Article> = Vec::new();
         for (number, record) in records.into_iter().enumerate() {
             match record {
                 Ok(record) => {
-                    let outcome = writer.upsert(&record.article)?;
-                    let result = match outcome {
-                        WriteOutcome::Created => "created",
-                        WriteOutcome::Updated => "updated",
-                    };
-                    items.push(
-                        json!({ "record": number + 1, "id": record.article.id, "result": result }),
-                    );
+                    slots.push(items.len());
+                    items.push(json!({ "record": number + 1, "id": record.article.id }));
+                    articles.push(record.article);
                 }
                 Err(error) => {
                     rejected += 1;
@@ -173,6 +170,13 @@ pub async fn post_articles(
                     }));
                 }
             }
+        }
+        let outcomes = writer.upsert_batch(&articles)?;
+        for (slot, outcome) in slots.into_iter().zip(outcomes) {
+            items[slot]["result"] = json!(match outcome {
+                WriteOutcome::Created => "created",
+                WriteOutcome::Updated => "updated",
+            });
         }
         if refresh {
             writer.commit()?;

@@ -2,21 +2,25 @@
 //!
 //! Article text (title, summary, body, entries, captions) is analysed with
 //! the stemmer and stop words of the article's own language, so an index can
-//! hold English, French and German news side by side. The text is tokenised
-//! here and handed to tantivy pre-tokenised; queries are analysed by the same
-//! functions for every language the index holds.
+//! hold English, French and German news side by side. tantivy picks a
+//! tokenizer per field, not per document, so the text fields use
+//! [`LanguageTokenizer`], which reads the analysis key from a short marker
+//! that [`mark_language`] puts before the text. Analysis thus runs on
+//! tantivy's indexing threads, token by token, with no token lists built up
+//! front. Queries are analysed by the same functions for every language the
+//! index holds.
 
 use std::collections::HashMap;
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, PreTokenizedString, RawTokenizer, RemoveLongFilter,
-    SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer, Token, TokenStream,
+    AsciiFoldingFilter, BoxTokenStream, Language, LowerCaser, RawTokenizer, RemoveLongFilter,
+    SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer, Token, TokenStream, Tokenizer,
 };
 
 /// Tokenizer names registered on every index.
 pub const KEYWORD_ANALYZER: &str = "newsdex_keyword";
 pub const FOLDED_ANALYZER: &str = "newsdex_folded";
-pub const ENGLISH_ANALYZER: &str = "newsdex_en";
+pub const LANGUAGE_ANALYZER: &str = "newsdex_language";
 
 /// Terms longer than this are noise (URLs, base64) and are dropped.
 const MAX_TOKEN_BYTES: usize = 48;
@@ -115,7 +119,52 @@ pub fn register_analyzers(index: &tantivy::Index) {
     let tokenizers = index.tokenizers();
     tokenizers.register(KEYWORD_ANALYZER, keyword_analyzer());
     tokenizers.register(FOLDED_ANALYZER, folded_analyzer());
-    tokenizers.register(ENGLISH_ANALYZER, language_analyzer(DEFAULT_LANGUAGE));
+    tokenizers.register(
+        LANGUAGE_ANALYZER,
+        TextAnalyzer::from(LanguageTokenizer::default()),
+    );
+}
+
+/// Opens and closes the analysis key that precedes article text.
+const MARKER: char = '\u{1}';
+
+/// `text` preceded by the marker of its analysis key, as the text fields
+/// store it: "\u{1}fr\u{1}Les élections…".
+pub fn mark_language(key: &str, text: &str) -> String {
+    let mut marked = String::with_capacity(text.len() + key.len() + 2);
+    marked.push(MARKER);
+    marked.push_str(key);
+    marked.push(MARKER);
+    marked.push_str(text);
+    marked
+}
+
+/// The analysis key of marked text and the text after the marker; text
+/// without a marker is in the default language.
+fn split_marker(text: &str) -> (&str, &str) {
+    text.strip_prefix(MARKER)
+        .and_then(|rest| rest.split_once(MARKER))
+        .unwrap_or((DEFAULT_LANGUAGE, text))
+}
+
+/// Analyses marked text (see [`mark_language`]) with its language's
+/// analyzer.
+#[derive(Clone, Default)]
+pub struct LanguageTokenizer {
+    analyzers: HashMap<String, TextAnalyzer>,
+}
+
+impl Tokenizer for LanguageTokenizer {
+    type TokenStream<'a> = BoxTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BoxTokenStream<'a> {
+        let (key, rest) = split_marker(text);
+        let key = analysis_key(Some(key));
+        self.analyzers
+            .entry(key.to_string())
+            .or_insert_with(|| language_analyzer(key))
+            .token_stream(rest)
+    }
 }
 
 /// A cache of analyzers by analysis key; building one allocates, using one
@@ -130,19 +179,6 @@ impl Analyzers {
         self.by_key
             .entry(key)
             .or_insert_with(|| language_analyzer(key))
-    }
-
-    /// Tokenises `text` in the analysis of `key`, for indexing.
-    pub fn pre_tokenize(&mut self, key: &'static str, text: &str) -> PreTokenizedString {
-        let mut tokens = Vec::new();
-        let mut stream = self.get(key).token_stream(text);
-        while stream.advance() {
-            tokens.push(stream.token().clone());
-        }
-        PreTokenizedString {
-            text: text.to_string(),
-            tokens,
-        }
     }
 }
 
@@ -165,6 +201,28 @@ mod tests {
             .into_iter()
             .map(|token| token.text)
             .collect()
+    }
+
+    #[test]
+    fn the_marker_chooses_the_analysis() {
+        let mut tokenizer = TextAnalyzer::from(LanguageTokenizer::default());
+        let marked = mark_language("fr", "les négociations");
+        assert_eq!(
+            tokens(&mut tokenizer, &marked)
+                .iter()
+                .map(|token| token.text.as_str())
+                .collect::<Vec<_>>(),
+            ["négoci"]
+        );
+        assert_eq!(
+            tokens(&mut tokenizer, "The talks")
+                .iter()
+                .map(|token| token.text.as_str())
+                .collect::<Vec<_>>(),
+            ["talk"]
+        );
+        let unstemmed = mark_language("", "Zażółć");
+        assert_eq!(tokens(&mut tokenizer, &unstemmed)[0].text, "zazolc");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use tantivy::schema::Value;
 use tantivy::{DateTime as TantivyDateTime, TantivyDocument};
 
 use super::IndexError;
-use super::analysis::{Analyzers, analysis_key};
+use super::analysis::{analysis_key, mark_language};
 use super::fields::{FieldKind, IndexFields};
 use crate::article::{Article, EntityKind};
 
@@ -63,7 +63,6 @@ pub fn source_values<'a>(article: &'a Article, source: &str) -> Vec<std::borrow:
 pub fn article_to_document(
     article: &Article,
     fields: &IndexFields,
-    analyzers: &mut Analyzers,
 ) -> Result<TantivyDocument, IndexError> {
     let mut document = TantivyDocument::new();
     let language_key = analysis_key(article.language.as_deref());
@@ -79,10 +78,7 @@ pub fn article_to_document(
                     .collect::<Vec<_>>()
                     .join("\n\n");
                 if !text.is_empty() {
-                    document.add_pre_tokenized_text(
-                        index_field.field,
-                        analyzers.pre_tokenize(language_key, &text),
-                    );
+                    document.add_text(index_field.field, mark_language(language_key, &text));
                 }
             }
             FieldKind::Facet | FieldKind::Keyword => {

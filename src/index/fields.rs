@@ -11,7 +11,7 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions,
 };
 
-use super::analysis::{ENGLISH_ANALYZER, FOLDED_ANALYZER, KEYWORD_ANALYZER};
+use super::analysis::{FOLDED_ANALYZER, KEYWORD_ANALYZER, LANGUAGE_ANALYZER};
 
 pub const FIELD_DEFINITIONS: &str = include_str!("../../schema/index.fields.json");
 
@@ -95,11 +95,10 @@ impl IndexFields {
             let name = definition.name.as_str();
             let (field, text_field) = match definition.kind {
                 FieldKind::Text => {
-                    // Positions for phrases; the tokens come pre-analysed in
-                    // the article's language, the named analyzer serves
-                    // plain-string values only.
+                    // Positions for phrases; the text carries its language
+                    // marker, which the tokenizer reads.
                     let indexing = TextFieldIndexing::default()
-                        .set_tokenizer(ENGLISH_ANALYZER)
+                        .set_tokenizer(LANGUAGE_ANALYZER)
                         .set_index_option(IndexRecordOption::WithFreqsAndPositions);
                     let options = TextOptions::default().set_indexing_options(indexing);
                     (builder.add_text_field(name, options), None)

@@ -6,7 +6,6 @@ use std::time::{Duration, Instant};
 
 use tantivy::{IndexWriter, Searcher, TantivyDocument, Term};
 
-use super::analysis::Analyzers;
 use super::document::article_to_document;
 use super::{IndexError, NewsIndex};
 use crate::article::Article;
@@ -44,7 +43,6 @@ pub enum WriteOutcome {
 pub struct ArticleWriter {
     index: NewsIndex,
     writer: IndexWriter<TantivyDocument>,
-    analyzers: Analyzers,
     options: WriterOptions,
     /// The index as of the last commit, to tell creates from updates.
     committed: Searcher,
@@ -84,7 +82,6 @@ impl ArticleWriter {
             committed: index.searcher(),
             index,
             writer,
-            analyzers: Analyzers::default(),
             options,
             pending: HashSet::new(),
             writes_since_commit: 0,
@@ -100,12 +97,75 @@ impl ArticleWriter {
         } else {
             WriteOutcome::Created
         };
-        let document = article_to_document(article, self.index.fields(), &mut self.analyzers)?;
+        let document = article_to_document(article, self.index.fields())?;
         self.writer.delete_term(self.id_term(&article.id));
         self.writer.add_document(document)?;
         self.pending.insert(article.id.clone());
         self.writes_since_commit += 1;
         Ok(outcome)
+    }
+
+    /// Adds many articles, replacing those whose ids exist. Documents are
+    /// built (analysed, serialised) on every core, which is most of the work
+    /// of indexing; they are then handed to tantivy in order, so the last of
+    /// two articles with one id wins, as with [`ArticleWriter::upsert`].
+    pub fn upsert_batch(&mut self, articles: &[Article]) -> Result<Vec<WriteOutcome>, IndexError> {
+        let workers = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(articles.len().div_ceil(64).max(1));
+        let chunk_size = articles.len().div_ceil(workers).max(1);
+        let fields = self.index.fields();
+        let index = &self.index;
+        let committed = &self.committed;
+        let check_committed = committed.num_docs() > 0;
+        let built: Vec<Result<Vec<(bool, TantivyDocument)>, IndexError>> =
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = articles
+                    .chunks(chunk_size)
+                    .map(|chunk| {
+                        scope.spawn(move || {
+                            chunk
+                                .iter()
+                                .map(|article| {
+                                    let existed = check_committed
+                                        && index.contains(committed, &article.id)?;
+                                    Ok((existed, article_to_document(article, fields)?))
+                                })
+                                .collect()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|handle| {
+                        handle.join().unwrap_or_else(|_| {
+                            Err(IndexError::Corrupt(
+                                "a document builder thread panicked".to_string(),
+                            ))
+                        })
+                    })
+                    .collect()
+            });
+        let mut outcomes = Vec::with_capacity(articles.len());
+        let mut documents = articles.iter();
+        for chunk in built {
+            for (existed, document) in chunk? {
+                let Some(article) = documents.next() else {
+                    break;
+                };
+                let updated = existed || self.pending.contains(&article.id);
+                self.writer.delete_term(self.id_term(&article.id));
+                self.writer.add_document(document)?;
+                self.pending.insert(article.id.clone());
+                self.writes_since_commit += 1;
+                outcomes.push(if updated {
+                    WriteOutcome::Updated
+                } else {
+                    WriteOutcome::Created
+                });
+            }
+        }
+        Ok(outcomes)
     }
 
     /// Deletes the article with this id; returns whether there was one.
@@ -118,7 +178,8 @@ impl ArticleWriter {
     }
 
     fn exists(&self, id: &str) -> Result<bool, IndexError> {
-        Ok(self.pending.contains(id) || self.index.contains(&self.committed, id)?)
+        Ok(self.pending.contains(id)
+            || (self.committed.num_docs() > 0 && self.index.contains(&self.committed, id)?))
     }
 
     fn id_term(&self, id: &str) -> Term {

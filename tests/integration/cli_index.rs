@@ -95,7 +95,7 @@ fn an_index_of_another_schema_version_says_how_to_rebuild() {
     let meta = std::fs::read_to_string(&meta_path).expect("meta");
     std::fs::write(
         &meta_path,
-        meta.replace("\"schema_version\": 2", "\"schema_version\": 999"),
+        meta.replace("\"schema_version\": 3", "\"schema_version\": 999"),
     )
     .expect("writes");
     newsdex(dir.path())
