@@ -11,6 +11,7 @@
 //! index holds.
 
 use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, BoxTokenStream, Language, LowerCaser, RawTokenizer, RemoveLongFilter,
@@ -73,8 +74,23 @@ const STEMMED_CODES: &[&str] = &[
     "es", "sv", "ta", "tr",
 ];
 
+/// Built analyzers, cloned for each use: building one allocates its stop
+/// word set, cloning shares it.
+static LANGUAGE_ANALYZERS: LazyLock<Mutex<HashMap<String, TextAnalyzer>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
 /// The analyzer of one analysis key (see [`analysis_key`]).
 pub fn language_analyzer(key: &str) -> TextAnalyzer {
+    match LANGUAGE_ANALYZERS.lock() {
+        Ok(mut built) => built
+            .entry(key.to_string())
+            .or_insert_with(|| build_language_analyzer(key))
+            .clone(),
+        Err(_) => build_language_analyzer(key),
+    }
+}
+
+fn build_language_analyzer(key: &str) -> TextAnalyzer {
     let Some(language) = stemmer_language(key) else {
         return folded_analyzer();
     };
@@ -91,27 +107,36 @@ pub fn language_analyzer(key: &str) -> TextAnalyzer {
 
 /// Lower-cased, accent-folded words: for names, tags and unstemmed languages.
 pub fn folded_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+    static BUILT: LazyLock<TextAnalyzer> = LazyLock::new(|| {
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .build()
+    });
+    BUILT.clone()
 }
 
 /// Lower-cased words, nothing else: the cheap first pass of highlighting.
 pub fn lowercase_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .build()
+    static BUILT: LazyLock<TextAnalyzer> = LazyLock::new(|| {
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+            .filter(LowerCaser)
+            .build()
+    });
+    BUILT.clone()
 }
 
 /// The whole value as one lower-cased term: exact, case-insensitive matching
 /// of facet values.
 pub fn keyword_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(RawTokenizer::default())
-        .filter(LowerCaser)
-        .build()
+    static BUILT: LazyLock<TextAnalyzer> = LazyLock::new(|| {
+        TextAnalyzer::builder(RawTokenizer::default())
+            .filter(LowerCaser)
+            .build()
+    });
+    BUILT.clone()
 }
 
 /// Registers the analyzers that schema fields name.

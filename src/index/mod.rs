@@ -6,7 +6,9 @@ pub mod document;
 pub mod fields;
 mod writer;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
@@ -68,6 +70,8 @@ pub struct NewsIndex {
     reader: IndexReader,
     fields: IndexFields,
     path: Option<PathBuf>,
+    /// The languages of the index as of one searcher generation.
+    languages: Arc<Mutex<Option<(u64, BTreeSet<String>)>>>,
 }
 
 impl NewsIndex {
@@ -176,6 +180,7 @@ impl NewsIndex {
             reader,
             fields,
             path,
+            languages: Arc::new(Mutex::new(None)),
         })
     }
 
@@ -230,6 +235,38 @@ impl NewsIndex {
             IndexRecordOption::Basic,
         );
         Ok(searcher.search(&query, &Count)? > 0)
+    }
+
+    /// The distinct values of the `language` field in `searcher`, read from
+    /// the term dictionaries once per searcher generation.
+    pub fn languages(&self, searcher: &Searcher) -> BTreeSet<String> {
+        let generation = searcher.generation().generation_id();
+        if let Ok(cached) = self.languages.lock()
+            && let Some((cached_generation, languages)) = cached.as_ref()
+            && *cached_generation == generation
+        {
+            return languages.clone();
+        }
+        let mut languages = BTreeSet::new();
+        if let Some(field) = self.fields.get("language") {
+            for segment in searcher.segment_readers() {
+                let Ok(inverted) = segment.inverted_index(field.field) else {
+                    continue;
+                };
+                let Ok(mut stream) = inverted.terms().stream() else {
+                    continue;
+                };
+                while stream.advance() {
+                    if let Ok(language) = std::str::from_utf8(stream.key()) {
+                        languages.insert(language.to_string());
+                    }
+                }
+            }
+        }
+        if let Ok(mut cached) = self.languages.lock() {
+            *cached = Some((generation, languages.clone()));
+        }
+        languages
     }
 
     /// Bytes the index takes on disk.

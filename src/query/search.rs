@@ -553,7 +553,7 @@ fn search_language_keys(
             .iter()
             .map(|value| value.to_ascii_lowercase())
             .collect(),
-        None => indexed_languages(index, searcher),
+        None => index.languages(searcher),
     };
     let mut keys: Vec<&'static str> = vec![analysis_key(Some(DEFAULT_LANGUAGE))];
     if requested.is_some() {
@@ -566,29 +566,6 @@ fn search_language_keys(
         }
     }
     keys
-}
-
-/// Distinct values of the `language` field across segments.
-fn indexed_languages(index: &NewsIndex, searcher: &Searcher) -> BTreeSet<String> {
-    let mut languages = BTreeSet::new();
-    let Some(field) = index.fields().get("language") else {
-        return languages;
-    };
-    for segment in searcher.segment_readers() {
-        let Ok(inverted) = segment.inverted_index(field.field) else {
-            continue;
-        };
-        let mut stream = match inverted.terms().stream() {
-            Ok(stream) => stream,
-            Err(_) => continue,
-        };
-        while stream.advance() {
-            if let Ok(language) = std::str::from_utf8(stream.key()) {
-                languages.insert(language.to_string());
-            }
-        }
-    }
-    languages
 }
 
 /// What `newsdex stats` reports.
