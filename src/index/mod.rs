@@ -62,6 +62,9 @@ struct IndexMeta {
     created_by: String,
 }
 
+/// The languages of an index and the searcher generation they were read at.
+type LanguagesAt = (u64, BTreeSet<String>);
+
 /// A newsdex index: tantivy index, reader and field mapping. Cloning is
 /// cheap and shares the index.
 #[derive(Clone)]
@@ -71,7 +74,7 @@ pub struct NewsIndex {
     fields: IndexFields,
     path: Option<PathBuf>,
     /// The languages of the index as of one searcher generation.
-    languages: Arc<Mutex<Option<(u64, BTreeSet<String>)>>>,
+    languages: Arc<Mutex<Option<LanguagesAt>>>,
 }
 
 impl NewsIndex {
