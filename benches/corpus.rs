@@ -29,8 +29,11 @@ use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions}
 use tantivy::{Index, IndexReader, TantivyDocument, doc};
 
 const WRITER_BUDGET: usize = 256 * 1024 * 1024;
-/// Runs of each query when measuring latency.
+/// Runs of each query when measuring latency...
 const REPEATS: usize = 20;
+/// ...unless a query kind has taken this long on an engine by then (SQLite
+/// takes seconds for some kinds at 100,000 articles).
+const KIND_BUDGET: Duration = Duration::from_secs(4);
 /// How long each throughput run lasts.
 const THROUGHPUT_RUN: Duration = Duration::from_secs(3);
 
@@ -104,8 +107,10 @@ struct QueryFigures {
     p95_ms: f64,
     p99_ms: f64,
     /// Total hits over the kind's queries: engines must agree where they
-    /// answer the same question.
-    hits: u64,
+    /// answer the same question. `None` when the first pass did not finish.
+    hits: Option<u64>,
+    /// Timed runs behind the percentiles.
+    runs: usize,
 }
 
 #[derive(Serialize)]
@@ -276,6 +281,7 @@ fn figures(
     index_bytes: u64,
 ) -> IngestFigures {
     let seconds = started.elapsed().as_secs_f64();
+    eprintln!("  ingested into {engine} in {seconds:.1}s");
     IngestFigures {
         engine: engine.to_string(),
         seconds,
@@ -752,16 +758,30 @@ fn measure(
     queries: &[&BenchQuery],
     run: impl Fn(&BenchQuery) -> Option<u64>,
 ) -> QueryFigures {
-    let mut hits = 0;
-    for query in queries {
-        hits += run(query).unwrap_or(0);
-    }
+    eprintln!("  query {kind}: {engine}");
+    // The first pass counts hits; every pass is timed, and passes stop
+    // once the kind's time budget is spent. An engine too slow to finish
+    // even one pass within a few budgets reports no hit count.
+    let started = Instant::now();
     let mut latencies = Vec::with_capacity(queries.len() * REPEATS);
-    for _ in 0..REPEATS {
+    let mut hits: Option<u64> = None;
+    for pass in 0..REPEATS {
+        let mut pass_hits = 0;
+        let mut complete = true;
         for query in queries {
-            let started = Instant::now();
-            let _ = run(query);
-            latencies.push(started.elapsed().as_secs_f64() * 1e3);
+            if pass == 0 && started.elapsed() > KIND_BUDGET * 5 {
+                complete = false;
+                break;
+            }
+            let timer = Instant::now();
+            pass_hits += run(query).unwrap_or(0);
+            latencies.push(timer.elapsed().as_secs_f64() * 1e3);
+        }
+        if pass == 0 && complete {
+            hits = Some(pass_hits);
+        }
+        if started.elapsed() > KIND_BUDGET {
+            break;
         }
     }
     latencies.sort_by(f64::total_cmp);
@@ -772,6 +792,7 @@ fn measure(
         p95_ms: percentile(&latencies, 0.95),
         p99_ms: percentile(&latencies, 0.99),
         hits,
+        runs: latencies.len(),
     }
 }
 
@@ -902,11 +923,18 @@ impl Report {
                 }
                 _ => "–".to_string(),
             };
+            let shown =
+                |hits: Option<u64>| hits.map_or("unfinished".to_string(), |hits| hits.to_string());
             let agreement = match base.or(sqlite) {
                 Some(other) if other.engine != figures.engine && other.hits != figures.hits => {
-                    format!("{} (≠ {} {})", figures.hits, other.engine, other.hits)
+                    format!(
+                        "{} (≠ {} {})",
+                        shown(figures.hits),
+                        other.engine,
+                        shown(other.hits)
+                    )
                 }
-                _ => figures.hits.to_string(),
+                _ => shown(figures.hits),
             };
             text.push_str(&format!(
                 "| {} | {} | {:.3} | {:.3} | {:.3} | {} | {} | {} |\n",

@@ -9,6 +9,7 @@ mod facets;
 mod health;
 mod metrics;
 mod search;
+mod suggest;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -116,6 +117,7 @@ pub fn router(state: AppState) -> Router {
                 .delete(articles::delete_article),
         )
         .route("/facets/{field}", get(facets::get_facet_values))
+        .route("/suggest", get(suggest::get_suggest))
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .route("/metrics", get(metrics::get_metrics))

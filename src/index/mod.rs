@@ -272,6 +272,32 @@ impl NewsIndex {
         languages
     }
 
+    /// The latest publication time in the index, in Unix seconds (deleted
+    /// articles count until their segment merges).
+    pub fn newest_published(&self, searcher: &Searcher) -> Result<Option<i64>, IndexError> {
+        let name = self
+            .fields
+            .get("published_at")
+            .map_or("published_at".to_string(), |field| {
+                field.definition.name.clone()
+            });
+        let mut newest: Option<i64> = None;
+        for segment in searcher.segment_readers() {
+            let Some(column) = segment
+                .fast_fields()
+                .column_opt::<tantivy::DateTime>(&name)?
+            else {
+                continue;
+            };
+            if column.num_docs() == 0 || column.values.num_vals() == 0 {
+                continue;
+            }
+            let seconds = column.max_value().into_timestamp_secs();
+            newest = Some(newest.map_or(seconds, |current| current.max(seconds)));
+        }
+        Ok(newest)
+    }
+
     /// Bytes the index takes on disk.
     pub fn size_on_disk(&self) -> u64 {
         let Some(path) = &self.path else {

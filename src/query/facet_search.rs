@@ -2,13 +2,14 @@
 //! user typed, at the start of any word ("zel" → "Volodymyr Zelensky"), with
 //! their article counts. Lets a UI offer fields with thousands of values.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashMap;
 
 use tantivy::collector::Count;
-use tantivy::query::TermQuery;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
+use super::build::date_range_query;
 use super::facets::{FacetCollector, top_values};
 use super::parser::QueryError;
 use super::search::{FacetValue, SearchError};
@@ -45,18 +46,60 @@ pub fn search_facet_values(
         .into());
     }
     let name = facet.definition.name.clone();
-    let searcher = index.searcher();
-    let mut folded = folded_analyzer();
-    let wanted = fold(&mut folded, prefix);
-    if wanted.is_empty() {
+    if prefix.trim().is_empty() {
+        let searcher = index.searcher();
         let counts =
             searcher.search(&tantivy::query::AllQuery, &FacetCollector::new(vec![name]))?;
         let counts = counts.into_iter().next().unwrap_or_default();
         return Ok(to_values(top_values(counts, limit)));
     }
+    Ok(matching_values(index, &name, prefix, false, limit, None)?
+        .into_iter()
+        .map(|matched| FacetValue {
+            value: matched.value,
+            count: matched.count,
+        })
+        .collect())
+}
 
-    // Every distinct value whose words start with the typed text.
-    let mut candidates: HashSet<String> = HashSet::new();
+/// A facet value that matches typed text.
+#[derive(Debug, Clone)]
+pub struct MatchedValue {
+    pub value: String,
+    /// Articles with the value.
+    pub count: u64,
+    /// Of those, published at or after the `recent_from` asked for.
+    pub recent: u64,
+    /// Byte range of `value` that the typed text matched.
+    pub span: (usize, usize),
+}
+
+/// The values of the facet field `field` in which the typed words match
+/// consecutive words, the last as a prefix (within one edit from four
+/// letters when `typo`), at most `limit` of them, most frequent first.
+pub fn matching_values(
+    index: &NewsIndex,
+    field: &str,
+    typed: &str,
+    typo: bool,
+    limit: usize,
+    recent_from: Option<i64>,
+) -> Result<Vec<MatchedValue>, SearchError> {
+    let Some(facet) = index.fields().get(field) else {
+        return Ok(Vec::new());
+    };
+    let name = facet.definition.name.clone();
+    let searcher = index.searcher();
+    let mut folded = folded_analyzer();
+    let wanted: Vec<String> = tokens(&mut folded, typed)
+        .into_iter()
+        .map(|token| token.text)
+        .collect();
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Every distinct value whose words match, with where they match.
+    let mut candidates: HashMap<String, (usize, usize)> = HashMap::new();
     for segment in searcher.segment_readers() {
         let Some(column) = segment.fast_fields().str(&name)? else {
             continue;
@@ -69,46 +112,112 @@ pub fn search_facet_values(
             let Ok(value) = std::str::from_utf8(stream.key()) else {
                 continue;
             };
-            let folded_value = fold(&mut folded, value);
-            if folded_value.starts_with(&wanted) || folded_value.contains(&format!(" {wanted}")) {
-                candidates.insert(value.to_string());
+            if candidates.contains_key(value) {
+                continue;
+            }
+            if let Some(span) = match_words(&mut folded, value, &wanted, typo) {
+                candidates.insert(value.to_string(), span);
             }
         }
     }
     // Rank by document frequency (cheap, counts deleted documents until
     // they merge away), then count the best ones exactly.
     let mut normalizer = keyword_analyzer();
-    let mut ranked: Vec<(u64, String, Term)> = Vec::new();
-    for value in candidates {
+    let mut ranked: Vec<(u64, String, (usize, usize), Term)> = Vec::new();
+    for (value, span) in candidates {
         let Some(token) = tokens(&mut normalizer, &value).into_iter().next() else {
             continue;
         };
         let term = Term::from_field_text(facet.field, &token.text);
-        ranked.push((searcher.doc_freq(&term)?, value, term));
+        ranked.push((searcher.doc_freq(&term)?, value, span, term));
     }
     ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     ranked.truncate(limit * 2);
-    let mut exact: BTreeMap<String, u64> = BTreeMap::new();
-    for (_, value, term) in ranked {
-        let count = count_documents(&searcher, term)?;
-        if count > 0 {
-            exact.insert(value, count);
+    let mut matched = Vec::new();
+    for (_, value, span, term) in ranked {
+        let count = count_documents(
+            &searcher,
+            TermQuery::new(term.clone(), IndexRecordOption::Basic),
+        )?;
+        if count == 0 {
+            continue;
+        }
+        let recent = match recent_from {
+            Some(from) => count_documents(
+                &searcher,
+                BooleanQuery::new(vec![
+                    (
+                        Occur::Must,
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
+                    ),
+                    (
+                        Occur::Must,
+                        date_range_query(index.fields().published_at, Some(from), None),
+                    ),
+                ]),
+            )?,
+            None => 0,
+        };
+        matched.push(MatchedValue {
+            value,
+            count,
+            recent,
+            span,
+        });
+    }
+    matched.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    matched.truncate(limit);
+    Ok(matched)
+}
+
+/// Where the typed words match consecutive words of `value`: all but the
+/// last exactly, the last as a prefix (or, with `typo`, a prefix within one
+/// edit of a word of four letters or more).
+fn match_words(
+    folded: &mut tantivy::tokenizer::TextAnalyzer,
+    value: &str,
+    wanted: &[String],
+    typo: bool,
+) -> Option<(usize, usize)> {
+    let words = tokens(folded, value);
+    let (last, whole) = wanted.split_last()?;
+    for start in 0..words.len() {
+        let Some(window) = words.get(start..start + wanted.len()) else {
+            break;
+        };
+        let (final_word, leading) = window.split_last()?;
+        if leading
+            .iter()
+            .zip(whole)
+            .any(|(word, typed)| word.text != *typed)
+        {
+            continue;
+        }
+        let exact = final_word.text.starts_with(last.as_str());
+        let typed_chars = last.chars().count();
+        let near = typo
+            && typed_chars >= 4
+            && (typed_chars - 1..=typed_chars + 1).any(|length| {
+                let head: String = final_word.text.chars().take(length).collect();
+                strsim::osa_distance(&head, last) <= 1
+            });
+        if exact || near {
+            // Mark as many characters of the original word as were typed.
+            let original = &value[final_word.offset_from..final_word.offset_to];
+            let end = original
+                .char_indices()
+                .nth(typed_chars)
+                .map_or(final_word.offset_to, |(offset, _)| {
+                    final_word.offset_from + offset
+                });
+            return Some((window[0].offset_from, end));
         }
     }
-    Ok(to_values(top_values(exact.into_iter().collect(), limit)))
+    None
 }
 
-fn count_documents(searcher: &Searcher, term: Term) -> Result<u64, SearchError> {
-    let query = TermQuery::new(term, IndexRecordOption::Basic);
+fn count_documents(searcher: &Searcher, query: impl Query) -> Result<u64, SearchError> {
     Ok(searcher.search(&query, &Count)? as u64)
-}
-
-fn fold(analyzer: &mut tantivy::tokenizer::TextAnalyzer, text: &str) -> String {
-    tokens(analyzer, text)
-        .into_iter()
-        .map(|token| token.text)
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn to_values(values: Vec<(String, u64)>) -> Vec<FacetValue> {

@@ -9,6 +9,7 @@ pub mod histogram;
 pub mod parser;
 pub mod rank;
 pub mod search;
+pub mod suggest;
 
 pub use parser::{QueryError, parse_query};
 pub use search::{

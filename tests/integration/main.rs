@@ -16,5 +16,6 @@ mod http_facets;
 mod http_health;
 mod http_metrics;
 mod http_search;
+mod http_suggest;
 mod properties;
 mod support;

@@ -1,0 +1,51 @@
+//! `GET /suggest?q=PREFIX&limit=8`: completions for a search box.
+
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use axum::http::HeaderMap;
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::auth::require_read;
+use super::error::{ApiError, ErrorCode};
+use crate::query::suggest::suggest;
+
+pub async fn get_suggest(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, ApiError> {
+    require_read(&state, &headers)?;
+    let mut typed = String::new();
+    let mut limit = 8usize;
+    for (key, value) in url::form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes()) {
+        match key.as_ref() {
+            "q" => typed = value.into_owned(),
+            "limit" => {
+                limit = value.parse().map_err(|_| {
+                    ApiError::new(
+                        ErrorCode::BadRequest,
+                        format!("`limit` must be a whole number, got {value:?}"),
+                    )
+                })?
+            }
+            other => {
+                return Err(ApiError::new(
+                    ErrorCode::BadRequest,
+                    format!("unknown parameter `{other}`"),
+                ));
+            }
+        }
+    }
+    if typed.chars().count() > 256 {
+        return Err(ApiError::new(
+            ErrorCode::BadQuery,
+            "q is longer than 256 characters",
+        ));
+    }
+    let index = state.index.clone();
+    let prefix = typed.clone();
+    let suggestions =
+        tokio::task::spawn_blocking(move || suggest(&index, &prefix, limit)).await??;
+    Ok(Json(json!({ "q": typed, "suggestions": suggestions })))
+}
