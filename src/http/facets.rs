@@ -17,9 +17,24 @@ pub async fn get_facet_values(
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
     require_read(&state, &headers)?;
+    let (prefix, limit) = prefix_and_limit(query.as_deref(), 10)?;
+    let index = state.index.clone();
+    let field_name = field.clone();
+    let values = tokio::task::spawn_blocking(move || {
+        search_facet_values(&index, &field_name, &prefix, limit)
+    })
+    .await??;
+    Ok(Json(json!({ "field": field, "values": values })))
+}
+
+/// The `q` and `limit` parameters of the prefix lookups, rejecting others.
+pub fn prefix_and_limit(
+    query: Option<&str>,
+    default_limit: usize,
+) -> Result<(String, usize), ApiError> {
     let mut prefix = String::new();
-    let mut limit = 10usize;
-    for (key, value) in url::form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes()) {
+    let mut limit = default_limit;
+    for (key, value) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
         match key.as_ref() {
             "q" => prefix = value.into_owned(),
             "limit" => {
@@ -38,11 +53,5 @@ pub async fn get_facet_values(
             }
         }
     }
-    let index = state.index.clone();
-    let field_name = field.clone();
-    let values = tokio::task::spawn_blocking(move || {
-        search_facet_values(&index, &field_name, &prefix, limit)
-    })
-    .await??;
-    Ok(Json(json!({ "field": field, "values": values })))
+    Ok((prefix, limit))
 }

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::auth::require_read;
 use super::error::{ApiError, ErrorCode};
+use super::facets::prefix_and_limit;
 use crate::query::suggest::suggest;
 
 pub async fn get_suggest(
@@ -16,27 +17,7 @@ pub async fn get_suggest(
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
     require_read(&state, &headers)?;
-    let mut typed = String::new();
-    let mut limit = 8usize;
-    for (key, value) in url::form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes()) {
-        match key.as_ref() {
-            "q" => typed = value.into_owned(),
-            "limit" => {
-                limit = value.parse().map_err(|_| {
-                    ApiError::new(
-                        ErrorCode::BadRequest,
-                        format!("`limit` must be a whole number, got {value:?}"),
-                    )
-                })?
-            }
-            other => {
-                return Err(ApiError::new(
-                    ErrorCode::BadRequest,
-                    format!("unknown parameter `{other}`"),
-                ));
-            }
-        }
-    }
+    let (typed, limit) = prefix_and_limit(query.as_deref(), 8)?;
     if typed.chars().count() > 256 {
         return Err(ApiError::new(
             ErrorCode::BadQuery,
