@@ -23,7 +23,9 @@ trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 cargo build --release --quiet
 binary=target/release/newsdex
-"$binary" --index "$work/index" index --quiet "$corpus"/business "$corpus"/entertainment "$corpus"/politics "$corpus"/sport "$corpus"/tech
+for section in business entertainment politics sport tech; do
+  "$binary" --index "$work/index" index --quiet --source "BBC News" --section "$section" "$corpus/$section" 2>/dev/null
+done
 "$binary" --index "$work/index" serve --addr "127.0.0.1:$port" 2>/dev/null &
 server=$!
 for _ in $(seq 50); do
@@ -33,7 +35,7 @@ done
 
 declare -A targets=(
   ["term search"]="/search?q=government"
-  ["faceted search"]="/search?q=market&facets=source,section&tag=business&sort=newest"
+  ["faceted search"]="/search?q=market&facets=section,source&section=business&sort=newest"
   ["facet value lookup"]="/facets/author?q=jo"
 )
 

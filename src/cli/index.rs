@@ -29,6 +29,19 @@ pub struct IndexArgs {
     #[arg(long, env = "NEWSDEX_TZ", default_value = "UTC")]
     pub tz: Tz,
 
+    /// Source (publication) for articles that name none, e.g. "BBC News".
+    #[arg(long)]
+    pub source: Option<String>,
+
+    /// Section for articles that name none.
+    #[arg(long)]
+    pub section: Option<String>,
+
+    /// Language (ISO 639-1) for articles that name none; it chooses their
+    /// stemmer (English by default).
+    #[arg(long)]
+    pub lang: Option<String>,
+
     /// Delete the index first and build it anew.
     #[arg(long)]
     pub recreate: bool,
@@ -44,6 +57,19 @@ pub struct IndexArgs {
     /// Never show the progress bar.
     #[arg(long)]
     pub quiet: bool,
+}
+
+/// Applies `--source`, `--section` and `--lang` where the input is silent.
+fn fill_defaults(article: &mut Article, args: &IndexArgs) {
+    for (value, default) in [
+        (&mut article.source, &args.source),
+        (&mut article.section, &args.section),
+        (&mut article.language, &args.lang),
+    ] {
+        if value.is_none() {
+            value.clone_from(default);
+        }
+    }
 }
 
 /// Articles handed to the writer at once: enough to keep every core busy
@@ -112,8 +138,9 @@ pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<Status> {
     };
     for result in read_inputs(&args.inputs, &options) {
         match result {
-            Ok(record) => {
+            Ok(mut record) => {
                 totals.bytes += record.article.text_len();
+                fill_defaults(&mut record.article, &args);
                 batch.push(record.article);
                 if batch.len() == BATCH {
                     flush(&mut batch, &mut totals)?;

@@ -156,3 +156,38 @@ fn an_interrupted_ingest_leaves_a_valid_index_that_a_rerun_completes() {
         ARTICLES as u64
     );
 }
+
+#[test]
+fn defaults_fill_what_the_input_leaves_out() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    newsdex(dir.path())
+        .args([
+            "index",
+            "--source",
+            "Example Desk",
+            "--section",
+            "Markets",
+            "--lang",
+            "en",
+        ])
+        .args([
+            "fixtures/articles/pages/plain-markets.txt",
+            "fixtures/articles/json/newsdex.json",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        search_json(dir.path(), &["--source", "Example Desk"])["total"],
+        1,
+        "only the page lacked a source"
+    );
+    assert_eq!(
+        search_json(dir.path(), &["--section", "markets", "shipping"])["total"],
+        1
+    );
+    assert_eq!(
+        search_json(dir.path(), &["--lang", "fr"])["total"],
+        1,
+        "a given language is kept"
+    );
+}
