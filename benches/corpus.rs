@@ -188,48 +188,56 @@ fn run(name: &str, articles: &[Article]) -> Report {
         }
     }
 
+    let shared: Vec<BenchQuery> = queries
+        .iter()
+        .filter(|query| query.tantivy.is_some())
+        .cloned()
+        .collect();
+    let sqlite_queries: Vec<BenchQuery> = queries
+        .iter()
+        .filter(|query| query.sqlite.is_some())
+        .cloned()
+        .collect();
+    let newsdex = |_: &mut (), query: &BenchQuery| {
+        search(&newsdex_index, &query.newsdex)
+            .map(|response| response.total)
+            .ok()
+    };
+    let stateless = || Some(());
     let mut throughput = Vec::new();
     for threads in [1, 2] {
-        throughput.push(Throughput {
-            engine: "newsdex".into(),
-            threads,
-            queries_per_second: queries_per_second(threads, &queries, |query| {
-                search(&newsdex_index, &query.newsdex)
-                    .map(|response| response.total)
-                    .ok()
-            }),
-        });
-        let shared: Vec<BenchQuery> = queries
-            .iter()
-            .filter(|query| query.tantivy.is_some())
-            .cloned()
-            .collect();
-        throughput.push(Throughput {
-            engine: "newsdex (shared kinds)".into(),
-            threads,
-            queries_per_second: queries_per_second(threads, &shared, |query| {
-                search(&newsdex_index, &query.newsdex)
-                    .map(|response| response.total)
-                    .ok()
-            }),
-        });
-        throughput.push(Throughput {
-            engine: "tantivy (shared kinds)".into(),
-            threads,
-            queries_per_second: queries_per_second(threads, &shared, |query| {
-                raw.run(query.tantivy.as_deref()?)
-            }),
-        });
-        let sqlite_queries: Vec<BenchQuery> = queries
-            .iter()
-            .filter(|query| query.sqlite.is_some())
-            .cloned()
-            .collect();
-        throughput.push(Throughput {
-            engine: "sqlite-fts5".into(),
-            threads,
-            queries_per_second: sqlite_queries_per_second(threads, &sqlite_path, &sqlite_queries),
-        });
+        let runs = [
+            (
+                "newsdex",
+                queries_per_second(threads, &queries, stateless, newsdex),
+            ),
+            (
+                "newsdex (shared kinds)",
+                queries_per_second(threads, &shared, stateless, newsdex),
+            ),
+            (
+                "tantivy (shared kinds)",
+                queries_per_second(threads, &shared, stateless, |_, query| {
+                    raw.run(query.tantivy.as_deref()?)
+                }),
+            ),
+            (
+                "sqlite-fts5",
+                queries_per_second(
+                    threads,
+                    &sqlite_queries,
+                    || rusqlite::Connection::open(&sqlite_path).ok(),
+                    |connection, query| run_sqlite(connection, query.sqlite.as_ref()?),
+                ),
+            ),
+        ];
+        for (engine, queries_per_second) in runs {
+            throughput.push(Throughput {
+                engine: engine.to_string(),
+                threads,
+                queries_per_second,
+            });
+        }
     }
 
     Report {
@@ -263,15 +271,7 @@ fn peak_rss() -> u64 {
         .map_or(0, |kib| kib * 1024)
 }
 
-fn dir_size(path: &Path) -> u64 {
-    walkdir::WalkDir::new(path)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter_map(|entry| entry.metadata().ok())
-        .filter(|metadata| metadata.is_file())
-        .map(|metadata| metadata.len())
-        .sum()
-}
+use newsdex::index::dir_size;
 
 fn figures(
     engine: &str,
@@ -796,10 +796,14 @@ fn measure(
     }
 }
 
-fn queries_per_second(
+/// Queries answered per second by `threads` threads running the mix in
+/// turn; each thread gets its own state from `open` (a SQLite connection,
+/// which threads cannot share) and runs queries with `run`.
+fn queries_per_second<S>(
     threads: usize,
     queries: &[BenchQuery],
-    run: impl Fn(&BenchQuery) -> Option<u64> + Sync,
+    open: impl Fn() -> Option<S> + Sync,
+    run: impl Fn(&mut S, &BenchQuery) -> Option<u64> + Sync,
 ) -> f64 {
     if queries.is_empty() {
         return 0.0;
@@ -808,42 +812,15 @@ fn queries_per_second(
     let total: usize = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|worker| {
-                let run = &run;
+                let (open, run) = (&open, &run);
                 scope.spawn(move || {
-                    let mut done = 0;
-                    let mut index = worker;
-                    while started.elapsed() < THROUGHPUT_RUN {
-                        let _ = run(&queries[index % queries.len()]);
-                        index += 1;
-                        done += 1;
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|worker| worker.join().unwrap_or(0))
-            .sum()
-    });
-    total as f64 / started.elapsed().as_secs_f64()
-}
-
-fn sqlite_queries_per_second(threads: usize, path: &Path, queries: &[BenchQuery]) -> f64 {
-    let started = Instant::now();
-    let total: usize = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|worker| {
-                scope.spawn(move || {
-                    let Ok(connection) = rusqlite::Connection::open(path) else {
+                    let Some(mut state) = open() else {
                         return 0;
                     };
                     let mut done = 0;
                     let mut index = worker;
                     while started.elapsed() < THROUGHPUT_RUN {
-                        if let Some(query) = queries[index % queries.len()].sqlite.as_ref() {
-                            let _ = run_sqlite(&connection, query);
-                        }
+                        let _ = run(&mut state, &queries[index % queries.len()]);
                         index += 1;
                         done += 1;
                     }

@@ -300,15 +300,17 @@ impl NewsIndex {
 
     /// Bytes the index takes on disk.
     pub fn size_on_disk(&self) -> u64 {
-        let Some(path) = &self.path else {
-            return 0;
-        };
-        walkdir::WalkDir::new(path)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter_map(|entry| entry.metadata().ok())
-            .filter(|metadata| metadata.is_file())
-            .map(|metadata| metadata.len())
-            .sum()
+        self.path.as_deref().map_or(0, dir_size)
     }
+}
+
+/// Bytes of the files under `path`.
+pub fn dir_size(path: &Path) -> u64 {
+    walkdir::WalkDir::new(path)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|entry| entry.metadata().ok())
+        .filter(|metadata| metadata.is_file())
+        .map(|metadata| metadata.len())
+        .sum()
 }
