@@ -8,6 +8,7 @@ pub mod error;
 mod facets;
 mod health;
 mod metrics;
+mod page;
 mod search;
 mod suggest;
 
@@ -108,6 +109,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
     let routes = Router::new()
+        .route("/", get(page::get_page))
         .route("/search", get(search::get_search).post(search::post_search))
         .route("/articles", axum::routing::post(articles::post_articles))
         .route(

@@ -172,3 +172,41 @@ fn shutdown_commits_pending_writes() {
     let found = crate::support::search_json(dir.path(), &["lighthouse"]);
     assert_eq!(found["total"], 1);
 }
+
+#[tokio::test]
+async fn the_search_page_is_served_from_the_binary() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let app = crate::support::demo_app(None, None);
+    let request = axum::http::Request::builder()
+        .uri("/")
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let response = app.oneshot(request).await.expect("response");
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("text/html")
+    );
+    assert!(response.headers().contains_key("content-security-policy"));
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let page = String::from_utf8_lossy(&body);
+    assert!(page.contains("role=\"search\""));
+    // It calls the API's own endpoints and nothing outside.
+    for endpoint in ["/search?", "/facets/", "/articles/"] {
+        assert!(page.contains(endpoint), "{endpoint}");
+    }
+    let addresses = page.matches("http").count();
+    let svg_namespace = page.matches("http://www.w3.org/2000/svg").count();
+    assert_eq!(
+        addresses, svg_namespace,
+        "the page loads nothing from elsewhere"
+    );
+}
