@@ -1,6 +1,7 @@
 //! All integration tests, in one binary: one file per CLI command and per
 //! input format, plus the corpus and property tests.
 
+mod browser;
 mod cli_delete;
 mod cli_get;
 mod cli_index;
