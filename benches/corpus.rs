@@ -21,6 +21,7 @@ use newsdex::index::{NewsIndex, WriterOptions};
 use newsdex::ingest::{Format, ReadOptions, read_bytes};
 use newsdex::query::histogram::Interval;
 use newsdex::query::search::Typo;
+use newsdex::query::suggest::suggest;
 use newsdex::query::{Filters, SearchRequest, search};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
@@ -187,6 +188,26 @@ fn run(name: &str, articles: &[Article]) -> Report {
             }));
         }
     }
+
+    // Search-box suggestions, for prefixes of the most common tags.
+    let prefixes: Vec<BenchQuery> = suggestion_prefixes(articles)
+        .into_iter()
+        .map(|prefix| BenchQuery {
+            kind: "suggest",
+            newsdex: SearchRequest {
+                q: prefix,
+                ..SearchRequest::default()
+            },
+            tantivy: None,
+            sqlite: None,
+        })
+        .collect();
+    let of_kind: Vec<&BenchQuery> = prefixes.iter().collect();
+    query_figures.push(measure("suggest", "newsdex", &of_kind, |query| {
+        suggest(&newsdex_index, &query.newsdex.q, 8)
+            .map(|suggestions| suggestions.len() as u64)
+            .ok()
+    }));
 
     let shared: Vec<BenchQuery> = queries
         .iter()
@@ -740,6 +761,24 @@ fn query_mix(articles: &[Article]) -> Vec<BenchQuery> {
         });
     }
     queries
+}
+
+/// Three- and five-letter prefixes of the ten most common tags.
+fn suggestion_prefixes(articles: &[Article]) -> Vec<String> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for article in articles {
+        for tag in &article.tags {
+            *counts.entry(tag.as_str()).or_default() += 1;
+        }
+    }
+    let mut tags: Vec<(&str, usize)> = counts.into_iter().collect();
+    tags.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
+    tags.iter()
+        .take(10)
+        .flat_map(|(tag, _)| {
+            [3, 5].map(|length| tag.chars().take(length).collect::<String>().to_lowercase())
+        })
+        .collect()
 }
 
 // ---- measurement -------------------------------------------------------------
