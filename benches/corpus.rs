@@ -317,28 +317,15 @@ fn figures(
 fn ingest_newsdex(dir: &Path, ndjson: &str, documents: usize) -> (NewsIndex, IngestFigures) {
     reset_peak_rss();
     let started = Instant::now();
-    let index = NewsIndex::open_or_create(dir).expect("index");
-    let mut writer = index
-        .writer(WriterOptions {
-            memory_budget: WRITER_BUDGET,
-            ..WriterOptions::default()
-        })
-        .expect("writer");
     let options = ReadOptions {
         format: Some(Format::Ndjson),
         ..ReadOptions::default()
     };
-    let mut batch = Vec::with_capacity(512);
-    for record in read_bytes(ndjson.as_bytes(), "corpus.ndjson", &options) {
-        batch.push(record.expect("corpus records are valid").article);
-        if batch.len() == 512 {
-            writer.upsert_batch(&batch).expect("indexes");
-            writer.commit_if_due().expect("commits");
-            batch.clear();
-        }
-    }
-    writer.upsert_batch(&batch).expect("indexes");
-    writer.finish().expect("commits");
+    let articles: Vec<Article> = read_bytes(ndjson.as_bytes(), "corpus.ndjson", &options)
+        .into_iter()
+        .map(|record| record.expect("corpus records are valid").article)
+        .collect();
+    let index = index_with_newsdex(dir, &articles);
     let figures = figures("newsdex", started, documents, ndjson.len(), dir_size(dir));
     (index, figures)
 }
@@ -348,6 +335,18 @@ fn ingest_newsdex(dir: &Path, ndjson: &str, documents: usize) -> (NewsIndex, Ing
 fn ingest_newsdex_parsed(dir: &Path, articles: &[Article], input_bytes: usize) -> IngestFigures {
     reset_peak_rss();
     let started = Instant::now();
+    index_with_newsdex(dir, articles);
+    figures(
+        "newsdex, parsed",
+        started,
+        articles.len(),
+        input_bytes,
+        dir_size(dir),
+    )
+}
+
+/// Indexes articles in the CLI's batches and commits.
+fn index_with_newsdex(dir: &Path, articles: &[Article]) -> NewsIndex {
     let index = NewsIndex::open_or_create(dir).expect("index");
     let mut writer = index
         .writer(WriterOptions {
@@ -360,13 +359,7 @@ fn ingest_newsdex_parsed(dir: &Path, articles: &[Article], input_bytes: usize) -
         writer.commit_if_due().expect("commits");
     }
     writer.finish().expect("commits");
-    figures(
-        "newsdex, parsed",
-        started,
-        articles.len(),
-        input_bytes,
-        dir_size(dir),
-    )
+    index
 }
 
 struct RawTantivy {
