@@ -38,6 +38,7 @@ pub mod demo;
 pub mod http;
 pub mod index;
 pub mod ingest;
+pub mod ner;
 pub mod query;
 
 pub use article::{Article, Caption, Entity, EntityKind, LiveEntry};

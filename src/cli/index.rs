@@ -54,6 +54,11 @@ pub struct IndexArgs {
     #[arg(long, default_value_t = 20_000)]
     pub commit_every: usize,
 
+    /// Index articles without extracting people, organisations and places
+    /// from their text (entities the input gives are still indexed).
+    #[arg(long)]
+    pub no_entities: bool,
+
     /// Never show the progress bar.
     #[arg(long)]
     pub quiet: bool,
@@ -96,6 +101,7 @@ pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<Status> {
         commit_every: args.commit_every.max(1),
         commit_interval: Duration::from_secs(30),
         threads: None,
+        extract_entities: !args.no_entities,
     })?;
     let options = ReadOptions {
         format: args.format,

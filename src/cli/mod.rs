@@ -3,8 +3,10 @@
 //! structs, checked, then run.
 
 mod delete;
+mod entities;
 mod get;
 mod index;
+mod ner;
 mod output;
 mod search;
 mod serve;
@@ -72,6 +74,10 @@ pub enum Command {
     Stats(stats::StatsArgs),
     /// Serve the HTTP API.
     Serve(serve::ServeArgs),
+    /// Print the people, organisations and places of articles or text as JSON.
+    Entities(entities::EntitiesArgs),
+    /// Train or evaluate the entity tagger, or learn its word clusters.
+    Ner(ner::NerArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
@@ -82,6 +88,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Delete(args) => delete::run(&cli.index, args),
         Command::Stats(args) => stats::run(&cli.index, args),
         Command::Serve(args) => serve::run(&cli.index, args),
+        Command::Entities(args) => entities::run(args),
+        Command::Ner(args) => ner::run(args),
     }
 }
 

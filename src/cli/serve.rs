@@ -49,6 +49,10 @@ pub struct ServeArgs {
     /// Time zone of posted times without an offset.
     #[arg(long, env = "NEWSDEX_TZ", default_value = "UTC")]
     pub tz: Tz,
+
+    /// Index posted articles without extracting their entities.
+    #[arg(long)]
+    pub no_entities: bool,
 }
 
 pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<Status> {
@@ -66,6 +70,7 @@ pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<Status> {
         max_body_bytes: args.max_body_mb.max(1) * 1024 * 1024,
         request_timeout: Duration::from_secs(args.timeout_s.max(1)),
         zone: args.tz,
+        extract_entities: !args.no_entities,
     };
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(serve(index, config))?;

@@ -45,6 +45,8 @@ pub struct ServeConfig {
     pub request_timeout: Duration,
     /// Zone of times without offset in posted articles.
     pub zone: Tz,
+    /// Extract entities from posted articles.
+    pub extract_entities: bool,
 }
 
 impl Default for ServeConfig {
@@ -58,6 +60,7 @@ impl Default for ServeConfig {
             max_body_bytes: 16 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             zone: Tz::UTC,
+            extract_entities: true,
         }
     }
 }
@@ -79,6 +82,7 @@ impl AppState {
         let writer = index.writer(WriterOptions {
             // The server commits on its own clock, not by count.
             commit_every: usize::MAX,
+            extract_entities: config.extract_entities,
             ..WriterOptions::default()
         })?;
         Ok(AppState {

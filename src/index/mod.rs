@@ -47,6 +47,8 @@ pub enum IndexError {
     Definitions(String),
     #[error("corrupt index data: {0}")]
     Corrupt(String),
+    #[error(transparent)]
+    Entities(#[from] crate::ner::NerError),
     #[error("i/o error on {path}: {source}")]
     Io {
         path: String,

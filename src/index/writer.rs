@@ -9,6 +9,7 @@ use tantivy::{IndexWriter, Searcher, TantivyDocument, Term};
 use super::document::article_to_document;
 use super::{IndexError, NewsIndex};
 use crate::article::Article;
+use crate::ner::EntityExtractor;
 
 #[derive(Debug, Clone)]
 pub struct WriterOptions {
@@ -20,6 +21,9 @@ pub struct WriterOptions {
     pub commit_every: usize,
     /// ...or once this much time has passed since the last commit.
     pub commit_interval: Duration,
+    /// Extract people, organisations and places from each article's text
+    /// (with the shipped model) and index them beside those it came with.
+    pub extract_entities: bool,
 }
 
 impl Default for WriterOptions {
@@ -29,6 +33,7 @@ impl Default for WriterOptions {
             threads: None,
             commit_every: 20_000,
             commit_interval: Duration::from_secs(30),
+            extract_entities: true,
         }
     }
 }
@@ -51,6 +56,7 @@ pub struct ArticleWriter {
     writes_since_commit: usize,
     last_commit: Instant,
     last_commit_unix: Option<i64>,
+    extractor: Option<&'static EntityExtractor>,
 }
 
 impl ArticleWriter {
@@ -78,7 +84,13 @@ impl ArticleWriter {
                 ),
                 other => IndexError::Tantivy(other),
             })?;
+        let extractor = if options.extract_entities {
+            Some(EntityExtractor::shipped()?)
+        } else {
+            None
+        };
         Ok(ArticleWriter {
+            extractor,
             committed: index.searcher(),
             index,
             writer,
@@ -97,7 +109,7 @@ impl ArticleWriter {
         } else {
             WriteOutcome::Created
         };
-        let document = article_to_document(article, self.index.fields())?;
+        let document = build_document(article, self.index.fields(), self.extractor)?;
         self.writer.delete_term(self.id_term(&article.id));
         self.writer.add_document(document)?;
         self.pending.insert(article.id.clone());
@@ -106,7 +118,7 @@ impl ArticleWriter {
     }
 
     /// Adds many articles, replacing those whose ids exist. Documents are
-    /// built (analysed, serialised) on every core, which is most of the work
+    /// built (entities extracted, text analysed, serialised) on every core, which is most of the work
     /// of indexing; they are then handed to tantivy in order, so the last of
     /// two articles with one id wins, as with [`ArticleWriter::upsert`].
     pub fn upsert_batch(&mut self, articles: &[Article]) -> Result<Vec<WriteOutcome>, IndexError> {
@@ -118,6 +130,7 @@ impl ArticleWriter {
         let index = &self.index;
         let committed = &self.committed;
         let check_committed = committed.num_docs() > 0;
+        let extractor = self.extractor;
         let built: Vec<Result<Vec<(bool, TantivyDocument)>, IndexError>> =
             std::thread::scope(|scope| {
                 let handles: Vec<_> = articles
@@ -129,7 +142,7 @@ impl ArticleWriter {
                                 .map(|article| {
                                     let existed = check_committed
                                         && index.contains(committed, &article.id)?;
-                                    Ok((existed, article_to_document(article, fields)?))
+                                    Ok((existed, build_document(article, fields, extractor)?))
                                 })
                                 .collect()
                         })
@@ -233,5 +246,22 @@ impl ArticleWriter {
         }
         self.writer.wait_merging_threads()?;
         Ok(())
+    }
+}
+
+/// The document of an article, with its extracted entities when an
+/// extractor is given.
+fn build_document(
+    article: &Article,
+    fields: &super::fields::IndexFields,
+    extractor: Option<&EntityExtractor>,
+) -> Result<TantivyDocument, IndexError> {
+    match extractor {
+        Some(extractor) => {
+            let mut annotated = article.clone();
+            extractor.annotate(&mut annotated);
+            article_to_document(&annotated, fields)
+        }
+        None => article_to_document(article, fields),
     }
 }

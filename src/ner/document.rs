@@ -1,0 +1,402 @@
+//! The document pass over tagged mentions: titles and roles stripped,
+//! possessives and quotes trimmed, one type per name by majority, and a
+//! surname linked to the full name the article gives elsewhere.
+
+use std::collections::HashMap;
+
+use super::label::KINDS;
+use super::tokenize::Token;
+use super::{FoundEntity, Mention};
+use crate::article::EntityKind;
+
+/// A span the tagger labelled, in field `field`.
+pub struct RawMention {
+    pub kind: usize,
+    pub field: usize,
+    pub tokens: Vec<Token>,
+}
+
+/// Words naming a role or a form of address, not part of a person's name:
+/// "NATO Secretary General Mark Rutte" is Mark Rutte.
+const ROLE_WORDS: &[&str] = &[
+    "mr",
+    "mr.",
+    "mrs",
+    "mrs.",
+    "ms",
+    "ms.",
+    "dr",
+    "dr.",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "madam",
+    "president",
+    "president-elect",
+    "vice",
+    "prime",
+    "minister",
+    "secretary",
+    "general",
+    "chancellor",
+    "senator",
+    "sen.",
+    "rep.",
+    "representative",
+    "congressman",
+    "congresswoman",
+    "governor",
+    "gov.",
+    "mayor",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "pope",
+    "judge",
+    "justice",
+    "ambassador",
+    "envoy",
+    "special",
+    "foreign",
+    "defence",
+    "defense",
+    "deputy",
+    "chief",
+    "commissioner",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "ceo",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "sheikh",
+    "colonel",
+    "col.",
+    "lieutenant",
+    "lt.",
+    "captain",
+    "capt.",
+    "admiral",
+    "adm.",
+    "sergeant",
+    "sgt.",
+    "director",
+    "leader",
+    "speaker",
+    "archbishop",
+    "bishop",
+    "father",
+    "rev.",
+    "reverend",
+    "professor",
+    "prof.",
+    "coach",
+    "former",
+    "premier",
+    "finance",
+    "interior",
+    "national",
+    "security",
+    "adviser",
+    "advisor",
+    "officer",
+    "executive",
+    "gen.",
+    "maj.",
+    "major",
+    "commander",
+    "marshal",
+    "emir",
+    "sultan",
+    "crown",
+    "cardinal",
+    "rabbi",
+    "imam",
+    "state",
+    "u.s.",
+    "us",
+];
+
+fn is_role_word(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    ROLE_WORDS.contains(&lower.as_str())
+}
+
+fn is_trimmable(word: &str) -> bool {
+    word.chars().all(|c| !c.is_alphanumeric())
+        || matches!(word, "'s" | "\u{2019}s" | "'S" | "\u{2019}S")
+}
+
+fn has_letter(word: &str) -> bool {
+    word.chars().any(char::is_alphabetic)
+}
+
+fn is_all_capitals(text: &str) -> bool {
+    text.chars().any(char::is_alphabetic)
+        && text
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase)
+}
+
+/// A mention after trimming, with its tokens' texts.
+struct Clean {
+    kind: usize,
+    field: usize,
+    start: usize,
+    end: usize,
+    words: Vec<String>,
+    text: String,
+}
+
+fn clean(kind: usize, field: usize, tokens: &[Token], text: &str) -> Option<Clean> {
+    let mut tokens = tokens;
+    while let Some(first) = tokens.first() {
+        if is_trimmable(first.text(text)) {
+            tokens = &tokens[1..];
+        } else {
+            break;
+        }
+    }
+    while let Some(last) = tokens.last() {
+        if is_trimmable(last.text(text)) {
+            tokens = &tokens[..tokens.len() - 1];
+        } else {
+            break;
+        }
+    }
+    let (first, last) = (tokens.first()?, tokens.last()?);
+    let words: Vec<String> = tokens.iter().map(|t| t.text(text).to_string()).collect();
+    if !words.iter().any(|word| has_letter(word)) {
+        return None;
+    }
+    let display = text[first.start..last.end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if display.chars().count() < 2 {
+        return None;
+    }
+    Some(Clean {
+        kind,
+        field,
+        start: first.start,
+        end: last.end,
+        words,
+        text: display,
+    })
+}
+
+/// Connecting words a run of role words may hold: "Secretary of State".
+fn is_connector(word: &str) -> bool {
+    matches!(word, "of" | "for" | "the" | "and")
+}
+
+fn is_lowercase_word(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_lowercase)
+}
+
+/// Cleans one mention: split at commas ("Adviser Mike Waltz, and Envoy
+/// Steve Witkoff" is two), lowercase words trimmed from the ends, and role
+/// words taken off a name: "NATO Secretary General Mark Rutte" gives the
+/// person "Mark Rutte" and, as what comes before the role is an acronym, the
+/// organisation "NATO". A mention of another type that ends in a role and a
+/// first name and surname ("Middle East Envoy Steve Witkoff") is a person.
+fn split_roles(
+    raw: &RawMention,
+    text: &str,
+    is_first_name: &dyn Fn(&str) -> bool,
+    out: &mut Vec<Clean>,
+) {
+    const PERSON: usize = 0;
+    const ORG: usize = 1;
+    for segment in raw
+        .tokens
+        .split(|token| matches!(token.text(text), "," | ";"))
+    {
+        let mut tokens = segment;
+        while tokens
+            .first()
+            .is_some_and(|t| is_lowercase_word(t.text(text)))
+        {
+            tokens = &tokens[1..];
+        }
+        while tokens
+            .last()
+            .is_some_and(|t| is_lowercase_word(t.text(text)))
+        {
+            tokens = &tokens[..tokens.len() - 1];
+        }
+        let words: Vec<&str> = tokens.iter().map(|t| t.text(text)).collect();
+        let roles: Vec<bool> = words.iter().map(|w| is_role_word(w)).collect();
+        let Some(first_role) = roles.iter().position(|role| *role) else {
+            out.extend(clean(raw.kind, raw.field, tokens, text));
+            continue;
+        };
+        let mut after_roles = first_role;
+        while after_roles < words.len() && (roles[after_roles] || is_connector(words[after_roles]))
+        {
+            after_roles += 1;
+        }
+        let rest = &tokens[after_roles..];
+        let acronym_before = first_role == 1 && is_all_capitals(words[0]) && words[0].len() > 1;
+        let person = if raw.kind == PERSON {
+            (first_role == 0 || acronym_before) && !rest.is_empty()
+        } else {
+            (2..=4).contains(&rest.len())
+                && is_first_name(rest[0].text(text))
+                && rest.iter().all(|t| !is_lowercase_word(t.text(text)))
+        };
+        if person {
+            out.extend(clean(PERSON, raw.field, rest, text));
+            if acronym_before {
+                out.extend(clean(ORG, raw.field, &tokens[..1], text));
+            }
+        } else if raw.kind == PERSON {
+            // A role without a name ("NATO Secretary General").
+            if acronym_before {
+                out.extend(clean(ORG, raw.field, &tokens[..1], text));
+            }
+        } else {
+            out.extend(clean(raw.kind, raw.field, tokens, text));
+        }
+    }
+}
+
+fn key(text: &str) -> String {
+    text.replace('\u{2019}', "'").to_lowercase()
+}
+
+#[derive(Default)]
+struct Group {
+    votes: [usize; 4],
+    first: (usize, usize),
+    mentions: Vec<Clean>,
+}
+
+impl Group {
+    fn kind(&self) -> usize {
+        // Ties go to the type seen first.
+        let first_kind = self.mentions.first().map_or(0, |m| m.kind);
+        let mut best = first_kind;
+        for (kind, votes) in self.votes.iter().enumerate() {
+            if *votes > self.votes[best] {
+                best = kind;
+            }
+        }
+        best
+    }
+
+    /// The display form: the most common way of writing it, preferring
+    /// one that is not all capitals (headlines shout).
+    fn name(&self) -> String {
+        let mut counts: HashMap<&str, (usize, bool)> = HashMap::new();
+        for mention in &self.mentions {
+            let entry = counts.entry(mention.text.as_str()).or_insert((
+                0,
+                !is_all_capitals(&mention.text) || mention.text.len() <= 5,
+            ));
+            entry.0 += 1;
+        }
+        let mut forms: Vec<(&str, (usize, bool))> = counts.into_iter().collect();
+        forms.sort_by(|a, b| (b.1.1, b.1.0, a.0).cmp(&(a.1.1, a.1.0, b.0)));
+        forms
+            .first()
+            .map_or_else(String::new, |(text, _)| text.to_string())
+    }
+}
+
+/// Groups mentions into entities with one canonical name and type each.
+pub fn resolve(
+    raw: Vec<RawMention>,
+    fields: &[(&str, &str)],
+    is_first_name: &dyn Fn(&str) -> bool,
+) -> Vec<FoundEntity> {
+    let mut cleaned = Vec::new();
+    for mention in &raw {
+        split_roles(
+            mention,
+            fields[mention.field].1,
+            is_first_name,
+            &mut cleaned,
+        );
+    }
+    let mut groups: HashMap<String, Group> = HashMap::new();
+    for mention in cleaned {
+        let group = groups.entry(key(&mention.text)).or_insert_with(|| Group {
+            first: (mention.field, mention.start),
+            ..Group::default()
+        });
+        group.votes[mention.kind] += 1;
+        group.first = group.first.min((mention.field, mention.start));
+        group.mentions.push(mention);
+    }
+
+    // A name that is the last word of exactly one full person name, or of
+    // the most mentioned of several, is that person: "Rutte" is "Mark
+    // Rutte". Places keep their own reading ("Washington").
+    const PERSON: usize = 0;
+    const LOCATION: usize = 2;
+    let mut people: Vec<(String, Vec<String>, usize)> = groups
+        .iter()
+        .filter(|(_, group)| group.kind() == PERSON)
+        .filter_map(|(key, group)| {
+            let words = group.mentions.first()?.words.clone();
+            (words.len() >= 2).then(|| (key.clone(), words, group.mentions.len()))
+        })
+        .collect();
+    people.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    let short: Vec<String> = groups
+        .iter()
+        .filter(|(_, group)| {
+            group.kind() != LOCATION && group.mentions.first().is_some_and(|m| m.words.len() == 1)
+        })
+        .map(|(key, _)| key.clone())
+        .collect();
+    for name in short {
+        let target = people
+            .iter()
+            .find(|(_, words, _)| words.last().is_some_and(|surname| key(surname) == name));
+        if let Some((full, _, _)) = target
+            && groups.contains_key(full)
+            && let Some(group) = groups.remove(&name)
+            && let Some(person) = groups.get_mut(full)
+        {
+            person.votes[PERSON] += group.mentions.len();
+            person.first = person.first.min(group.first);
+            person.mentions.extend(group.mentions);
+        }
+    }
+
+    let mut entities: Vec<((usize, usize), FoundEntity)> = groups
+        .into_values()
+        .map(|group| {
+            let kind: EntityKind = KINDS[group.kind()];
+            let name = group.name();
+            let mut mentions: Vec<Mention> = group
+                .mentions
+                .into_iter()
+                .map(|m| Mention {
+                    field: fields[m.field].0.to_string(),
+                    start: m.start,
+                    end: m.end,
+                    text: fields[m.field].1[m.start..m.end].to_string(),
+                })
+                .collect();
+            mentions.sort_by(|a, b| (&a.field, a.start).cmp(&(&b.field, b.start)));
+            (
+                group.first,
+                FoundEntity {
+                    kind,
+                    name,
+                    mentions,
+                },
+            )
+        })
+        .collect();
+    entities.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
+    entities.into_iter().map(|(_, entity)| entity).collect()
+}

@@ -1,0 +1,576 @@
+//! Features of a token for the tagger, as 64-bit hashes: no string is built
+//! per token. A document is first turned into [`Word`]s (each token's
+//! hashes, shape, affixes, gazetteer and cluster marks); features of a token
+//! are then combinations of its own and its neighbours' hashes.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::label::{Label, TYPES};
+use super::lexicon::{Clusters, GAZETTEER_KINDS, Gazetteer, MAX_ENTRY_TOKENS, sequence_hash};
+
+/// Bumped whenever a feature template changes: a model trained with other
+/// features is refused at load time instead of tagging badly.
+pub const FEATURE_VERSION: u32 = 4;
+
+/// Mixes two hashes into one (the splitmix64 finaliser).
+#[inline]
+pub fn mix(a: u64, b: u64) -> u64 {
+    let mut z = a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+#[inline]
+fn hash_chars(seed: u64, chars: impl Iterator<Item = char>) -> u64 {
+    let mut hash = seed ^ 0xCBF2_9CE4_8422_2325;
+    for c in chars {
+        hash = (hash.rotate_left(5) ^ u64::from(c)).wrapping_mul(0x517C_C1B7_2722_0A95);
+    }
+    mix(hash, 0x5851_F42D_4C95_7F2D)
+}
+
+/// Hash of a string as written.
+pub fn hash_str(seed: u64, text: &str) -> u64 {
+    hash_chars(seed, text.chars())
+}
+
+/// Hash of a string lower-cased.
+pub fn hash_lower(seed: u64, text: &str) -> u64 {
+    hash_chars(seed, text.chars().flat_map(char::to_lowercase))
+}
+
+/// Hash of a string with its first letter kept and the rest lower-cased:
+/// "NATO" looked up as "Nato" when only that form has a cluster.
+fn hash_title(seed: u64, text: &str) -> u64 {
+    let mut chars = text.chars();
+    let first = chars.next();
+    hash_chars(
+        seed,
+        first.into_iter().chain(chars.flat_map(char::to_lowercase)),
+    )
+}
+
+/// How a word is written: upper, lower, digit, other, each run kept whole
+/// (`long`) or squeezed to one character (`short`).
+fn shapes(text: &str) -> (u64, u64) {
+    let class = |c: char| {
+        if c.is_uppercase() {
+            'X'
+        } else if c.is_lowercase() {
+            'x'
+        } else if c.is_numeric() {
+            'd'
+        } else {
+            c
+        }
+    };
+    let long = hash_chars(11, text.chars().take(12).map(class));
+    let mut last = None;
+    let short = hash_chars(
+        13,
+        text.chars().map(class).filter(move |c| {
+            let repeat = last == Some(*c);
+            last = Some(*c);
+            !repeat
+        }),
+    );
+    (long, short)
+}
+
+// Word flags.
+const INITIAL_CAPITAL: u16 = 1;
+const ALL_CAPITALS: u16 = 1 << 1;
+const HAS_DIGIT: u16 = 1 << 2;
+const HAS_HYPHEN: u16 = 1 << 3;
+const HAS_PERIOD: u16 = 1 << 4;
+const ALL_DIGITS: u16 = 1 << 5;
+const NO_LETTER: u16 = 1 << 6;
+const SENTENCE_START: u16 = 1 << 7;
+const CAPITALS_SENTENCE: u16 = 1 << 8;
+// Document flags: how the same word is written elsewhere in the document.
+const SEEN_LOWER: u16 = 1 << 9;
+const SEEN_CAPITALISED_INSIDE: u16 = 1 << 10;
+
+/// A token with everything the feature templates need.
+#[derive(Debug, Clone)]
+pub struct Word {
+    pub form: u64,
+    pub lower: u64,
+    shape: u64,
+    short_shape: u64,
+    prefixes: [u64; 4],
+    suffixes: [u64; 4],
+    flags: u16,
+    length: u8,
+    /// Gazetteer kinds covering this token, per position in the match:
+    /// begin, inside, last, unit (a one-token entry).
+    gazetteer: [u16; 4],
+    cluster: Option<(u64, u8)>,
+}
+
+impl Word {
+    fn new(text: &str, clusters: &Clusters) -> Word {
+        let form = hash_str(0, text);
+        let lower = hash_lower(0, text);
+        let (shape, short_shape) = shapes(text);
+        let mut flags = 0;
+        let mut letters = 0;
+        let mut uppers = 0;
+        let mut digits = 0;
+        let mut length = 0usize;
+        for c in text.chars() {
+            length += 1;
+            if c.is_alphabetic() {
+                letters += 1;
+                if c.is_uppercase() {
+                    uppers += 1;
+                }
+            } else if c.is_numeric() {
+                digits += 1;
+            } else if c == '-' {
+                flags |= HAS_HYPHEN;
+            } else if c == '.' {
+                flags |= HAS_PERIOD;
+            }
+        }
+        if text.chars().next().is_some_and(char::is_uppercase) {
+            flags |= INITIAL_CAPITAL;
+        }
+        if letters > 0 && uppers == letters {
+            flags |= ALL_CAPITALS;
+        }
+        if digits > 0 {
+            flags |= HAS_DIGIT;
+            if digits == length {
+                flags |= ALL_DIGITS;
+            }
+        }
+        if letters == 0 {
+            flags |= NO_LETTER;
+        }
+        let mut prefixes = [0; 4];
+        let mut suffixes = [0; 4];
+        if letters > 0 {
+            let lowered: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
+            for n in 1..=4.min(lowered.len()) {
+                prefixes[n - 1] = hash_chars(100 + n as u64, lowered[..n].iter().copied());
+                suffixes[n - 1] =
+                    hash_chars(200 + n as u64, lowered[lowered.len() - n..].iter().copied());
+            }
+        }
+        let cluster = clusters
+            .path(form)
+            .or_else(|| clusters.path(hash_title(0, text)))
+            .or_else(|| clusters.path(lower));
+        Word {
+            form,
+            lower,
+            shape,
+            short_shape,
+            prefixes,
+            suffixes,
+            flags,
+            length: length.min(255) as u8,
+            gazetteer: [0; 4],
+            cluster,
+        }
+    }
+
+    fn is(&self, flag: u16) -> bool {
+        self.flags & flag != 0
+    }
+}
+
+/// A document ready for tagging: its words and its sentences' ranges.
+#[derive(Debug, Default)]
+pub struct Document {
+    pub words: Vec<Word>,
+    pub sentences: Vec<Range<usize>>,
+}
+
+impl Document {
+    /// Builds the words of a document given as sentences of token texts.
+    pub fn new<'a, S, T>(sentences: S, gazetteer: &Gazetteer, clusters: &Clusters) -> Document
+    where
+        S: IntoIterator<Item = T>,
+        T: IntoIterator<Item = &'a str>,
+    {
+        let mut document = Document::default();
+        for sentence in sentences {
+            let start = document.words.len();
+            document
+                .words
+                .extend(sentence.into_iter().map(|text| Word::new(text, clusters)));
+            let end = document.words.len();
+            if end > start {
+                document.sentences.push(start..end);
+            }
+        }
+        document.mark_sentences();
+        document.mark_gazetteer(gazetteer);
+        document.mark_document_case();
+        document
+    }
+
+    fn mark_sentences(&mut self) {
+        for range in &self.sentences {
+            let words = &mut self.words[range.clone()];
+            let (mut lettered, mut capitals) = (0, 0);
+            for word in words.iter() {
+                if !word.is(NO_LETTER) && word.length > 1 {
+                    lettered += 1;
+                    if word.is(ALL_CAPITALS) {
+                        capitals += 1;
+                    }
+                }
+            }
+            let shouting = lettered >= 2 && capitals * 10 >= lettered * 8;
+            for (i, word) in words.iter_mut().enumerate() {
+                if i == 0 {
+                    word.flags |= SENTENCE_START;
+                }
+                if shouting {
+                    word.flags |= CAPITALS_SENTENCE;
+                }
+            }
+        }
+    }
+
+    /// Marks every gazetteer entry found in the text, longest first at each
+    /// start. Matches start at a capitalised word and stay in one sentence.
+    fn mark_gazetteer(&mut self, gazetteer: &Gazetteer) {
+        if gazetteer.is_empty() {
+            return;
+        }
+        for range in self.sentences.clone() {
+            for start in range.clone() {
+                if !self.words[start].is(INITIAL_CAPITAL) {
+                    continue;
+                }
+                let mut hash = 0;
+                let longest = (range.end - start).min(MAX_ENTRY_TOKENS);
+                for length in 1..=longest {
+                    let word = &self.words[start + length - 1];
+                    hash = sequence_hash(hash, word.lower);
+                    let kinds = gazetteer.kinds(hash);
+                    if kinds == 0 {
+                        continue;
+                    }
+                    if length == 1 {
+                        self.words[start].gazetteer[3] |= kinds;
+                    } else {
+                        self.words[start].gazetteer[0] |= kinds;
+                        for inside in start + 1..start + length - 1 {
+                            self.words[inside].gazetteer[1] |= kinds;
+                        }
+                        self.words[start + length - 1].gazetteer[2] |= kinds;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Notes, for each word, whether the document also writes it in lower
+    /// case, or capitalised where a sentence does not force it.
+    fn mark_document_case(&mut self) {
+        let mut seen: HashMap<u64, u16> = HashMap::new();
+        for word in &self.words {
+            if word.is(NO_LETTER) || word.is(CAPITALS_SENTENCE) {
+                continue;
+            }
+            let entry = seen.entry(word.lower).or_default();
+            if !word.is(INITIAL_CAPITAL) {
+                *entry |= SEEN_LOWER;
+            } else if !word.is(SENTENCE_START) {
+                *entry |= SEEN_CAPITALISED_INSIDE;
+            }
+        }
+        for word in &mut self.words {
+            if let Some(flags) = seen.get(&word.lower) {
+                word.flags |= flags;
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+}
+
+/// What the tagger has labelled a word so far in the document: counts of
+/// entity tokens per type, keyed by the word's lower-case hash.
+#[derive(Debug, Default)]
+pub struct History {
+    counts: HashMap<u64, [u16; 4]>,
+}
+
+impl History {
+    pub fn record(&mut self, word: &Word, label: Label) {
+        if let Some(kind) = label.entity_type() {
+            let counts = self.counts.entry(word.lower).or_default();
+            counts[kind] = counts[kind].saturating_add(1);
+        }
+    }
+
+    fn get(&self, word: &Word) -> Option<&[u16; 4]> {
+        self.counts.get(&word.lower)
+    }
+}
+
+/// What a first pass of the tagger labelled across the whole document; a
+/// second pass reads it, so a name labelled well in one sentence helps its
+/// mentions elsewhere, before and after.
+#[derive(Debug, Default)]
+pub struct FirstPass {
+    labels: Vec<Label>,
+    counts: HashMap<u64, [u16; 4]>,
+}
+
+impl FirstPass {
+    pub fn new(document: &Document, labels: Vec<Label>) -> FirstPass {
+        let mut counts: HashMap<u64, [u16; 4]> = HashMap::new();
+        for (word, label) in document.words.iter().zip(&labels) {
+            if let Some(kind) = label.entity_type() {
+                let entry = counts.entry(word.lower).or_default();
+                entry[kind] = entry[kind].saturating_add(1);
+            }
+        }
+        FirstPass { labels, counts }
+    }
+}
+
+// Template ids: each feature is `mix(template, value)`.
+const BIAS: u64 = 1;
+const FORM: u64 = 2;
+const LOWER: u64 = 3;
+const LOWER_AT: [u64; 4] = [4, 5, 6, 7]; // -2, -1, +1, +2
+const BIGRAM_LEFT: u64 = 8;
+const BIGRAM_RIGHT: u64 = 9;
+const SHAPE: u64 = 10;
+const SHORT_SHAPE_AT: [u64; 3] = [11, 12, 13]; // -1, 0, +1
+const SHAPE_TRIGRAM: u64 = 14;
+const PREFIX: u64 = 15;
+const SUFFIX: u64 = 16;
+const FLAGS: u64 = 17;
+const PREVIOUS: u64 = 18;
+const PREVIOUS_TWO: u64 = 19;
+const PREVIOUS_LOWER: u64 = 20;
+const PREVIOUS_SHAPE: u64 = 21;
+const GAZETTEER: u64 = 22;
+const GAZETTEER_LEFT: u64 = 23;
+const GAZETTEER_RIGHT: u64 = 24;
+const CLUSTER: u64 = 25;
+const CLUSTER_LEFT: u64 = 26;
+const CLUSTER_RIGHT: u64 = 27;
+const HISTORY: u64 = 28;
+const HISTORY_MAJOR: u64 = 29;
+const DOCUMENT_CASE: u64 = 30;
+const LENGTH: u64 = 31;
+const SHAPE_LOWER_LEFT: u64 = 32;
+const SHAPE_LOWER_RIGHT: u64 = 33;
+const CLUSTER_PREVIOUS: u64 = 34;
+const FIRST_LABEL: u64 = 35;
+const FIRST_LABEL_LEFT: u64 = 36;
+const FIRST_LABEL_RIGHT: u64 = 37;
+const FIRST_ELSEWHERE: u64 = 38;
+const FIRST_ELSEWHERE_MAJOR: u64 = 39;
+const FIRST_LABEL_LOWER: u64 = 40;
+
+const OUTSIDE: u64 = 0xB05;
+
+const CLUSTER_PREFIXES: [u8; 4] = [4, 6, 10, 20];
+
+fn cluster_prefix(cluster: Option<(u64, u8)>, length: u8) -> u64 {
+    match cluster {
+        Some((bits, path_length)) => {
+            let keep = length.min(path_length);
+            mix(u64::from(keep), bits >> (path_length - keep))
+        }
+        None => OUTSIDE,
+    }
+}
+
+/// Writes the features of word `i` of `sentence` into `out`, given the
+/// labels already chosen for the two words before it.
+pub fn features(
+    document: &Document,
+    sentence: &Range<usize>,
+    i: usize,
+    previous: [Label; 2],
+    history: &History,
+    first_pass: Option<&FirstPass>,
+    out: &mut Vec<u64>,
+) {
+    out.clear();
+    let words = &document.words;
+    let word = &words[i];
+    let at = |offset: isize| -> Option<&Word> {
+        let j = i as isize + offset;
+        (j >= sentence.start as isize && j < sentence.end as isize).then(|| &words[j as usize])
+    };
+    let lower_at = |offset| at(offset).map_or(OUTSIDE.wrapping_add(offset as u64), |w| w.lower);
+    let short_at = |offset| at(offset).map_or(OUTSIDE, |w| w.short_shape);
+
+    out.push(BIAS);
+    out.push(mix(FORM, word.form));
+    out.push(mix(LOWER, word.lower));
+    for (template, offset) in LOWER_AT.iter().zip([-2, -1, 1, 2]) {
+        out.push(mix(*template, lower_at(offset)));
+    }
+    out.push(mix(BIGRAM_LEFT, mix(lower_at(-1), word.lower)));
+    out.push(mix(BIGRAM_RIGHT, mix(word.lower, lower_at(1))));
+    out.push(mix(SHAPE, word.shape));
+    for (template, offset) in SHORT_SHAPE_AT.iter().zip([-1, 0, 1]) {
+        out.push(mix(*template, short_at(offset)));
+    }
+    out.push(mix(
+        SHAPE_TRIGRAM,
+        mix(mix(short_at(-1), word.short_shape), short_at(1)),
+    ));
+    out.push(mix(SHAPE_LOWER_LEFT, mix(word.short_shape, lower_at(-1))));
+    out.push(mix(SHAPE_LOWER_RIGHT, mix(word.short_shape, lower_at(1))));
+    for (n, (prefix, suffix)) in word.prefixes.iter().zip(&word.suffixes).enumerate() {
+        if *prefix != 0 {
+            out.push(mix(PREFIX + 64 * n as u64, *prefix));
+            out.push(mix(SUFFIX + 64 * n as u64, *suffix));
+        }
+    }
+    let case_flags = word.flags & (SENTENCE_START | CAPITALS_SENTENCE | INITIAL_CAPITAL);
+    for flag in [
+        INITIAL_CAPITAL,
+        ALL_CAPITALS,
+        HAS_DIGIT,
+        HAS_HYPHEN,
+        HAS_PERIOD,
+        ALL_DIGITS,
+        NO_LETTER,
+    ] {
+        if word.is(flag) {
+            out.push(mix(FLAGS, mix(u64::from(flag), u64::from(case_flags))));
+        }
+    }
+    out.push(mix(LENGTH, u64::from(word.length.min(8))));
+    if word.is(INITIAL_CAPITAL) {
+        out.push(mix(
+            DOCUMENT_CASE,
+            u64::from(
+                word.flags
+                    & (SEEN_LOWER | SEEN_CAPITALISED_INSIDE | SENTENCE_START | CAPITALS_SENTENCE),
+            ),
+        ));
+    }
+
+    let [previous_one, previous_two] = previous;
+    out.push(mix(PREVIOUS, previous_one.index() as u64));
+    out.push(mix(
+        PREVIOUS_TWO,
+        mix(previous_one.index() as u64, previous_two.index() as u64),
+    ));
+    out.push(mix(
+        PREVIOUS_LOWER,
+        mix(previous_one.index() as u64, word.lower),
+    ));
+    out.push(mix(
+        PREVIOUS_SHAPE,
+        mix(previous_one.index() as u64, word.short_shape),
+    ));
+
+    for (position, kinds) in word.gazetteer.iter().enumerate() {
+        for (bit, _) in GAZETTEER_KINDS.iter().enumerate() {
+            if kinds & (1 << bit) != 0 {
+                out.push(mix(GAZETTEER, (position * 16 + bit) as u64));
+                out.push(mix(
+                    GAZETTEER,
+                    mix(
+                        (position * 16 + bit) as u64,
+                        u64::from(word.flags & ALL_CAPITALS),
+                    ),
+                ));
+            }
+        }
+    }
+    for (template, offset) in [(GAZETTEER_LEFT, -1), (GAZETTEER_RIGHT, 1)] {
+        if let Some(neighbour) = at(offset) {
+            let kinds = neighbour.gazetteer.iter().fold(0, |all, k| all | k);
+            if kinds != 0 {
+                out.push(mix(template, u64::from(kinds)));
+            }
+        }
+    }
+
+    for length in CLUSTER_PREFIXES {
+        out.push(mix(
+            CLUSTER + 64 * u64::from(length),
+            cluster_prefix(word.cluster, length),
+        ));
+    }
+    out.push(mix(
+        CLUSTER_PREVIOUS,
+        mix(previous_one.index() as u64, cluster_prefix(word.cluster, 6)),
+    ));
+    for (template, offset) in [(CLUSTER_LEFT, -1), (CLUSTER_RIGHT, 1)] {
+        let cluster = at(offset).and_then(|w| w.cluster);
+        for length in &CLUSTER_PREFIXES[..3] {
+            out.push(mix(
+                template + 64 * u64::from(*length),
+                cluster_prefix(cluster, *length),
+            ));
+        }
+    }
+
+    if let Some(first) = first_pass {
+        let label_at = |offset: isize| {
+            at(offset).map_or(u64::MAX, |_| {
+                first.labels[(i as isize + offset) as usize].index() as u64
+            })
+        };
+        let own = first.labels[i];
+        out.push(mix(FIRST_LABEL, own.index() as u64));
+        out.push(mix(FIRST_LABEL_LOWER, mix(own.index() as u64, word.lower)));
+        out.push(mix(FIRST_LABEL_LEFT, label_at(-1)));
+        out.push(mix(FIRST_LABEL_RIGHT, label_at(1)));
+        if let Some(counts) = first.counts.get(&word.lower) {
+            let mut elsewhere = *counts;
+            if let Some(kind) = own.entity_type() {
+                elsewhere[kind] -= 1;
+            }
+            let mut major = None;
+            for kind in 0..TYPES {
+                if elsewhere[kind] > 0 {
+                    out.push(mix(
+                        FIRST_ELSEWHERE,
+                        mix(kind as u64, u64::from(word.flags & INITIAL_CAPITAL)),
+                    ));
+                    if major.is_none_or(|m: usize| elsewhere[kind] > elsewhere[m]) {
+                        major = Some(kind);
+                    }
+                }
+            }
+            if let Some(major) = major {
+                out.push(mix(
+                    FIRST_ELSEWHERE_MAJOR,
+                    mix(major as u64, own.index() as u64),
+                ));
+            }
+        }
+    }
+
+    if let Some(counts) = history.get(word) {
+        let mut major = 0;
+        for kind in 0..TYPES {
+            if counts[kind] > 0 {
+                out.push(mix(HISTORY, kind as u64));
+            }
+            if counts[kind] > counts[major] {
+                major = kind;
+            }
+        }
+        out.push(mix(HISTORY_MAJOR, major as u64));
+    }
+}

@@ -1,0 +1,290 @@
+//! Named entities: the people, organisations, places (and other names) of
+//! an article, each under one canonical name.
+//!
+//! A greedy averaged-perceptron tagger labels tokens with BILOU tags over
+//! hashed features (word, shape, affixes, context, gazetteers, word
+//! clusters, and what the document said of the same word earlier). A
+//! document pass then strips titles and roles, makes repeated mentions
+//! agree on one type and links a surname to the full name given elsewhere.
+//! The trained model and word lists are compiled into the binary; `newsdex
+//! ner train` rebuilds the model from CoNLL files.
+
+mod brown;
+mod conll;
+mod document;
+mod features;
+mod label;
+mod lexicon;
+mod model;
+mod tokenize;
+
+use std::sync::LazyLock;
+
+use serde::Serialize;
+
+use crate::article::{Article, Entity, EntityKind};
+
+pub use brown::{BrownOptions, cluster, text_sentences};
+pub use conll::{
+    ConllDocument, EpochReport, Evaluation, Score, Sentence, TrainOptions, evaluate, iob2_tags,
+    predict, read_conll, train,
+};
+pub use lexicon::{Clusters, Gazetteer};
+pub use model::Model;
+pub use tokenize::{Token, sentences};
+
+#[derive(Debug, thiserror::Error)]
+pub enum NerError {
+    #[error("{file}:{line}: {reason}")]
+    Data {
+        file: String,
+        line: usize,
+        reason: String,
+    },
+    #[error("bad entity model: {0}")]
+    Model(String),
+    #[error("cannot load the shipped entity model: {0}")]
+    Shipped(String),
+    #[error("bad word list: {0}")]
+    Resource(String),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// The model shipped in the binary, trained on CoNLL-2003 English.
+pub const SHIPPED_MODEL: &[u8] = include_bytes!("data/model.bin.gz");
+/// Gazetteers built by `scripts/build-gazetteers.py`.
+pub const SHIPPED_GAZETTEERS: &[u8] = include_bytes!("data/gazetteers.txt.gz");
+/// Word clusters learned by `newsdex ner clusters` from unlabelled news.
+pub const SHIPPED_CLUSTERS: &[u8] = include_bytes!("data/clusters.txt.gz");
+
+/// Names a model file (from `newsdex ner train`) to use instead of the
+/// shipped one.
+pub const MODEL_VARIABLE: &str = "NEWSDEX_NER_MODEL";
+
+/// The word lists a model is trained and run with.
+#[derive(Debug)]
+pub struct Lexicon {
+    pub gazetteer: Gazetteer,
+    pub clusters: Clusters,
+    /// Identifies the lists, so a model trained with others is refused.
+    pub hash: u64,
+}
+
+impl Lexicon {
+    /// Reads gzipped gazetteer and cluster files.
+    pub fn from_gzipped(gazetteers: &[u8], clusters: &[u8]) -> Result<Lexicon, NerError> {
+        let gazetteers = gunzip(gazetteers)?;
+        let clusters = gunzip(clusters)?;
+        let hash = features::mix(
+            features::hash_str(1, &gazetteers),
+            features::hash_str(2, &clusters),
+        );
+        Ok(Lexicon {
+            gazetteer: Gazetteer::parse(&gazetteers)?,
+            clusters: Clusters::parse(&clusters)?,
+            hash,
+        })
+    }
+
+    pub fn shipped() -> Result<Lexicon, NerError> {
+        Lexicon::from_gzipped(SHIPPED_GAZETTEERS, SHIPPED_CLUSTERS)
+    }
+}
+
+fn gunzip(bytes: &[u8]) -> Result<String, NerError> {
+    use std::io::Read;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_string(&mut text)
+        .map_err(|error| NerError::Resource(format!("cannot decompress: {error}")))?;
+    Ok(text)
+}
+
+/// Where a mention was found: the article field and byte offsets in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mention {
+    pub field: String,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// An entity of a text under its canonical name, with every mention.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FoundEntity {
+    #[serde(rename = "type")]
+    pub kind: EntityKind,
+    pub name: String,
+    pub mentions: Vec<Mention>,
+}
+
+/// A trained tagger with its word lists.
+#[derive(Debug)]
+pub struct EntityExtractor {
+    model: Model,
+    lexicon: Lexicon,
+}
+
+static SHIPPED: LazyLock<Result<EntityExtractor, String>> = LazyLock::new(|| {
+    let lexicon = Lexicon::shipped().map_err(|error| error.to_string())?;
+    let model = match std::env::var_os(MODEL_VARIABLE) {
+        Some(path) => {
+            let bytes = std::fs::read(&path).map_err(|error| {
+                format!(
+                    "cannot read {MODEL_VARIABLE}={}: {error}",
+                    path.to_string_lossy()
+                )
+            })?;
+            Model::read(&bytes)
+        }
+        None => Model::read(SHIPPED_MODEL),
+    }
+    .map_err(|error| error.to_string())?;
+    EntityExtractor::new(model, lexicon).map_err(|error| error.to_string())
+});
+
+impl EntityExtractor {
+    pub fn new(model: Model, lexicon: Lexicon) -> Result<EntityExtractor, NerError> {
+        if model.lexicon_hash != lexicon.hash {
+            return Err(NerError::Model(
+                "the model was trained with other gazetteers or clusters; retrain it with `newsdex ner train`"
+                    .into(),
+            ));
+        }
+        Ok(EntityExtractor { model, lexicon })
+    }
+
+    /// The extractor compiled into the binary (or the model named by
+    /// `NEWSDEX_NER_MODEL`), loaded on first use.
+    pub fn shipped() -> Result<&'static EntityExtractor, NerError> {
+        SHIPPED
+            .as_ref()
+            .map_err(|error| NerError::Shipped(error.clone()))
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// The entities of named texts (an article's fields), tagged as one
+    /// document so that mentions in one field inform the others.
+    pub fn extract(&self, fields: &[(&str, &str)]) -> Vec<FoundEntity> {
+        let mut located = Vec::new();
+        let mut token_sentences = Vec::new();
+        for (field_index, (_, text)) in fields.iter().enumerate() {
+            for sentence in tokenize::sentences(text) {
+                located.push(field_index);
+                token_sentences.push(sentence);
+            }
+        }
+        let prepared = features::Document::new(
+            token_sentences
+                .iter()
+                .zip(&located)
+                .map(|(sentence, field)| {
+                    let text = fields[*field].1;
+                    sentence.iter().map(move |token| token.text(text))
+                }),
+            &self.lexicon.gazetteer,
+            &self.lexicon.clusters,
+        );
+        let labels = self.model.tag(&prepared);
+        let mut raw = Vec::new();
+        let mut offset = 0;
+        for (sentence, field) in token_sentences.iter().zip(&located) {
+            let sentence_labels = &labels[offset..offset + sentence.len()];
+            offset += sentence.len();
+            for span in label::spans_of_labels(sentence_labels) {
+                raw.push(document::RawMention {
+                    kind: span.kind,
+                    field: *field,
+                    tokens: sentence[span.start..span.end].to_vec(),
+                });
+            }
+        }
+        document::resolve(raw, fields, &|word| {
+            self.lexicon.gazetteer.is_first_name(word)
+        })
+    }
+
+    /// The entities of an article's title, summary, body, photo captions
+    /// and live entries (never its photo credits or tags).
+    pub fn extract_article(&self, article: &Article) -> Vec<FoundEntity> {
+        let entry_fields: Vec<(String, &str)> = article
+            .entries
+            .iter()
+            .enumerate()
+            .flat_map(|(i, entry)| {
+                [
+                    (format!("entries[{i}].headline"), entry.headline.as_str()),
+                    (format!("entries[{i}].body"), entry.body.as_str()),
+                ]
+            })
+            .collect();
+        let mut fields: Vec<(&str, &str)> = vec![("title", article.title.as_str())];
+        if let Some(summary) = &article.summary {
+            fields.push(("summary", summary));
+        }
+        fields.push(("body", &article.body));
+        let caption_fields: Vec<(String, &str)> = article
+            .captions
+            .iter()
+            .enumerate()
+            .map(|(i, caption)| (format!("captions[{i}].text"), caption.text.as_str()))
+            .collect();
+        fields.extend(
+            caption_fields
+                .iter()
+                .map(|(name, text)| (name.as_str(), *text)),
+        );
+        fields.extend(
+            entry_fields
+                .iter()
+                .map(|(name, text)| (name.as_str(), *text)),
+        );
+        let mut entities = self.extract(&fields);
+        name_people_from_tags(&mut entities, &article.tags);
+        entities
+    }
+
+    /// Adds the article's extracted entities to those it came with; a name
+    /// the source already gave (any case) is not added twice.
+    pub fn annotate(&self, article: &mut Article) {
+        let found = self.extract_article(article);
+        for entity in found {
+            let known = article.entities.iter().any(|given| {
+                given.kind == entity.kind && given.name.eq_ignore_ascii_case(&entity.name)
+            });
+            if !known {
+                article.entities.push(Entity {
+                    kind: entity.kind,
+                    name: entity.name,
+                });
+            }
+        }
+    }
+}
+
+/// A person the text names only by surname takes the full name from a tag
+/// that ends in it: "Rutte" tagged "Mark Rutte" is Mark Rutte.
+fn name_people_from_tags(entities: &mut [FoundEntity], tags: &[String]) {
+    for entity in entities.iter_mut() {
+        if entity.kind != EntityKind::Person || entity.name.contains(' ') {
+            continue;
+        }
+        let full = tags.iter().find(|tag| {
+            let words: Vec<&str> = tag.split_whitespace().collect();
+            (2..=4).contains(&words.len())
+                && words.iter().all(|w| w.starts_with(char::is_uppercase))
+                && words.last().is_some_and(|last| *last == entity.name)
+        });
+        if let Some(full) = full {
+            entity.name = full.clone();
+        }
+    }
+}

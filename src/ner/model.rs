@@ -1,0 +1,403 @@
+//! The tagger's weights: an averaged perceptron over hashed features, its
+//! greedy left-to-right decoder (legal BILOU sequences only), training, and
+//! the compact binary file the model ships as. A model has two passes: the
+//! second reads what the first labelled across the whole document.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+
+use super::NerError;
+use super::features::{Document, FEATURE_VERSION, FirstPass, History, features};
+use super::label::{LABELS, Label};
+
+const MAGIC: &[u8; 8] = b"NDXNER\0\x02";
+
+/// A trained tagger: the weights of its first pass and, optionally, of a
+/// second pass over the first pass's labels.
+#[derive(Debug, Clone)]
+pub struct Model {
+    first: Weights,
+    second: Option<Weights>,
+    /// Hash of the word lists the model was trained with.
+    pub lexicon_hash: u64,
+}
+
+impl Model {
+    pub fn new(first: Weights, second: Option<Weights>, lexicon_hash: u64) -> Model {
+        Model {
+            first,
+            second,
+            lexicon_hash,
+        }
+    }
+
+    pub fn feature_count(&self) -> usize {
+        self.first.feature_count() + self.second.as_ref().map_or(0, Weights::feature_count)
+    }
+
+    /// Labels every word of the document.
+    pub fn tag(&self, document: &Document) -> Vec<Label> {
+        let first = self.first.tag(document, None);
+        match &self.second {
+            Some(second) => second.tag(document, Some(&FirstPass::new(document, first))),
+            None => first,
+        }
+    }
+
+    /// The first pass's labels only.
+    pub fn tag_first_pass(&self, document: &Document) -> Vec<Label> {
+        self.first.tag(document, None)
+    }
+
+    /// Writes the model: quantised to 16 bits, sparse per feature, gzipped.
+    pub fn write(&self, out: impl Write) -> Result<(), NerError> {
+        let mut bytes = Vec::new();
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&FEATURE_VERSION.to_le_bytes());
+        bytes.extend_from_slice(&(LABELS as u32).to_le_bytes());
+        bytes.extend_from_slice(&self.lexicon_hash.to_le_bytes());
+        bytes.push(if self.second.is_some() { 2 } else { 1 });
+        self.first.write(&mut bytes);
+        if let Some(second) = &self.second {
+            second.write(&mut bytes);
+        }
+        let mut encoder = flate2::write::GzEncoder::new(out, flate2::Compression::best());
+        encoder.write_all(&bytes)?;
+        encoder.finish()?;
+        Ok(())
+    }
+
+    /// Reads a model written by [`Model::write`].
+    pub fn read(compressed: &[u8]) -> Result<Model, NerError> {
+        let mut bytes = Vec::new();
+        flate2::read::GzDecoder::new(compressed)
+            .read_to_end(&mut bytes)
+            .map_err(|error| NerError::Model(format!("not a gzipped model: {error}")))?;
+        let mut reader = Bytes { bytes: &bytes };
+        if reader.take(8)? != MAGIC {
+            return Err(NerError::Model("not a newsdex entity model".into()));
+        }
+        let version = reader.u32()?;
+        if version != FEATURE_VERSION {
+            return Err(NerError::Model(format!(
+                "the model was trained with feature version {version}, this build computes version {FEATURE_VERSION}; retrain it with `newsdex ner train`"
+            )));
+        }
+        let labels = reader.u32()? as usize;
+        if labels != LABELS {
+            return Err(NerError::Model(format!(
+                "the model has {labels} labels, this build {LABELS}"
+            )));
+        }
+        let lexicon_hash = reader.u64()?;
+        let passes = reader.take(1)?[0];
+        let first = Weights::read(&mut reader)?;
+        let second = if passes > 1 {
+            Some(Weights::read(&mut reader)?)
+        } else {
+            None
+        };
+        Ok(Model::new(first, second, lexicon_hash))
+    }
+}
+
+/// Feature weights of one pass: an open-addressing table from feature hash
+/// to a row of one weight per label.
+#[derive(Debug, Clone)]
+pub struct Weights {
+    keys: Vec<u64>,
+    rows: Vec<u32>,
+    weights: Vec<f32>,
+    mask: usize,
+}
+
+impl Weights {
+    fn from_rows(rows: Vec<(u64, [f32; LABELS])>) -> Weights {
+        let capacity = (rows.len() * 2).next_power_of_two().max(16);
+        let mut model = Weights {
+            keys: vec![0; capacity],
+            rows: vec![0; capacity],
+            weights: Vec::with_capacity(rows.len() * LABELS),
+            mask: capacity - 1,
+        };
+        for (row, (key, weights)) in rows.into_iter().enumerate() {
+            let mut slot = key as usize & model.mask;
+            while model.keys[slot] != 0 {
+                slot = (slot + 1) & model.mask;
+            }
+            model.keys[slot] = key;
+            model.rows[slot] = row as u32;
+            model.weights.extend_from_slice(&weights);
+        }
+        model
+    }
+
+    #[inline]
+    fn row(&self, key: u64) -> Option<&[f32]> {
+        if key == 0 {
+            return None;
+        }
+        let mut slot = key as usize & self.mask;
+        loop {
+            let found = self.keys[slot];
+            if found == key {
+                let start = self.rows[slot] as usize * LABELS;
+                return Some(&self.weights[start..start + LABELS]);
+            }
+            if found == 0 {
+                return None;
+            }
+            slot = (slot + 1) & self.mask;
+        }
+    }
+
+    pub fn feature_count(&self) -> usize {
+        self.weights.len() / LABELS
+    }
+
+    fn score(&self, features: &[u64], scores: &mut [f32; LABELS]) {
+        *scores = [0.0; LABELS];
+        for key in features {
+            if let Some(row) = self.row(*key) {
+                for (score, weight) in scores.iter_mut().zip(row) {
+                    *score += weight;
+                }
+            }
+        }
+    }
+
+    /// Labels every word of the document.
+    fn tag(&self, document: &Document, first_pass: Option<&FirstPass>) -> Vec<Label> {
+        let mut labels = vec![Label::OUTSIDE; document.len()];
+        let mut scores = [0.0; LABELS];
+        decode(document, first_pass, |i, features, previous, last| {
+            self.score(features, &mut scores);
+            labels[i] = best_legal(&scores, previous, last);
+            labels[i]
+        });
+        labels
+    }
+
+    fn write(&self, bytes: &mut Vec<u8>) {
+        let largest = self
+            .weights
+            .iter()
+            .fold(0f32, |largest, weight| largest.max(weight.abs()));
+        let scale = if largest > 0.0 {
+            largest / 32767.0
+        } else {
+            1.0
+        };
+        let mut entries: Vec<(u64, Vec<(u8, i16)>)> = Vec::new();
+        for (slot, key) in self.keys.iter().enumerate() {
+            if *key == 0 {
+                continue;
+            }
+            let start = self.rows[slot] as usize * LABELS;
+            let quantised: Vec<(u8, i16)> = self.weights[start..start + LABELS]
+                .iter()
+                .enumerate()
+                .map(|(label, weight)| (label as u8, (weight / scale).round() as i16))
+                .filter(|(_, weight)| *weight != 0)
+                .collect();
+            if !quantised.is_empty() {
+                entries.push((*key, quantised));
+            }
+        }
+        // Sorted keys make the file the same for the same weights.
+        entries.sort_unstable_by_key(|(key, _)| *key);
+        bytes.extend_from_slice(&scale.to_le_bytes());
+        bytes.extend_from_slice(&(entries.len() as u32).to_le_bytes());
+        for (key, quantised) in entries {
+            bytes.extend_from_slice(&key.to_le_bytes());
+            bytes.push(quantised.len() as u8);
+            for (label, weight) in quantised {
+                bytes.push(label);
+                bytes.extend_from_slice(&weight.to_le_bytes());
+            }
+        }
+    }
+
+    fn read(reader: &mut Bytes<'_>) -> Result<Weights, NerError> {
+        let scale = f32::from_le_bytes(reader.array()?);
+        let count = reader.u32()? as usize;
+        let mut rows = Vec::with_capacity(count.min(1 << 24));
+        for _ in 0..count {
+            let key = reader.u64()?;
+            let nonzero = reader.take(1)?[0] as usize;
+            let mut weights = [0f32; LABELS];
+            for _ in 0..nonzero {
+                let label = reader.take(1)?[0] as usize;
+                let weight = i16::from_le_bytes(reader.array()?);
+                let slot = weights
+                    .get_mut(label)
+                    .ok_or_else(|| NerError::Model(format!("label {label} out of range")))?;
+                *slot = f32::from(weight) * scale;
+            }
+            rows.push((key, weights));
+        }
+        Ok(Weights::from_rows(rows))
+    }
+}
+
+struct Bytes<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Bytes<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], NerError> {
+        if self.bytes.len() < n {
+            return Err(NerError::Model("the model file is truncated".into()));
+        }
+        let (head, tail) = self.bytes.split_at(n);
+        self.bytes = tail;
+        Ok(head)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], NerError> {
+        let mut array = [0; N];
+        array.copy_from_slice(self.take(N)?);
+        Ok(array)
+    }
+
+    fn u32(&mut self) -> Result<u32, NerError> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+
+    fn u64(&mut self) -> Result<u64, NerError> {
+        Ok(u64::from_le_bytes(self.array()?))
+    }
+}
+
+/// Greedy left-to-right decoding, for tagging and for training alike:
+/// `choose(i, features, previous label, last in sentence)` labels word `i`,
+/// sentence by sentence, with the document's label history carried along.
+fn decode(
+    document: &Document,
+    first_pass: Option<&FirstPass>,
+    mut choose: impl FnMut(usize, &[u64], Label, bool) -> Label,
+) {
+    let mut history = History::default();
+    let mut buffer = Vec::with_capacity(128);
+    for sentence in &document.sentences {
+        let mut previous = [Label::OUTSIDE; 2];
+        for i in sentence.clone() {
+            features(
+                document,
+                sentence,
+                i,
+                previous,
+                &history,
+                first_pass,
+                &mut buffer,
+            );
+            let label = choose(i, &buffer, previous[0], i + 1 == sentence.end);
+            history.record(&document.words[i], label);
+            previous = [label, previous[0]];
+        }
+    }
+}
+
+/// The best-scoring label that may follow `previous` (and may end the
+/// sentence, at its last word).
+fn best_legal(scores: &[f32; LABELS], previous: Label, last: bool) -> Label {
+    let mut best = None;
+    for (index, score) in scores.iter().enumerate() {
+        let label = Label::from_index(index);
+        if !label.may_follow(previous) || (last && !label.may_end()) {
+            continue;
+        }
+        if best.is_none_or(|(_, top)| *score > top) {
+            best = Some((label, *score));
+        }
+    }
+    best.map_or(Label::OUTSIDE, |(label, _)| label)
+}
+
+/// Averaged perceptron training state. Weights are averaged lazily: each
+/// entry remembers the step of its last change.
+#[derive(Debug, Default)]
+pub struct Trainer {
+    index: HashMap<u64, usize>,
+    weights: Vec<[f32; LABELS]>,
+    totals: Vec<[f64; LABELS]>,
+    stamps: Vec<[u32; LABELS]>,
+    step: u32,
+}
+
+impl Trainer {
+    fn score(&self, features: &[u64], scores: &mut [f32; LABELS]) {
+        *scores = [0.0; LABELS];
+        for key in features {
+            if let Some(row) = self.index.get(key) {
+                for (score, weight) in scores.iter_mut().zip(&self.weights[*row]) {
+                    *score += weight;
+                }
+            }
+        }
+    }
+
+    fn update(&mut self, features: &[u64], label: Label, delta: f32) {
+        let label = label.index();
+        for key in features {
+            let next = self.weights.len();
+            let row = *self.index.entry(*key).or_insert(next);
+            if row == next {
+                self.weights.push([0.0; LABELS]);
+                self.totals.push([0.0; LABELS]);
+                self.stamps.push([0; LABELS]);
+            }
+            let elapsed = self.step - self.stamps[row][label];
+            self.totals[row][label] += f64::from(self.weights[row][label]) * f64::from(elapsed);
+            self.stamps[row][label] = self.step;
+            self.weights[row][label] += delta;
+        }
+    }
+
+    /// One pass over the documents, each with its gold labels; returns the
+    /// number of words labelled wrong.
+    pub fn train_epoch(
+        &mut self,
+        documents: &[(&Document, &[Label], Option<&FirstPass>)],
+    ) -> usize {
+        let mut errors = 0;
+        let mut scores = [0.0; LABELS];
+        for (document, gold, first_pass) in documents {
+            decode(document, *first_pass, |i, features, previous, last| {
+                self.score(features, &mut scores);
+                let predicted = best_legal(&scores, previous, last);
+                self.step += 1;
+                if predicted != gold[i] {
+                    errors += 1;
+                    self.update(features, gold[i], 1.0);
+                    self.update(features, predicted, -1.0);
+                }
+                predicted
+            });
+        }
+        errors
+    }
+
+    /// The averaged weights as a model for tagging; rows whose averaged
+    /// weights are all near zero are dropped.
+    pub fn averaged(&self) -> Weights {
+        let step = f64::from(self.step.max(1));
+        let mut rows = Vec::with_capacity(self.weights.len());
+        for (key, row) in &self.index {
+            let mut averaged = [0f32; LABELS];
+            let mut keep = false;
+            for (label, value) in averaged.iter_mut().enumerate() {
+                let elapsed = f64::from(self.step - self.stamps[*row][label]);
+                let total =
+                    self.totals[*row][label] + f64::from(self.weights[*row][label]) * elapsed;
+                *value = (total / step) as f32;
+                keep |= value.abs() > 1e-4;
+            }
+            if keep {
+                rows.push((*key, averaged));
+            }
+        }
+        rows.sort_unstable_by_key(|(key, _)| *key);
+        Weights::from_rows(rows)
+    }
+}
