@@ -93,8 +93,14 @@ pub fn read_conll(text: &str, name: &str) -> Result<Vec<ConllDocument>, NerError
         if words.is_empty() {
             first_line = number + 1;
         }
+        let tag = columns[columns.len() - 1];
+        spans_of_iob([tag]).map_err(|reason| NerError::Data {
+            file: name.to_string(),
+            line: number + 1,
+            reason,
+        })?;
         words.push(columns[0].to_string());
-        tags.push(columns[columns.len() - 1]);
+        tags.push(tag);
     }
     finish(&mut words, &mut tags, &mut documents, first_line)?;
     documents.retain(|document| !document.sentences.is_empty());

@@ -3,7 +3,6 @@
 //! hashes, shape, affixes, gazetteer and cluster marks); features of a token
 //! are then combinations of its own and its neighbours' hashes.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use super::label::{Label, TYPES};
@@ -12,6 +11,30 @@ use super::lexicon::{Clusters, GAZETTEER_KINDS, Gazetteer, MAX_ENTRY_TOKENS, seq
 /// Bumped whenever a feature template changes: a model trained with other
 /// features is refused at load time instead of tagging badly.
 pub const FEATURE_VERSION: u32 = 4;
+
+/// A hasher for keys that are already hashes: it passes them through, so
+/// maps keyed by feature and word hashes skip SipHash on the hot path.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = mix(self.0, u64::from(*byte));
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+/// A map keyed by a hash.
+pub type HashMap<V> = std::collections::HashMap<u64, V, std::hash::BuildHasherDefault<Prehashed>>;
 
 /// Mixes two hashes into one (the splitmix64 finaliser).
 #[inline]
@@ -153,11 +176,22 @@ impl Word {
         let mut prefixes = [0; 4];
         let mut suffixes = [0; 4];
         if letters > 0 {
-            let lowered: Vec<char> = text.chars().flat_map(char::to_lowercase).collect();
-            for n in 1..=4.min(lowered.len()) {
-                prefixes[n - 1] = hash_chars(100 + n as u64, lowered[..n].iter().copied());
-                suffixes[n - 1] =
-                    hash_chars(200 + n as u64, lowered[lowered.len() - n..].iter().copied());
+            // The first and last four lower-case characters, without
+            // allocating: a ring of the last four seen.
+            let mut first = ['\0'; 4];
+            let mut last = ['\0'; 4];
+            let mut count = 0;
+            for c in text.chars().flat_map(char::to_lowercase) {
+                if count < 4 {
+                    first[count] = c;
+                }
+                last[count % 4] = c;
+                count += 1;
+            }
+            for n in 1..=4.min(count) {
+                prefixes[n - 1] = hash_chars(100 + n as u64, first[..n].iter().copied());
+                let tail = (count - n..count).map(|i| last[i % 4]);
+                suffixes[n - 1] = hash_chars(200 + n as u64, tail);
             }
         }
         let cluster = clusters
@@ -275,7 +309,7 @@ impl Document {
     /// Notes, for each word, whether the document also writes it in lower
     /// case, or capitalised where a sentence does not force it.
     fn mark_document_case(&mut self) {
-        let mut seen: HashMap<u64, u16> = HashMap::new();
+        let mut seen: HashMap<u16> = HashMap::default();
         for word in &self.words {
             if word.is(NO_LETTER) || word.is(CAPITALS_SENTENCE) {
                 continue;
@@ -307,7 +341,7 @@ impl Document {
 /// entity tokens per type, keyed by the word's lower-case hash.
 #[derive(Debug, Default)]
 pub struct History {
-    counts: HashMap<u64, [u16; 4]>,
+    counts: HashMap<[u16; 4]>,
 }
 
 impl History {
@@ -329,12 +363,12 @@ impl History {
 #[derive(Debug, Default)]
 pub struct FirstPass {
     labels: Vec<Label>,
-    counts: HashMap<u64, [u16; 4]>,
+    counts: HashMap<[u16; 4]>,
 }
 
 impl FirstPass {
     pub fn new(document: &Document, labels: Vec<Label>) -> FirstPass {
-        let mut counts: HashMap<u64, [u16; 4]> = HashMap::new();
+        let mut counts: HashMap<[u16; 4]> = HashMap::default();
         for (word, label) in document.words.iter().zip(&labels) {
             if let Some(kind) = label.entity_type() {
                 let entry = counts.entry(word.lower).or_default();

@@ -1,10 +1,8 @@
 //! Word lists the tagger reads as features: gazetteers (names of people,
 //! places and company forms) and word clusters learned from unlabelled news.
 
-use std::collections::HashMap;
-
 use super::NerError;
-use super::features::{hash_lower, hash_str};
+use super::features::{HashMap, hash_lower, hash_str};
 
 /// The kinds of gazetteer list, as named in `gazetteers.txt.gz`.
 pub const GAZETTEER_KINDS: &[&str] = &[
@@ -27,7 +25,7 @@ pub const MAX_ENTRY_TOKENS: usize = 6;
 #[derive(Debug, Default)]
 pub struct Gazetteer {
     /// Sequence hash → bit set of `GAZETTEER_KINDS`.
-    entries: HashMap<u64, u16>,
+    entries: HashMap<u16>,
 }
 
 /// Hash of a token sequence from its tokens' lower-case hashes; the
@@ -39,7 +37,7 @@ pub fn sequence_hash(previous: u64, token_lower: u64) -> u64 {
 impl Gazetteer {
     /// Reads `KIND<TAB>entry` lines; an entry's tokens are separated by spaces.
     pub fn parse(text: &str) -> Result<Gazetteer, NerError> {
-        let mut entries = HashMap::new();
+        let mut entries = HashMap::default();
         for (number, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
                 continue;
@@ -89,13 +87,13 @@ impl Gazetteer {
 #[derive(Debug, Default)]
 pub struct Clusters {
     /// Hash of the word as written → (path bits, path length).
-    paths: HashMap<u64, (u64, u8)>,
+    paths: HashMap<(u64, u8)>,
 }
 
 impl Clusters {
     /// Reads `word<TAB>path` lines, the path a string of 0s and 1s.
     pub fn parse(text: &str) -> Result<Clusters, NerError> {
-        let mut paths = HashMap::new();
+        let mut paths = HashMap::default();
         for (number, line) in text.lines().enumerate() {
             if line.is_empty() {
                 continue;

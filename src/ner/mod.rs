@@ -213,8 +213,12 @@ impl EntityExtractor {
     }
 
     /// The entities of an article's title, summary, body, photo captions
-    /// and live entries (never its photo credits or tags).
+    /// and live entries (never its photo credits or tags). The model reads
+    /// English: an article in another language gives none.
     pub fn extract_article(&self, article: &Article) -> Vec<FoundEntity> {
+        if !is_english(article.language.as_deref()) {
+            return Vec::new();
+        }
         let entry_fields: Vec<(String, &str)> = article
             .entries
             .iter()
@@ -287,4 +291,13 @@ fn name_people_from_tags(entities: &mut [FoundEntity], tags: &[String]) {
             entity.name = full.clone();
         }
     }
+}
+
+/// Whether a language code names English ("en", "en-GB"); no code is taken
+/// as English, as everywhere in newsdex.
+fn is_english(language: Option<&str>) -> bool {
+    language.is_none_or(|code| {
+        let code = code.trim().to_ascii_lowercase();
+        code == "en" || code.starts_with("en-") || code.starts_with("en_") || code == "eng"
+    })
 }

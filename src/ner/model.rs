@@ -3,11 +3,10 @@
 //! the compact binary file the model ships as. A model has two passes: the
 //! second reads what the first labelled across the whole document.
 
-use std::collections::HashMap;
 use std::io::{Read, Write};
 
 use super::NerError;
-use super::features::{Document, FEATURE_VERSION, FirstPass, History, features};
+use super::features::{Document, FEATURE_VERSION, FirstPass, HashMap, History, features};
 use super::label::{LABELS, Label};
 
 const MAGIC: &[u8; 8] = b"NDXNER\0\x02";
@@ -107,7 +106,7 @@ impl Model {
 pub struct Weights {
     keys: Vec<u64>,
     rows: Vec<u32>,
-    weights: Vec<f32>,
+    weights: Vec<[f32; LABELS]>,
     mask: usize,
 }
 
@@ -117,7 +116,7 @@ impl Weights {
         let mut model = Weights {
             keys: vec![0; capacity],
             rows: vec![0; capacity],
-            weights: Vec::with_capacity(rows.len() * LABELS),
+            weights: Vec::with_capacity(rows.len()),
             mask: capacity - 1,
         };
         for (row, (key, weights)) in rows.into_iter().enumerate() {
@@ -127,13 +126,13 @@ impl Weights {
             }
             model.keys[slot] = key;
             model.rows[slot] = row as u32;
-            model.weights.extend_from_slice(&weights);
+            model.weights.push(weights);
         }
         model
     }
 
     #[inline]
-    fn row(&self, key: u64) -> Option<&[f32]> {
+    fn row(&self, key: u64) -> Option<&[f32; LABELS]> {
         if key == 0 {
             return None;
         }
@@ -141,8 +140,7 @@ impl Weights {
         loop {
             let found = self.keys[slot];
             if found == key {
-                let start = self.rows[slot] as usize * LABELS;
-                return Some(&self.weights[start..start + LABELS]);
+                return self.weights.get(self.rows[slot] as usize);
             }
             if found == 0 {
                 return None;
@@ -152,7 +150,7 @@ impl Weights {
     }
 
     pub fn feature_count(&self) -> usize {
-        self.weights.len() / LABELS
+        self.weights.len()
     }
 
     fn score(&self, features: &[u64], scores: &mut [f32; LABELS]) {
@@ -182,6 +180,7 @@ impl Weights {
         let largest = self
             .weights
             .iter()
+            .flatten()
             .fold(0f32, |largest, weight| largest.max(weight.abs()));
         let scale = if largest > 0.0 {
             largest / 32767.0
@@ -193,8 +192,7 @@ impl Weights {
             if *key == 0 {
                 continue;
             }
-            let start = self.rows[slot] as usize * LABELS;
-            let quantised: Vec<(u8, i16)> = self.weights[start..start + LABELS]
+            let quantised: Vec<(u8, i16)> = self.weights[self.rows[slot] as usize]
                 .iter()
                 .enumerate()
                 .map(|(label, weight)| (label as u8, (weight / scale).round() as i16))
@@ -318,7 +316,7 @@ fn best_legal(scores: &[f32; LABELS], previous: Label, last: bool) -> Label {
 /// entry remembers the step of its last change.
 #[derive(Debug, Default)]
 pub struct Trainer {
-    index: HashMap<u64, usize>,
+    index: HashMap<usize>,
     weights: Vec<[f32; LABELS]>,
     totals: Vec<[f64; LABELS]>,
     stamps: Vec<[u32; LABELS]>,

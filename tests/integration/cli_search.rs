@@ -221,3 +221,63 @@ fn syntax_errors_point_at_the_column() {
         .code(1)
         .stderr(predicate::str::contains("invalid `from` date \"soon\""));
 }
+
+#[test]
+fn people_organisations_and_places_found_in_the_text_are_searchable_and_counted() {
+    let dir = fixture_index();
+    let index = dir.path();
+    // Named only in the body of the Kyiv live blog, never in its metadata.
+    let klitschko = search_json(index, &["", "--person", "Vitali Klitschko"]);
+    assert_eq!(
+        titles(&klitschko),
+        vec!["Kyiv restores power after overnight strike on energy grid"]
+    );
+    assert_eq!(
+        search_json(index, &["person:\"Vitali Klitschko\""])["total"],
+        1
+    );
+    assert_eq!(search_json(index, &["person:klitschko"])["total"], 1);
+    // Geneva is given as an entity by one article and found in the text of
+    // the briefing by the extractor.
+    assert_eq!(
+        search_json(index, &["", "--location", "Geneva"])["total"],
+        2
+    );
+    let eu = search_json(index, &["gas", "--org", "European Commission"]);
+    assert_eq!(
+        titles(&eu),
+        vec!["EU gas storage falls below 90 percent as cold snap arrives"]
+    );
+    let facets = search_json(index, &["", "--facets", "person,org,location"]);
+    let counted = |field: &str, value: &str| {
+        facets["facets"][field]
+            .as_array()
+            .and_then(|values| values.iter().find(|v| v["value"] == value))
+            .map(|v| v["count"].clone())
+    };
+    assert_eq!(counted("location", "Geneva"), Some(2.into()));
+    assert_eq!(counted("person", "Vitali Klitschko"), Some(1.into()));
+    assert_eq!(counted("org", "European Commission"), Some(1.into()));
+    assert_eq!(
+        search_json(index, &["", "--person", "Nobody Known"])["total"],
+        0
+    );
+}
+
+#[test]
+fn no_entities_indexes_only_the_entities_the_input_gives() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let index = dir.path();
+    newsdex(index)
+        .args(["index", "--no-entities", "fixtures/articles"])
+        .assert()
+        .success();
+    assert_eq!(
+        search_json(index, &["", "--location", "Geneva"])["total"],
+        1
+    );
+    assert_eq!(
+        search_json(index, &["", "--person", "Vitali Klitschko"])["total"],
+        0
+    );
+}

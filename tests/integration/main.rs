@@ -3,8 +3,10 @@
 
 mod browser;
 mod cli_delete;
+mod cli_entities;
 mod cli_get;
 mod cli_index;
+mod cli_ner;
 mod cli_search;
 mod cli_stats;
 mod corpus;

@@ -87,3 +87,41 @@ fn the_http_search_never_fails_on_arbitrary_parameters() {
         })
         .expect("every request is answered");
 }
+
+/// Text with names, roles, punctuation and clitics in it, so the entity
+/// pass sees what news holds.
+fn text_with_names() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "(([A-Z][a-z]{0,8}|NATO|U\\.S\\.|Mr\\.|Secretary|General|'s|n't|,|\\.|\u{201C}|\u{2014}|[a-z]{1,6}|\n) ){0,40}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn entity_extraction_never_panics_and_mentions_are_slices_of_the_text(text in text_with_names()) {
+        let extractor = newsdex::ner::EntityExtractor::shipped().expect("the shipped model loads");
+        for entity in extractor.extract(&[("text", &text)]) {
+            prop_assert!(!entity.name.trim().is_empty());
+            for mention in entity.mentions {
+                prop_assert!(text.is_char_boundary(mention.start) && text.is_char_boundary(mention.end));
+                prop_assert_eq!(&text[mention.start..mention.end], mention.text.as_str());
+            }
+        }
+    }
+
+    #[test]
+    fn tokens_stay_on_char_boundaries_and_in_order(text in text_with_names()) {
+        let mut last_end = 0;
+        for sentence in newsdex::ner::sentences(&text) {
+            for token in sentence {
+                prop_assert!(token.start >= last_end && token.start < token.end);
+                prop_assert!(text.is_char_boundary(token.start) && text.is_char_boundary(token.end));
+                prop_assert!(!token.text(&text).trim().is_empty());
+                last_end = token.end;
+            }
+        }
+    }
+}

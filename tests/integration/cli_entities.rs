@@ -1,0 +1,179 @@
+//! `newsdex entities`: the people, organisations and places of the seed
+//! page, of plain text and of the fixtures, as JSON.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::support::{newsdex, project_dir, shared_path};
+
+fn entities_of(args: &[&str], stdin: Option<&str>) -> Vec<Value> {
+    let scratch = tempfile::TempDir::new().expect("temp dir");
+    let mut command = newsdex(scratch.path());
+    command.arg("entities").args(args);
+    if let Some(input) = stdin {
+        command.write_stdin(input);
+    }
+    let output = command.output().expect("newsdex runs");
+    assert!(
+        output.status.success(),
+        "entities {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+        .collect()
+}
+
+/// `(type, name)` of every entity of one output line.
+fn names(line: &Value) -> BTreeSet<(String, String)> {
+    line["entities"]
+        .as_array()
+        .expect("an entities array")
+        .iter()
+        .map(|entity| {
+            (
+                entity["type"].as_str().unwrap_or_default().to_string(),
+                entity["name"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_seed_page_names_its_people_organisations_and_places() {
+    let Some(seed) = shared_path("seeds/000_607d013090928df1.txt") else {
+        return;
+    };
+    let lines = entities_of(&[seed.to_str().expect("utf-8 path")], None);
+    assert_eq!(lines.len(), 1);
+    let found = names(&lines[0]);
+    let has = |kind: &str, name: &str| found.contains(&(kind.to_string(), name.to_string()));
+    for person in [
+        "Mark Rutte",
+        "Donald Tusk",
+        "Emmanuel Macron",
+        "Marco Rubio",
+        "Mike Waltz",
+        "Steve Witkoff",
+        "Sergey Lavrov",
+        "Yuri Ushakov",
+        "Keith Kellogg",
+    ] {
+        assert!(has("person", person), "{person} missing from {found:?}");
+    }
+    assert!(has("org", "NATO"), "NATO missing from {found:?}");
+    for place in [
+        "Ukraine", "Russia", "Europe", "Paris", "Warsaw", "Poland", "Brussels", "Kyiv",
+    ] {
+        assert!(has("location", place), "{place} missing from {found:?}");
+    }
+    // The photo credit "(Jakub Porzycki/NurPhoto via Getty Images)" and the
+    // byline are not the story's entities; "Rutte" alone is Mark Rutte.
+    for (_, name) in &found {
+        for outsider in ["Porzycki", "NurPhoto", "Getty", "Hodunova"] {
+            assert!(
+                !name.contains(outsider),
+                "{name} comes from the credit or byline"
+            );
+        }
+    }
+    assert!(!has("person", "Rutte"));
+
+    // The whole list, golden: NEWSDEX_UPDATE_GOLDEN=1 rewrites it.
+    let expected_path = project_dir().join("fixtures/ner/seed-page.entities.expected");
+    let actual: Vec<String> = found
+        .iter()
+        .map(|(kind, name)| format!("{kind}\t{name}"))
+        .collect();
+    let actual = actual.join("\n") + "\n";
+    if std::env::var_os("NEWSDEX_UPDATE_GOLDEN").is_some() {
+        std::fs::write(&expected_path, &actual).expect("expectation is writable");
+        return;
+    }
+    let expected = std::fs::read_to_string(&expected_path)
+        .expect("fixtures/ner/seed-page.entities.expected exists");
+    assert_eq!(actual, expected, "entities of the seed page changed");
+}
+
+#[test]
+fn plain_text_mentions_point_at_their_bytes() {
+    let text = "NATO Secretary General Mark Rutte met Polish Prime Minister Donald \u{201C}Tusk\u{201D} in Warsaw.\n\
+                Rutte's remarks came after the meeting, Reuters reported from Brussels.";
+    let lines = entities_of(&["--text", "-"], Some(text));
+    let entities = lines[0]["entities"].as_array().expect("entities");
+    let rutte = entities
+        .iter()
+        .find(|entity| entity["name"] == "Mark Rutte")
+        .expect("Mark Rutte is found");
+    assert_eq!(rutte["type"], "person");
+    let mentions = rutte["mentions"].as_array().expect("mentions");
+    assert_eq!(mentions.len(), 2, "the surname is linked to the full name");
+    for mention in entities
+        .iter()
+        .flat_map(|e| e["mentions"].as_array().expect("mentions"))
+    {
+        let start = mention["start"].as_u64().expect("start") as usize;
+        let end = mention["end"].as_u64().expect("end") as usize;
+        assert_eq!(mention["field"], "text");
+        assert_eq!(&text[start..end], mention["text"].as_str().expect("text"));
+    }
+    let found = names(&lines[0]);
+    assert!(found.contains(&("org".into(), "NATO".into())), "{found:?}");
+    assert!(
+        found.contains(&("location".into(), "Warsaw".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("location".into(), "Brussels".into())),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn empty_text_has_no_entities() {
+    let lines = entities_of(&["--text", "-"], Some(""));
+    assert_eq!(lines[0]["entities"], serde_json::json!([]));
+}
+
+#[test]
+fn articles_are_read_in_any_format_and_other_languages_give_none() {
+    let lines = entities_of(&["fixtures/articles/json/newsdex.json"], None);
+    let geneva = lines
+        .iter()
+        .find(|line| line["title"] == "Ceasefire talks resume in Geneva with new mediators")
+        .expect("the Geneva article");
+    let found = names(geneva);
+    assert!(
+        found.contains(&("location".into(), "Geneva".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("person".into(), "Ignazio Cassis".into())),
+        "{found:?}"
+    );
+    // The English model is not run on the French article.
+    let french = lines
+        .iter()
+        .find(|line| {
+            line["title"]
+                .as_str()
+                .is_some_and(|title| title.starts_with("Les élections"))
+        })
+        .expect("the French article");
+    assert_eq!(french["entities"], serde_json::json!([]));
+}
+
+#[test]
+fn a_bad_record_is_reported_and_the_others_still_print() {
+    let scratch = tempfile::TempDir::new().expect("temp dir");
+    let output = newsdex(scratch.path())
+        .args(["entities", "fixtures/invalid/mixed.ndjson"])
+        .output()
+        .expect("newsdex runs");
+    assert_eq!(output.status.code(), Some(3), "rejected records exit 3");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("mixed.ndjson:"), "{stderr}");
+    assert!(!output.stdout.is_empty(), "the good records still print");
+}
