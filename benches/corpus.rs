@@ -149,8 +149,21 @@ fn run(name: &str, articles: &[Article]) -> Report {
     let workspace = tempfile::TempDir::new().expect("temp dir");
 
     let mut ingest = Vec::new();
-    let (newsdex_index, figures) =
-        ingest_newsdex(&workspace.path().join("newsdex"), &ndjson, articles.len());
+    let (_, figures) = ingest_newsdex(
+        &workspace.path().join("newsdex"),
+        &ndjson,
+        articles.len(),
+        false,
+    );
+    ingest.push(figures);
+    // Searches run on the index as newsdex builds it by default: with the
+    // people, organisations and places of each article.
+    let (newsdex_index, figures) = ingest_newsdex(
+        &workspace.path().join("newsdex-entities"),
+        &ndjson,
+        articles.len(),
+        true,
+    );
     ingest.push(figures);
     ingest.push(ingest_newsdex_parsed(
         &workspace.path().join("newsdex-parsed"),
@@ -313,8 +326,14 @@ fn figures(
     }
 }
 
-/// End to end through newsdex: NDJSON parsing, analysis, index, commit.
-fn ingest_newsdex(dir: &Path, ndjson: &str, documents: usize) -> (NewsIndex, IngestFigures) {
+/// End to end through newsdex: NDJSON parsing, entity extraction when
+/// asked, analysis, index, commit.
+fn ingest_newsdex(
+    dir: &Path,
+    ndjson: &str,
+    documents: usize,
+    entities: bool,
+) -> (NewsIndex, IngestFigures) {
     reset_peak_rss();
     let started = Instant::now();
     let options = ReadOptions {
@@ -325,8 +344,13 @@ fn ingest_newsdex(dir: &Path, ndjson: &str, documents: usize) -> (NewsIndex, Ing
         .into_iter()
         .map(|record| record.expect("corpus records are valid").article)
         .collect();
-    let index = index_with_newsdex(dir, &articles);
-    let figures = figures("newsdex", started, documents, ndjson.len(), dir_size(dir));
+    let index = index_with_newsdex(dir, &articles, entities);
+    let engine = if entities {
+        "newsdex + entities"
+    } else {
+        "newsdex"
+    };
+    let figures = figures(engine, started, documents, ndjson.len(), dir_size(dir));
     (index, figures)
 }
 
@@ -335,7 +359,7 @@ fn ingest_newsdex(dir: &Path, ndjson: &str, documents: usize) -> (NewsIndex, Ing
 fn ingest_newsdex_parsed(dir: &Path, articles: &[Article], input_bytes: usize) -> IngestFigures {
     reset_peak_rss();
     let started = Instant::now();
-    index_with_newsdex(dir, articles);
+    index_with_newsdex(dir, articles, false);
     figures(
         "newsdex, parsed",
         started,
@@ -346,11 +370,12 @@ fn ingest_newsdex_parsed(dir: &Path, articles: &[Article], input_bytes: usize) -
 }
 
 /// Indexes articles in the CLI's batches and commits.
-fn index_with_newsdex(dir: &Path, articles: &[Article]) -> NewsIndex {
+fn index_with_newsdex(dir: &Path, articles: &[Article], entities: bool) -> NewsIndex {
     let index = NewsIndex::open_or_create(dir).expect("index");
     let mut writer = index
         .writer(WriterOptions {
             memory_budget: WRITER_BUDGET,
+            extract_entities: entities,
             ..WriterOptions::default()
         })
         .expect("writer");

@@ -1,5 +1,5 @@
 //! Criterion benches of each stage on real news text: the readers (MB/s),
-//! query parsing, and searches of each kind on a prepared Reuters-21578
+//! entity extraction (MB/s on one core), query parsing, and searches of each kind on a prepared Reuters-21578
 //! index, with and without highlighting.
 
 mod support;
@@ -198,5 +198,33 @@ fn searches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, readers, query_parsing, searches);
+/// Entity extraction on one core, as MB/s of article text (title and
+/// body): Reuters-21578 bodies and the BBC articles.
+fn entities(c: &mut Criterion) {
+    let extractor = match newsdex::ner::EntityExtractor::shipped() {
+        Ok(extractor) => extractor,
+        Err(error) => {
+            eprintln!("skipping entity benches: {error}");
+            return;
+        }
+    };
+    let mut group = c.benchmark_group("entities");
+    group.sample_size(10);
+    for (name, articles) in [("reuters", support::reuters()), ("bbc", support::bbc())] {
+        let Some(articles) = articles else { continue };
+        let sample: Vec<Article> = articles.into_iter().take(3_000).collect();
+        group.throughput(Throughput::Bytes(support::text_bytes(&sample) as u64));
+        group.bench_function(format!("extract, {name}"), |b| {
+            b.iter(|| {
+                sample
+                    .iter()
+                    .map(|article| extractor.extract_article(article).len())
+                    .sum::<usize>()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, readers, entities, query_parsing, searches);
 criterion_main!(benches);
