@@ -100,49 +100,94 @@ impl Model {
     }
 }
 
+/// One slot of the feature table: a feature hash and its row.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    key: u64,
+    row: u32,
+}
+
 /// Feature weights of one pass: an open-addressing table from feature hash
-/// to a row of one weight per label.
+/// to a row of one 16-bit weight per label (the precision the model file
+/// keeps), scaled back to scores after summing. Lookups are memory-bound,
+/// so slots and rows are small and prefetched a batch at a time.
 #[derive(Debug, Clone)]
 pub struct Weights {
-    keys: Vec<u64>,
-    rows: Vec<u32>,
-    weights: Vec<[f32; LABELS]>,
+    slots: Vec<Slot>,
+    rows: Vec<[i16; LABELS]>,
+    scale: f32,
     mask: usize,
+}
+
+/// Asks the processor to start loading `value` into cache.
+#[inline(always)]
+fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint that reads nothing and cannot fault; SSE
+    // is part of every x86_64 processor.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>((value as *const T).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
 }
 
 impl Weights {
     fn from_rows(rows: Vec<(u64, [f32; LABELS])>) -> Weights {
+        let largest = rows
+            .iter()
+            .flat_map(|(_, row)| row.iter())
+            .fold(0f32, |largest, weight| largest.max(weight.abs()));
+        let scale = if largest > 0.0 {
+            largest / 32767.0
+        } else {
+            1.0
+        };
+        let quantised = rows
+            .into_iter()
+            .map(|(key, row)| (key, row.map(|weight| (weight / scale).round() as i16)))
+            .collect();
+        Weights::from_quantised(quantised, scale)
+    }
+
+    fn from_quantised(rows: Vec<(u64, [i16; LABELS])>, scale: f32) -> Weights {
         let capacity = (rows.len() * 2).next_power_of_two().max(16);
         let mut model = Weights {
-            keys: vec![0; capacity],
-            rows: vec![0; capacity],
-            weights: Vec::with_capacity(rows.len()),
+            slots: vec![Slot::default(); capacity],
+            rows: Vec::with_capacity(rows.len()),
+            scale,
             mask: capacity - 1,
         };
-        for (row, (key, weights)) in rows.into_iter().enumerate() {
+        for (key, weights) in rows {
+            if key == 0 || weights.iter().all(|weight| *weight == 0) {
+                continue;
+            }
             let mut slot = key as usize & model.mask;
-            while model.keys[slot] != 0 {
+            while model.slots[slot].key != 0 {
                 slot = (slot + 1) & model.mask;
             }
-            model.keys[slot] = key;
-            model.rows[slot] = row as u32;
-            model.weights.push(weights);
+            model.slots[slot] = Slot {
+                key,
+                row: model.rows.len() as u32,
+            };
+            model.rows.push(weights);
         }
         model
     }
 
     #[inline]
-    fn row(&self, key: u64) -> Option<&[f32; LABELS]> {
+    fn row_index(&self, key: u64) -> Option<u32> {
         if key == 0 {
             return None;
         }
         let mut slot = key as usize & self.mask;
         loop {
-            let found = self.keys[slot];
-            if found == key {
-                return self.weights.get(self.rows[slot] as usize);
+            let found = self.slots[slot];
+            if found.key == key {
+                return Some(found.row);
             }
-            if found == 0 {
+            if found.key == 0 {
                 return None;
             }
             slot = (slot + 1) & self.mask;
@@ -150,17 +195,33 @@ impl Weights {
     }
 
     pub fn feature_count(&self) -> usize {
-        self.weights.len()
+        self.rows.len()
     }
 
     fn score(&self, features: &[u64], scores: &mut [f32; LABELS]) {
-        *scores = [0.0; LABELS];
-        for key in features {
-            if let Some(row) = self.row(*key) {
-                for (score, weight) in scores.iter_mut().zip(row) {
-                    *score += weight;
+        const BATCH: usize = 64;
+        let mut total = [0i32; LABELS];
+        let mut found = [0u32; BATCH];
+        for batch in features.chunks(BATCH) {
+            for key in batch {
+                prefetch(&self.slots[*key as usize & self.mask]);
+            }
+            let mut count = 0;
+            for key in batch {
+                if let Some(row) = self.row_index(*key) {
+                    prefetch(&self.rows[row as usize]);
+                    found[count] = row;
+                    count += 1;
                 }
             }
+            for row in &found[..count] {
+                for (sum, weight) in total.iter_mut().zip(&self.rows[*row as usize]) {
+                    *sum += i32::from(*weight);
+                }
+            }
+        }
+        for (score, sum) in scores.iter_mut().zip(total) {
+            *score = sum as f32 * self.scale;
         }
     }
 
@@ -177,64 +238,51 @@ impl Weights {
     }
 
     fn write(&self, bytes: &mut Vec<u8>) {
-        let largest = self
-            .weights
+        let mut entries: Vec<(u64, &[i16; LABELS])> = self
+            .slots
             .iter()
-            .flatten()
-            .fold(0f32, |largest, weight| largest.max(weight.abs()));
-        let scale = if largest > 0.0 {
-            largest / 32767.0
-        } else {
-            1.0
-        };
-        let mut entries: Vec<(u64, Vec<(u8, i16)>)> = Vec::new();
-        for (slot, key) in self.keys.iter().enumerate() {
-            if *key == 0 {
-                continue;
-            }
-            let quantised: Vec<(u8, i16)> = self.weights[self.rows[slot] as usize]
-                .iter()
-                .enumerate()
-                .map(|(label, weight)| (label as u8, (weight / scale).round() as i16))
-                .filter(|(_, weight)| *weight != 0)
-                .collect();
-            if !quantised.is_empty() {
-                entries.push((*key, quantised));
-            }
-        }
+            .filter(|slot| slot.key != 0)
+            .map(|slot| (slot.key, &self.rows[slot.row as usize]))
+            .collect();
         // Sorted keys make the file the same for the same weights.
         entries.sort_unstable_by_key(|(key, _)| *key);
-        bytes.extend_from_slice(&scale.to_le_bytes());
+        bytes.extend_from_slice(&self.scale.to_le_bytes());
         bytes.extend_from_slice(&(entries.len() as u32).to_le_bytes());
-        for (key, quantised) in entries {
+        for (key, row) in entries {
             bytes.extend_from_slice(&key.to_le_bytes());
-            bytes.push(quantised.len() as u8);
-            for (label, weight) in quantised {
-                bytes.push(label);
-                bytes.extend_from_slice(&weight.to_le_bytes());
+            let nonzero = row.iter().filter(|weight| **weight != 0).count();
+            bytes.push(nonzero as u8);
+            for (label, weight) in row.iter().enumerate() {
+                if *weight != 0 {
+                    bytes.push(label as u8);
+                    bytes.extend_from_slice(&weight.to_le_bytes());
+                }
             }
         }
     }
 
     fn read(reader: &mut Bytes<'_>) -> Result<Weights, NerError> {
         let scale = f32::from_le_bytes(reader.array()?);
+        if !(scale.is_finite() && scale > 0.0) {
+            return Err(NerError::Model(format!("bad weight scale {scale}")));
+        }
         let count = reader.u32()? as usize;
         let mut rows = Vec::with_capacity(count.min(1 << 24));
         for _ in 0..count {
             let key = reader.u64()?;
             let nonzero = reader.take(1)?[0] as usize;
-            let mut weights = [0f32; LABELS];
+            let mut weights = [0i16; LABELS];
             for _ in 0..nonzero {
                 let label = reader.take(1)?[0] as usize;
                 let weight = i16::from_le_bytes(reader.array()?);
                 let slot = weights
                     .get_mut(label)
                     .ok_or_else(|| NerError::Model(format!("label {label} out of range")))?;
-                *slot = f32::from(weight) * scale;
+                *slot = weight;
             }
             rows.push((key, weights));
         }
-        Ok(Weights::from_rows(rows))
+        Ok(Weights::from_quantised(rows, scale))
     }
 }
 
