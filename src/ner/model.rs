@@ -37,10 +37,12 @@ impl Model {
     /// Labels every word of the document.
     pub fn tag(&self, document: &Document) -> Vec<Label> {
         let first = self.first.tag(document, None);
-        match &self.second {
+        let mut labels = match &self.second {
             Some(second) => second.tag(document, Some(&FirstPass::new(document, first))),
             None => first,
-        }
+        };
+        harmonise(document, &mut labels);
+        labels
     }
 
     /// The first pass's labels only.
@@ -312,6 +314,77 @@ impl<'a> Bytes<'a> {
 
     fn u64(&mut self) -> Result<u64, NerError> {
         Ok(u64::from_le_bytes(self.array()?))
+    }
+}
+
+/// Makes a document's mentions agree: the same words labelled as entities
+/// of different types take the type most of them have, and a one-word
+/// mention that is the surname of a person named in full is that person.
+fn harmonise(document: &Document, labels: &mut [Label]) {
+    use super::label::{labels_of_spans, spans_of_labels};
+    const PERSON: usize = 0;
+    const LOCATION: usize = 2;
+    let mut spans = Vec::new();
+    for sentence in &document.sentences {
+        for span in spans_of_labels(&labels[sentence.clone()]) {
+            spans.push(super::label::Span {
+                start: sentence.start + span.start,
+                end: sentence.start + span.end,
+                ..span
+            });
+        }
+    }
+    let surface = |span: &super::label::Span| {
+        document.words[span.start..span.end]
+            .iter()
+            .fold(0u64, |hash, word| super::features::mix(hash, word.lower))
+    };
+    let mut votes: HashMap<[usize; 4]> = HashMap::default();
+    let mut surnames: HashMap<()> = HashMap::default();
+    for span in &spans {
+        votes.entry(surface(span)).or_default()[span.kind] += 1;
+        if span.kind == PERSON && span.end - span.start >= 2 {
+            surnames.insert(document.words[span.end - 1].lower, ());
+        }
+    }
+    let mut changed = false;
+    for span in &mut spans {
+        let counts = votes.get(&surface(span)).copied().unwrap_or_default();
+        let (best, top) = counts
+            .iter()
+            .enumerate()
+            .max_by_key(|(kind, count)| (**count, usize::from(*kind == span.kind)))
+            .map_or((span.kind, 0), |(kind, count)| (kind, *count));
+        let mut kind = if top * 3 > counts.iter().sum::<usize>() * 2 {
+            best
+        } else {
+            span.kind
+        };
+        if span.end - span.start == 1
+            && kind != LOCATION
+            && surnames.contains_key(&document.words[span.start].lower)
+        {
+            kind = PERSON;
+        }
+        if kind != span.kind {
+            span.kind = kind;
+            changed = true;
+        }
+    }
+    if changed {
+        for sentence in &document.sentences {
+            let local: Vec<super::label::Span> = spans
+                .iter()
+                .filter(|span| sentence.contains(&span.start))
+                .map(|span| super::label::Span {
+                    start: span.start - sentence.start,
+                    end: span.end - sentence.start,
+                    ..*span
+                })
+                .collect();
+            let relabelled = labels_of_spans(&local, sentence.len());
+            labels[sentence.clone()].copy_from_slice(&relabelled);
+        }
     }
 }
 
