@@ -13,6 +13,8 @@ use crate::query::{QueryError, SearchError};
 pub enum ErrorCode {
     BadQuery,
     BadRequest,
+    InvalidFilter,
+    InvalidSort,
     Unauthorized,
     Forbidden,
     NotFound,
@@ -26,7 +28,10 @@ impl ErrorCode {
     /// The one table from error code to HTTP status.
     pub fn status(self) -> StatusCode {
         match self {
-            ErrorCode::BadQuery | ErrorCode::BadRequest => StatusCode::BAD_REQUEST,
+            ErrorCode::BadQuery
+            | ErrorCode::BadRequest
+            | ErrorCode::InvalidFilter
+            | ErrorCode::InvalidSort => StatusCode::BAD_REQUEST,
             ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorCode::Forbidden => StatusCode::FORBIDDEN,
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
@@ -41,6 +46,8 @@ impl ErrorCode {
         match self {
             ErrorCode::BadQuery => "bad_query",
             ErrorCode::BadRequest => "bad_request",
+            ErrorCode::InvalidFilter => "invalid_filter",
+            ErrorCode::InvalidSort => "invalid_sort",
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::NotFound => "not_found",
@@ -73,6 +80,16 @@ impl ApiError {
     pub fn with_details(mut self, details: Value) -> ApiError {
         self.details = Some(details);
         self
+    }
+
+    /// A query parameter that must be a whole number and is not.
+    pub fn whole_number(key: &str, value: &str) -> Result<usize, ApiError> {
+        value.parse::<usize>().map_err(|_| {
+            ApiError::new(
+                ErrorCode::BadRequest,
+                format!("`{key}` must be a whole number, got {value:?}"),
+            )
+        })
     }
 
     /// A body axum could not read: too large, or not what was declared.

@@ -37,14 +37,7 @@ pub fn prefix_and_limit(
     for (key, value) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
         match key.as_ref() {
             "q" => prefix = value.into_owned(),
-            "limit" => {
-                limit = value.parse().map_err(|_| {
-                    ApiError::new(
-                        ErrorCode::BadRequest,
-                        format!("`limit` must be a whole number, got {value:?}"),
-                    )
-                })?
-            }
+            "limit" => limit = ApiError::whole_number("limit", &value)?,
             other => {
                 return Err(ApiError::new(
                     ErrorCode::BadRequest,

@@ -7,6 +7,7 @@ mod auth;
 pub mod error;
 mod facets;
 mod health;
+mod meilisearch;
 mod metrics;
 mod page;
 mod search;
@@ -72,6 +73,8 @@ pub struct AppState {
     pub config: Arc<ServeConfig>,
     pub ready: Arc<AtomicBool>,
     pub metrics: Arc<metrics::Metrics>,
+    /// When the server started (the Meilisearch routes' index dates).
+    pub started: chrono::DateTime<chrono::Utc>,
 }
 
 impl AppState {
@@ -91,6 +94,7 @@ impl AppState {
             config: Arc::new(config),
             ready: Arc::new(AtomicBool::new(true)),
             metrics: Arc::new(metrics::Metrics::default()),
+            started: chrono::Utc::now(),
         })
     }
 
@@ -127,6 +131,20 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .route("/metrics", get(metrics::get_metrics))
+        .route(
+            "/multi-search",
+            axum::routing::post(meilisearch::post_multi_search),
+        )
+        .route("/indexes", get(meilisearch::get_indexes))
+        .route("/indexes/{uid}", get(meilisearch::get_index))
+        .route(
+            "/indexes/{uid}/search",
+            get(meilisearch::get_index_search).post(meilisearch::post_index_search),
+        )
+        .route(
+            "/indexes/{uid}/facet-search",
+            axum::routing::post(meilisearch::post_facet_search),
+        )
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::track,

@@ -102,14 +102,7 @@ impl SearchBody {
         let mut body = SearchBody::default();
         for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
             let value = value.into_owned();
-            let number = |value: &str| {
-                value.parse::<usize>().map_err(|_| {
-                    ApiError::new(
-                        ErrorCode::BadRequest,
-                        format!("`{key}` must be a whole number, got {value:?}"),
-                    )
-                })
-            };
+            let number = |value: &str| ApiError::whole_number(&key, value);
             match key.as_ref() {
                 "q" => body.q = value,
                 "from" => body.from = Some(value),

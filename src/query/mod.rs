@@ -4,6 +4,7 @@ pub mod build;
 pub mod dates;
 pub mod facet_search;
 pub mod facets;
+pub mod filter_expression;
 pub mod highlight;
 pub mod histogram;
 pub mod parser;

@@ -125,3 +125,18 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn meilisearch_filters_never_panic(
+        filter in prop_oneof![
+            any::<String>(),
+            "((NOT |)\"?(tag|source|published_at|person|x)\"? ?(=|!=|>=|<|IN|TO|EXISTS) ?(\\[|\\(|'|\")?[A-Za-z0-9 ,-]{0,12}(\\]|\\)|'|\")? ?(AND|OR)? ?){0,4}",
+        ]
+    ) {
+        let _ = newsdex::query::filter_expression::plan_filter(&serde_json::Value::String(filter.clone()));
+        let _ = newsdex::query::filter_expression::plan_filter(&serde_json::json!([[filter]]));
+    }
+}

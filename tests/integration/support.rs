@@ -127,3 +127,75 @@ pub async fn call(
     };
     (status, json)
 }
+
+/// Why a Node script cannot run here, if it cannot: node or one of the npm
+/// packages (`npm ci` installs them) is missing.
+pub fn missing_node_packages(packages: &[&str]) -> Option<String> {
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return Some("node is absent".to_string());
+    }
+    packages
+        .iter()
+        .find(|package| !project_dir().join("node_modules").join(package).exists())
+        .map(|package| format!("node_modules/{package} is absent (npm ci)"))
+}
+
+/// Runs a Node script of `tests/browser` with arguments, and asserts it
+/// succeeded; returns what it printed.
+pub fn run_node_script(script: &str, args: &[&std::ffi::OsStr]) -> String {
+    let output = std::process::Command::new("node")
+        .current_dir(project_dir())
+        .arg(format!("tests/browser/{script}"))
+        .args(args)
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{script} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// `newsdex serve --demo` on a free loopback port, stopped when dropped.
+pub struct DemoServer {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl DemoServer {
+    pub fn start() -> DemoServer {
+        let port = {
+            let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+            probe.local_addr().expect("address").port()
+        };
+        let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("newsdex"))
+            .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("starts");
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        DemoServer { child, port }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for DemoServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,554 @@
+//! Meilisearch filter expressions (`tag = "Ukraine" AND (source = BBC OR
+//! source = Reuters)`, or the nested-array form InstantSearch sends:
+//! `[["tag=a", "tag=b"], "source=c"]`) turned into newsdex's filters: a set
+//! of values per facet field (any of them) and a publication-date range.
+//!
+//! newsdex filters are conjunctions of per-field disjunctions, which is
+//! what search interfaces build from facet checkboxes and date ranges. An
+//! expression outside that shape (an OR across two fields, a NOT, `!=`) is
+//! refused with a message saying which part, never silently widened.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+
+use super::Filters;
+
+/// Facet fields a filter may name, with the names they are also known by.
+pub const FILTER_FIELDS: &[(&str, &str)] = &[
+    ("tag", "tag"),
+    ("tags", "tag"),
+    ("section", "section"),
+    ("author", "author"),
+    ("authors", "author"),
+    ("source", "source"),
+    ("language", "language"),
+    ("lang", "language"),
+    ("person", "person"),
+    ("org", "org"),
+    ("location", "location"),
+    ("misc", "misc"),
+];
+
+/// Date fields a filter may compare.
+const DATE_FIELDS: &[&str] = &["published_at", "published"];
+
+/// The newsdex filters of an expression.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FilterPlan {
+    pub filters: Filters,
+    /// Published at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Published before.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// A filter as JSON carries it: an expression, or arrays of them (the outer
+/// array ANDs, an inner array ORs).
+pub fn plan_filter(filter: &serde_json::Value) -> Result<FilterPlan, String> {
+    let expression = match filter {
+        serde_json::Value::Null => return Ok(FilterPlan::default()),
+        serde_json::Value::String(text) => parse_expression(text)?,
+        serde_json::Value::Array(items) => {
+            let mut clauses = Vec::new();
+            for item in items {
+                match item {
+                    serde_json::Value::String(text) => clauses.push(parse_expression(text)?),
+                    serde_json::Value::Array(alternatives) => {
+                        let mut any = Vec::new();
+                        for alternative in alternatives {
+                            let text = alternative.as_str().ok_or_else(|| {
+                                format!("filter arrays hold strings, got {alternative}")
+                            })?;
+                            any.push(parse_expression(text)?);
+                        }
+                        clauses.push(Expression::Or(any));
+                    }
+                    other => return Err(format!("filter arrays hold strings, got {other}")),
+                }
+            }
+            Expression::And(clauses)
+        }
+        other => return Err(format!("a filter is a string or an array, got {other}")),
+    };
+    plan(&expression)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Expression {
+    And(Vec<Expression>),
+    Or(Vec<Expression>),
+    Not(Box<Expression>),
+    Compare {
+        field: String,
+        operator: String,
+        value: String,
+    },
+    Range {
+        field: String,
+        low: String,
+        high: String,
+    },
+    In {
+        field: String,
+        values: Vec<String>,
+    },
+    Other(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Word(String),
+    Quoted(String),
+    Operator(String),
+    Open,
+    Close,
+    OpenBracket,
+    CloseBracket,
+    Comma,
+}
+
+fn tokenize(text: &str) -> Result<Vec<Token>, String> {
+    let mut tokens = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((position, c)) = chars.next() {
+        match c {
+            c if c.is_whitespace() => {}
+            '(' => tokens.push(Token::Open),
+            ')' => tokens.push(Token::Close),
+            '[' => tokens.push(Token::OpenBracket),
+            ']' => tokens.push(Token::CloseBracket),
+            ',' => tokens.push(Token::Comma),
+            '"' | '\'' => {
+                let mut value = String::new();
+                let mut closed = false;
+                while let Some((_, next)) = chars.next() {
+                    match next {
+                        '\\' => {
+                            if let Some((_, escaped)) = chars.next() {
+                                value.push(escaped);
+                            }
+                        }
+                        next if next == c => {
+                            closed = true;
+                            break;
+                        }
+                        next => value.push(next),
+                    }
+                }
+                if !closed {
+                    return Err(format!("unclosed quote at column {position}"));
+                }
+                tokens.push(Token::Quoted(value));
+            }
+            '=' => tokens.push(Token::Operator("=".into())),
+            '!' | '<' | '>' => {
+                let mut operator = c.to_string();
+                if chars.peek().is_some_and(|(_, next)| *next == '=') {
+                    chars.next();
+                    operator.push('=');
+                }
+                if operator == "!" {
+                    return Err(format!("expected != at column {position}"));
+                }
+                tokens.push(Token::Operator(operator));
+            }
+            _ => {
+                let mut word = c.to_string();
+                while let Some((_, next)) = chars.peek() {
+                    if next.is_whitespace() || "()[],=!<>\"'".contains(*next) {
+                        break;
+                    }
+                    word.push(*next);
+                    chars.next();
+                }
+                tokens.push(Token::Word(word));
+            }
+        }
+    }
+    Ok(tokens)
+}
+
+struct Parser {
+    tokens: Vec<Token>,
+    at: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.at)
+    }
+
+    fn keyword(&self, keyword: &str) -> bool {
+        matches!(self.peek(), Some(Token::Word(word)) if word == keyword)
+    }
+
+    fn next(&mut self) -> Option<Token> {
+        let token = self.tokens.get(self.at).cloned();
+        self.at += 1;
+        token
+    }
+
+    fn or(&mut self, depth: usize) -> Result<Expression, String> {
+        let mut any = vec![self.and(depth)?];
+        while self.keyword("OR") {
+            self.at += 1;
+            any.push(self.and(depth)?);
+        }
+        Ok(if any.len() == 1 {
+            any.remove(0)
+        } else {
+            Expression::Or(any)
+        })
+    }
+
+    fn and(&mut self, depth: usize) -> Result<Expression, String> {
+        let mut all = vec![self.not(depth)?];
+        while self.keyword("AND") {
+            self.at += 1;
+            all.push(self.not(depth)?);
+        }
+        Ok(if all.len() == 1 {
+            all.remove(0)
+        } else {
+            Expression::And(all)
+        })
+    }
+
+    fn not(&mut self, depth: usize) -> Result<Expression, String> {
+        if depth > 32 {
+            return Err("the filter nests too deeply".into());
+        }
+        if self.keyword("NOT") {
+            self.at += 1;
+            return Ok(Expression::Not(Box::new(self.not(depth + 1)?)));
+        }
+        if self.peek() == Some(&Token::Open) {
+            self.at += 1;
+            let inner = self.or(depth + 1)?;
+            if self.next() != Some(Token::Close) {
+                return Err("a parenthesis is not closed".into());
+            }
+            return Ok(inner);
+        }
+        self.condition()
+    }
+
+    fn value(&mut self, what: &str) -> Result<String, String> {
+        match self.next() {
+            Some(Token::Word(word)) | Some(Token::Quoted(word)) => Ok(word),
+            other => Err(format!(
+                "expected {what}, found {}",
+                describe(other.as_ref())
+            )),
+        }
+    }
+
+    fn condition(&mut self) -> Result<Expression, String> {
+        let field = self.value("a field name")?;
+        match self.next() {
+            Some(Token::Operator(operator)) => {
+                let value = self.value("a value")?;
+                Ok(Expression::Compare {
+                    field,
+                    operator,
+                    value,
+                })
+            }
+            Some(Token::Word(word)) if word == "IN" => {
+                if self.next() != Some(Token::OpenBracket) {
+                    return Err(format!("expected [ after {field} IN"));
+                }
+                let mut values = Vec::new();
+                loop {
+                    if self.peek() == Some(&Token::CloseBracket) {
+                        self.at += 1;
+                        break;
+                    }
+                    values.push(self.value("a value")?);
+                    match self.next() {
+                        Some(Token::Comma) => {}
+                        Some(Token::CloseBracket) => break,
+                        other => {
+                            return Err(format!(
+                                "expected , or ] in the IN list, found {}",
+                                describe(other.as_ref())
+                            ));
+                        }
+                    }
+                }
+                Ok(Expression::In { field, values })
+            }
+            Some(Token::Word(word)) if word == "EXISTS" || word == "IS" || word == "NOT" => {
+                while matches!(self.peek(), Some(Token::Word(w)) if ["EXISTS", "NULL", "EMPTY", "NOT"].contains(&w.as_str()))
+                {
+                    self.at += 1;
+                }
+                Ok(Expression::Other(format!("{field} {word}")))
+            }
+            Some(Token::Word(low)) | Some(Token::Quoted(low)) if self.keyword("TO") => {
+                self.at += 1;
+                let high = self.value("the upper bound of TO")?;
+                Ok(Expression::Range { field, low, high })
+            }
+            other => Err(format!(
+                "expected an operator after {field}, found {}",
+                describe(other.as_ref())
+            )),
+        }
+    }
+}
+
+fn describe(token: Option<&Token>) -> String {
+    match token {
+        None => "the end of the filter".into(),
+        Some(Token::Word(word)) => format!("`{word}`"),
+        Some(Token::Quoted(word)) => format!("\"{word}\""),
+        Some(Token::Operator(operator)) => format!("`{operator}`"),
+        Some(Token::Open) => "`(`".into(),
+        Some(Token::Close) => "`)`".into(),
+        Some(Token::OpenBracket) => "`[`".into(),
+        Some(Token::CloseBracket) => "`]`".into(),
+        Some(Token::Comma) => "`,`".into(),
+    }
+}
+
+fn parse_expression(text: &str) -> Result<Expression, String> {
+    let tokens = tokenize(text)?;
+    if tokens.is_empty() {
+        return Ok(Expression::And(Vec::new()));
+    }
+    let mut parser = Parser { tokens, at: 0 };
+    let expression = parser.or(0)?;
+    if let Some(rest) = parser.peek() {
+        return Err(format!("unexpected {} in the filter", describe(Some(rest))));
+    }
+    Ok(expression)
+}
+
+fn facet_field(name: &str) -> Option<&'static str> {
+    FILTER_FIELDS
+        .iter()
+        .find(|(alias, _)| *alias == name)
+        .map(|(_, field)| *field)
+}
+
+/// A date bound: Unix seconds (what Meilisearch stores dates as), an
+/// RFC 3339 time or a calendar day.
+fn parse_instant(value: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(seconds) = value.parse::<f64>() {
+        return Utc
+            .timestamp_opt(seconds.floor() as i64, 0)
+            .single()
+            .ok_or_else(|| format!("{value} is not a time"));
+    }
+    if let Ok(time) = DateTime::parse_from_rfc3339(value) {
+        return Ok(time.to_utc());
+    }
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .ok()
+        .and_then(|day| day.and_hms_opt(0, 0, 0))
+        .map(|time| time.and_utc())
+        .ok_or_else(|| {
+            format!("`{value}` is not Unix seconds, an RFC 3339 time or a YYYY-MM-DD day")
+        })
+}
+
+/// Values of one field any of which may match, from a condition or an OR
+/// of conditions on that field.
+fn field_alternatives(expression: &Expression) -> Option<(&'static str, Vec<String>)> {
+    match expression {
+        Expression::Compare {
+            field,
+            operator,
+            value,
+        } if operator == "=" => Some((facet_field(field)?, vec![value.clone()])),
+        Expression::In { field, values } => Some((facet_field(field)?, values.clone())),
+        Expression::Or(any) => {
+            let mut field = None;
+            let mut values = Vec::new();
+            for alternative in any {
+                let (name, more) = field_alternatives(alternative)?;
+                if field.is_some_and(|known| known != name) {
+                    return None;
+                }
+                field = Some(name);
+                values.extend(more);
+            }
+            Some((field?, values))
+        }
+        _ => None,
+    }
+}
+
+fn plan(expression: &Expression) -> Result<FilterPlan, String> {
+    let clauses: Vec<&Expression> = match expression {
+        Expression::And(all) => all.iter().collect(),
+        other => vec![other],
+    };
+    let mut plan = FilterPlan::default();
+    for clause in clauses {
+        if let Expression::And(_) = clause {
+            let inner = self::plan(clause)?;
+            merge(&mut plan, inner)?;
+            continue;
+        }
+        if let Some((field, values)) = field_alternatives(clause) {
+            if plan.filters.contains_key(field) {
+                return Err(format!(
+                    "two conditions on `{field}` joined by AND: newsdex matches any of a field's values; join them with OR"
+                ));
+            }
+            plan.filters.insert(field.to_string(), values);
+            continue;
+        }
+        match clause {
+            Expression::Compare {
+                field,
+                operator,
+                value,
+            } if DATE_FIELDS.contains(&field.as_str()) => {
+                let instant = parse_instant(value)?;
+                match operator.as_str() {
+                    ">=" => narrow_from(&mut plan, instant),
+                    ">" => narrow_from(&mut plan, instant + chrono::Duration::seconds(1)),
+                    "<" => narrow_to(&mut plan, instant),
+                    "<=" => narrow_to(&mut plan, instant + chrono::Duration::seconds(1)),
+                    "=" => {
+                        narrow_from(&mut plan, instant);
+                        narrow_to(&mut plan, instant + chrono::Duration::seconds(1));
+                    }
+                    other => {
+                        return Err(format!("`{field} {other}` is not supported on dates"));
+                    }
+                }
+            }
+            Expression::Range { field, low, high } if DATE_FIELDS.contains(&field.as_str()) => {
+                narrow_from(&mut plan, parse_instant(low)?);
+                narrow_to(
+                    &mut plan,
+                    parse_instant(high)? + chrono::Duration::seconds(1),
+                );
+            }
+            Expression::Compare { field, .. } | Expression::In { field, .. }
+                if facet_field(field).is_none() && !DATE_FIELDS.contains(&field.as_str()) =>
+            {
+                return Err(format!(
+                    "`{field}` is not filterable; filter on {}, or published_at",
+                    FILTER_FIELDS
+                        .iter()
+                        .map(|(alias, _)| *alias)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            Expression::Compare {
+                field, operator, ..
+            } => {
+                return Err(format!(
+                    "`{field} {operator}` is not supported: newsdex filters facet fields with = and IN, dates with <, <=, >, >= and TO"
+                ));
+            }
+            Expression::Not(_) => {
+                return Err("NOT is not supported in newsdex filters".into());
+            }
+            Expression::Or(_) => {
+                return Err(
+                    "OR joins conditions on different fields, which newsdex filters do not support; an OR may only join values of one field"
+                        .into(),
+                );
+            }
+            Expression::Other(what) => {
+                return Err(format!("`{what}` is not supported in newsdex filters"));
+            }
+            Expression::Range { field, .. } => {
+                return Err(format!(
+                    "`{field} … TO …` is supported on published_at only"
+                ));
+            }
+            Expression::In { field, .. } => {
+                return Err(format!("`{field} IN` is not supported"));
+            }
+            Expression::And(_) => {}
+        }
+    }
+    Ok(plan)
+}
+
+fn merge(plan: &mut FilterPlan, inner: FilterPlan) -> Result<(), String> {
+    for (field, values) in inner.filters {
+        if plan.filters.contains_key(&field) {
+            return Err(format!(
+                "two conditions on `{field}` joined by AND: newsdex matches any of a field's values; join them with OR"
+            ));
+        }
+        plan.filters.insert(field, values);
+    }
+    if let Some(from) = inner.from {
+        narrow_from(plan, from);
+    }
+    if let Some(to) = inner.to {
+        narrow_to(plan, to);
+    }
+    Ok(())
+}
+
+fn narrow_from(plan: &mut FilterPlan, from: DateTime<Utc>) {
+    plan.from = Some(plan.from.map_or(from, |known| known.max(from)));
+}
+
+fn narrow_to(plan: &mut FilterPlan, to: DateTime<Utc>) {
+    plan.to = Some(plan.to.map_or(to, |known| known.min(to)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn instantsearch_arrays_and_expressions_give_the_same_plan() {
+        let from_arrays = plan_filter(&json!([
+            ["\"tag\"=\"Ukraine\"", "\"tag\"=\"NATO\""],
+            "\"source\"=\"Kyiv Independent\"",
+            "\"published_at\" 1735689600 TO 1738367999"
+        ]))
+        .unwrap();
+        let from_text = plan_filter(&json!(
+            "(tag = Ukraine OR tag = 'NATO') AND source = \"Kyiv Independent\" AND published_at >= 2025-01-01 AND published_at <= 1738367999"
+        ))
+        .unwrap();
+        assert_eq!(from_arrays, from_text);
+        assert_eq!(from_arrays.filters["tag"], vec!["Ukraine", "NATO"]);
+        assert_eq!(
+            from_arrays.from.unwrap().to_rfc3339(),
+            "2025-01-01T00:00:00+00:00"
+        );
+        assert_eq!(
+            from_arrays.to.unwrap().to_rfc3339(),
+            "2025-02-01T00:00:00+00:00"
+        );
+        assert_eq!(
+            plan_filter(&json!("person IN [\"Mark Rutte\", 'Donald Tusk']"))
+                .unwrap()
+                .filters["person"],
+            vec!["Mark Rutte", "Donald Tusk"]
+        );
+    }
+
+    #[test]
+    fn shapes_newsdex_cannot_filter_are_refused_with_the_reason() {
+        for (filter, reason) in [
+            ("tag = a OR source = b", "different fields"),
+            ("NOT tag = a", "NOT"),
+            ("tag != a", "not supported"),
+            ("body = a", "not filterable"),
+            ("tag = a AND tag = b", "join them with OR"),
+            ("tag = ", "expected a value"),
+            ("(tag = a", "not closed"),
+            ("tag = 'a", "unclosed quote"),
+            ("published_at > soon", "not Unix seconds"),
+        ] {
+            let error = plan_filter(&json!(filter)).unwrap_err();
+            assert!(error.contains(reason), "{filter}: {error}");
+        }
+    }
+}
