@@ -115,6 +115,8 @@ const CAPITALS_SENTENCE: u16 = 1 << 8;
 // Document flags: how the same word is written elsewhere in the document.
 const SEEN_LOWER: u16 = 1 << 9;
 const SEEN_CAPITALISED_INSIDE: u16 = 1 << 10;
+// Lower-case letters only.
+const LOWERCASE_WORD: u16 = 1 << 11;
 
 /// A token with everything the feature templates need.
 #[derive(Debug, Clone)]
@@ -172,6 +174,8 @@ impl Word {
         }
         if letters == 0 {
             flags |= NO_LETTER;
+        } else if letters == length && uppers == 0 {
+            flags |= LOWERCASE_WORD;
         }
         let mut prefixes = [0; 4];
         let mut suffixes = [0; 4];
@@ -214,6 +218,10 @@ impl Word {
 
     fn is(&self, flag: u16) -> bool {
         self.flags & flag != 0
+    }
+
+    pub fn is_plain_lowercase(&self) -> bool {
+        self.is(LOWERCASE_WORD)
     }
 }
 
@@ -367,6 +375,20 @@ pub struct FirstPass {
 }
 
 impl FirstPass {
+    /// Whether word `i` is plainly outside any entity: a lower-case word
+    /// the first pass left outside, between two words it left outside, and
+    /// never labelled part of an entity elsewhere in the document. Most
+    /// words of news are such words; the second pass need not score them.
+    pub fn settles(&self, document: &Document, sentence: &Range<usize>, i: usize) -> bool {
+        let outside = |j: usize| !sentence.contains(&j) || self.labels[j] == Label::OUTSIDE;
+        let word = &document.words[i];
+        word.is(LOWERCASE_WORD)
+            && outside(i)
+            && outside(i.wrapping_sub(1))
+            && outside(i + 1)
+            && !self.counts.contains_key(&word.lower)
+    }
+
     pub fn new(document: &Document, labels: Vec<Label>) -> FirstPass {
         let mut counts: HashMap<[u16; 4]> = HashMap::default();
         for (word, label) in document.words.iter().zip(&labels) {

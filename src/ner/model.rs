@@ -231,7 +231,7 @@ impl Weights {
     fn tag(&self, document: &Document, first_pass: Option<&FirstPass>) -> Vec<Label> {
         let mut labels = vec![Label::OUTSIDE; document.len()];
         let mut scores = [0.0; LABELS];
-        decode(document, first_pass, |i, features, previous, last| {
+        decode(document, first_pass, true, |i, features, previous, last| {
             self.score(features, &mut scores);
             labels[i] = best_legal(&scores, previous, last);
             labels[i]
@@ -394,6 +394,7 @@ fn harmonise(document: &Document, labels: &mut [Label]) {
 fn decode(
     document: &Document,
     first_pass: Option<&FirstPass>,
+    skip_settled: bool,
     mut choose: impl FnMut(usize, &[u64], Label, bool) -> Label,
 ) {
     let mut history = History::default();
@@ -401,6 +402,16 @@ fn decode(
     for sentence in &document.sentences {
         let mut previous = [Label::OUTSIDE; 2];
         for i in sentence.clone() {
+            let settled = skip_settled
+                && previous[0].may_end()
+                && match first_pass {
+                    Some(first) => first.settles(document, sentence, i),
+                    None => document.words[i].is_plain_lowercase(),
+                };
+            if settled {
+                previous = [Label::OUTSIDE, previous[0]];
+                continue;
+            }
             features(
                 document,
                 sentence,
@@ -482,17 +493,22 @@ impl Trainer {
         let mut errors = 0;
         let mut scores = [0.0; LABELS];
         for (document, gold, first_pass) in documents {
-            decode(document, *first_pass, |i, features, previous, last| {
-                self.score(features, &mut scores);
-                let predicted = best_legal(&scores, previous, last);
-                self.step += 1;
-                if predicted != gold[i] {
-                    errors += 1;
-                    self.update(features, gold[i], 1.0);
-                    self.update(features, predicted, -1.0);
-                }
-                predicted
-            });
+            decode(
+                document,
+                *first_pass,
+                false,
+                |i, features, previous, last| {
+                    self.score(features, &mut scores);
+                    let predicted = best_legal(&scores, previous, last);
+                    self.step += 1;
+                    if predicted != gold[i] {
+                        errors += 1;
+                        self.update(features, gold[i], 1.0);
+                        self.update(features, predicted, -1.0);
+                    }
+                    predicted
+                },
+            );
         }
         errors
     }
