@@ -61,7 +61,22 @@ pub fn hash_str(seed: u64, text: &str) -> u64 {
 
 /// Hash of a string lower-cased.
 pub fn hash_lower(seed: u64, text: &str) -> u64 {
+    if text.is_ascii() {
+        // The same characters as below, without Unicode case tables.
+        return hash_chars(
+            seed,
+            text.bytes().map(|b| char::from(b.to_ascii_lowercase())),
+        );
+    }
     hash_chars(seed, text.chars().flat_map(char::to_lowercase))
+}
+
+/// The characters of a word in lower case, quickly for ASCII.
+fn lowercase_chars(text: &str) -> impl Iterator<Item = char> + '_ {
+    let ascii = text.is_ascii();
+    let fast = ascii.then(|| text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    let slow = (!ascii).then(|| text.chars().flat_map(char::to_lowercase));
+    fast.into_iter().flatten().chain(slow.into_iter().flatten())
 }
 
 /// Hash of a string with its first letter kept and the rest lower-cased:
@@ -185,7 +200,7 @@ impl Word {
             let mut first = ['\0'; 4];
             let mut last = ['\0'; 4];
             let mut count = 0;
-            for c in text.chars().flat_map(char::to_lowercase) {
+            for c in lowercase_chars(text) {
                 if count < 4 {
                     first[count] = c;
                 }
