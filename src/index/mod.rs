@@ -4,9 +4,10 @@
 pub mod analysis;
 pub mod document;
 pub mod fields;
+pub mod value_words;
 mod writer;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -77,6 +78,8 @@ pub struct NewsIndex {
     path: Option<PathBuf>,
     /// The languages of the index as of one searcher generation.
     languages: Arc<Mutex<Option<LanguagesAt>>>,
+    /// Per facet field, its values' words as of one searcher generation.
+    value_words: Arc<Mutex<HashMap<String, (u64, Arc<value_words::ValueWords>)>>>,
 }
 
 impl NewsIndex {
@@ -186,6 +189,7 @@ impl NewsIndex {
             fields,
             path,
             languages: Arc::new(Mutex::new(None)),
+            value_words: Arc::new(Mutex::new(HashMap::new())),
         })
     }
 
@@ -240,6 +244,27 @@ impl NewsIndex {
             IndexRecordOption::Basic,
         );
         Ok(searcher.search(&query, &Count)? > 0)
+    }
+
+    /// The words of the values of facet field `field` in `searcher`, built
+    /// once per searcher generation.
+    pub fn value_words(
+        &self,
+        searcher: &Searcher,
+        field: &str,
+    ) -> Result<Arc<value_words::ValueWords>, IndexError> {
+        let generation = searcher.generation().generation_id();
+        if let Ok(cached) = self.value_words.lock()
+            && let Some((cached_generation, words)) = cached.get(field)
+            && *cached_generation == generation
+        {
+            return Ok(words.clone());
+        }
+        let words = Arc::new(value_words::ValueWords::build(searcher, field)?);
+        if let Ok(mut cached) = self.value_words.lock() {
+            cached.insert(field.to_string(), (generation, words.clone()));
+        }
+        Ok(words)
     }
 
     /// The distinct values of the `language` field in `searcher`, read from

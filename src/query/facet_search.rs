@@ -98,26 +98,35 @@ pub fn matching_values(
     if wanted.is_empty() {
         return Ok(Vec::new());
     }
-    // Every distinct value whose words match, with where they match.
+    // Candidates: values with a word starting with the last typed word
+    // (or, with `typo`, within one edit of it after its first letter),
+    // from the sorted words of the field's values; then every typed word
+    // is checked in order.
+    let words = index.value_words(&searcher, &name)?;
+    let Some(last) = wanted.last() else {
+        return Ok(Vec::new());
+    };
+    let mut ids = words.with_word_prefix(last);
+    let typed_chars = last.chars().count();
+    if typo && typed_chars >= 4 {
+        let mut typed = last.chars();
+        let first = typed.next();
+        let second = typed.next();
+        for start in [first, second].into_iter().flatten() {
+            for (word, id) in words.words_starting_with(start) {
+                if near_prefix(word, last, typed_chars) {
+                    ids.push(id);
+                }
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+    }
     let mut candidates: HashMap<String, (usize, usize)> = HashMap::new();
-    for segment in searcher.segment_readers() {
-        let Some(column) = segment.fast_fields().str(&name)? else {
-            continue;
-        };
-        let mut stream = column
-            .dictionary()
-            .stream()
-            .map_err(tantivy::TantivyError::from)?;
-        while stream.advance() {
-            let Ok(value) = std::str::from_utf8(stream.key()) else {
-                continue;
-            };
-            if candidates.contains_key(value) {
-                continue;
-            }
-            if let Some(span) = match_words(&mut folded, value, &wanted, typo) {
-                candidates.insert(value.to_string(), span);
-            }
+    for id in ids {
+        let value = words.value(id);
+        if let Some(span) = match_words(&mut folded, value, &wanted, typo) {
+            candidates.insert(value.to_string(), span);
         }
     }
     // Rank by document frequency (cheap, counts deleted documents until
@@ -195,12 +204,7 @@ fn match_words(
         }
         let exact = final_word.text.starts_with(last.as_str());
         let typed_chars = last.chars().count();
-        let near = typo
-            && typed_chars >= 4
-            && (typed_chars - 1..=typed_chars + 1).any(|length| {
-                let head: String = final_word.text.chars().take(length).collect();
-                strsim::osa_distance(&head, last) <= 1
-            });
+        let near = typo && typed_chars >= 4 && near_prefix(&final_word.text, last, typed_chars);
         if exact || near {
             // Mark as many characters of the original word as were typed.
             let original = &value[final_word.offset_from..final_word.offset_to];
@@ -214,6 +218,15 @@ fn match_words(
         }
     }
     None
+}
+
+/// Whether a prefix of `word` is within one edit (a transposition counts
+/// as one) of the typed `last`, of `typed_chars` characters.
+fn near_prefix(word: &str, last: &str, typed_chars: usize) -> bool {
+    (typed_chars - 1..=typed_chars + 1).any(|length| {
+        let head: String = word.chars().take(length).collect();
+        strsim::osa_distance(&head, last) <= 1
+    })
 }
 
 fn count_documents(searcher: &Searcher, query: impl Query) -> Result<u64, SearchError> {
