@@ -1,5 +1,5 @@
 //! Suggestions for a search box: tags and entity names whose words start
-//! with what the user is typing (one typo forgiven from four letters on),
+//! with what the user is typing (one typo forgiven from four letters on, after the first letter),
 //! ranked by how often and how recently they occur, then matching titles.
 
 use serde::{Deserialize, Serialize};
