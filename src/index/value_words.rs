@@ -56,7 +56,9 @@ impl ValueWords {
 
     /// Values with a word starting with `prefix` (folded), each once.
     pub fn with_word_prefix(&self, prefix: &str) -> Vec<u32> {
-        let start = self.words.partition_point(|(word, _)| word.as_str() < prefix);
+        let start = self
+            .words
+            .partition_point(|(word, _)| word.as_str() < prefix);
         let mut ids: Vec<u32> = self.words[start..]
             .iter()
             .take_while(|(word, _)| word.starts_with(prefix))
@@ -71,7 +73,9 @@ impl ValueWords {
     pub fn words_starting_with(&self, first: char) -> impl Iterator<Item = (&str, u32)> {
         let mut buffer = [0u8; 4];
         let prefix: &str = first.encode_utf8(&mut buffer);
-        let start = self.words.partition_point(|(word, _)| word.as_str() < prefix);
+        let start = self
+            .words
+            .partition_point(|(word, _)| word.as_str() < prefix);
         let prefix = prefix.to_string();
         self.words[start..]
             .iter()

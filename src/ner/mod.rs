@@ -29,6 +29,7 @@ pub use conll::{
     ConllDocument, EpochReport, Evaluation, Score, Sentence, TrainOptions, evaluate, iob2_tags,
     predict, read_conll, train,
 };
+pub use label::{Span, TYPE_NAMES};
 pub use lexicon::{Clusters, Gazetteer};
 pub use model::Model;
 pub use tokenize::{Token, sentences};

@@ -26,8 +26,47 @@ fn render(relative: &str) -> Value {
     )
 }
 
+/// A CoNLL file as the tagger's reader sees it: documents of sentences,
+/// each with its words and entity spans, or the error.
+fn render_conll(relative: &str) -> Value {
+    let text = std::fs::read_to_string(project_dir().join(relative)).expect("fixture is readable");
+    match newsdex::ner::read_conll(&text, relative) {
+        Ok(documents) => Value::Array(
+            documents
+                .iter()
+                .map(|document| {
+                    Value::Array(
+                        document
+                            .sentences
+                            .iter()
+                            .map(|sentence| {
+                                let spans: Vec<Value> = sentence
+                                    .spans
+                                    .iter()
+                                    .map(|span| {
+                                        json!({
+                                            "type": newsdex::ner::TYPE_NAMES[span.kind],
+                                            "words": sentence.words[span.start..span.end].join(" "),
+                                        })
+                                    })
+                                    .collect();
+                                json!({ "words": sentence.words.join(" "), "entities": spans })
+                            })
+                            .collect(),
+                    )
+                })
+                .collect(),
+        ),
+        Err(error) => json!({ "error": error.to_string() }),
+    }
+}
+
 fn check(relative: &str) {
-    let actual = render(relative);
+    let actual = if relative.ends_with(".conll") {
+        render_conll(relative)
+    } else {
+        render(relative)
+    };
     let expected_path = project_dir().join(format!("{relative}.expected"));
     if std::env::var_os("NEWSDEX_UPDATE_GOLDEN").is_some() {
         let pretty = serde_json::to_string_pretty(&actual).expect("serialisable") + "\n";
