@@ -68,6 +68,9 @@ struct IndexMeta {
 /// The languages of an index and the searcher generation they were read at.
 type LanguagesAt = (u64, BTreeSet<String>);
 
+/// A facet field's value words and the searcher generation they were read at.
+type ValueWordsAt = (u64, Arc<value_words::ValueWords>);
+
 /// A newsdex index: tantivy index, reader and field mapping. Cloning is
 /// cheap and shares the index.
 #[derive(Clone)]
@@ -79,7 +82,7 @@ pub struct NewsIndex {
     /// The languages of the index as of one searcher generation.
     languages: Arc<Mutex<Option<LanguagesAt>>>,
     /// Per facet field, its values' words as of one searcher generation.
-    value_words: Arc<Mutex<HashMap<String, (u64, Arc<value_words::ValueWords>)>>>,
+    value_words: Arc<Mutex<HashMap<String, ValueWordsAt>>>,
 }
 
 impl NewsIndex {
