@@ -1,9 +1,11 @@
 //! newsdex: full-text search for news.
 //!
-//! Data flows through four stages, each a module that knows only the one
+//! Data flows through stages, each a module that knows only the ones
 //! before it: [`ingest`] reads bytes of some format into [`Article`]s,
-//! [`index`] maps articles into a tantivy index, [`query`] answers searches
-//! over it, and [`cli`] is a thin shell over the other three.
+//! [`ner`] finds the people, organisations and places in their text,
+//! [`index`] maps articles (and their entities) into a tantivy index,
+//! [`query`] answers searches over it, and [`cli`] and [`http`] are thin
+//! shells over the others.
 //!
 //! ```
 //! use newsdex::index::{NewsIndex, WriterOptions};
