@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HTTP load on loopback: `newsdex serve` over the BBC articles of
 # ../shared/corpus, driven by wrk at several concurrencies, for a term
-# search, a faceted search and a facet value lookup. Prints a Markdown table
+# search, a faceted search, a facet value lookup and a search-box
+# suggestion. Prints a Markdown table
 # with requests/s, p50 and p99 latency and the server's resident memory.
 #
 #   bash benches/http_load.sh            # 10 s per run
@@ -37,11 +38,12 @@ declare -A targets=(
   ["term search"]="/search?q=government"
   ["faceted search"]="/search?q=market&facets=section,source&section=business&sort=newest"
   ["facet value lookup"]="/facets/author?q=jo"
+  ["suggestion"]="/suggest?q=bla"
 )
 
 echo "| request | connections | requests/s | p50 | p99 | server RSS |"
 echo "|---|---|---|---|---|---|"
-for name in "term search" "faceted search" "facet value lookup"; do
+for name in "term search" "faceted search" "facet value lookup" "suggestion"; do
   for connections in 1 4 16 64; do
     threads=$(( connections < 2 ? 1 : 2 ))
     output=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency "http://127.0.0.1:$port${targets[$name]}")
