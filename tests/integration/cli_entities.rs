@@ -177,3 +177,39 @@ fn a_bad_record_is_reported_and_the_others_still_print() {
     assert!(stderr.contains("mixed.ndjson:"), "{stderr}");
     assert!(!output.stdout.is_empty(), "the good records still print");
 }
+
+#[test]
+fn output_closed_early_ends_quietly_without_a_panic() {
+    use std::io::Read;
+    let Some(bbc) = shared_path("corpus/bbc-news") else {
+        return;
+    };
+    let scratch = tempfile::TempDir::new().expect("temp dir");
+    // Megabytes of output, read a little of like `| head` does.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("newsdex"))
+        .arg("--index")
+        .arg(scratch.path())
+        .arg("entities")
+        .arg(&bbc)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("newsdex starts");
+    let mut start = [0u8; 64];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut start)
+        .expect("some output");
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("stderr is text");
+    let status = child.wait().expect("newsdex ends");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(status.code(), Some(101), "{stderr}");
+}
