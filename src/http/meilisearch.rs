@@ -417,6 +417,11 @@ pub async fn post_facet_search(
     require_read(&state, &headers)?;
     check_index(&uid)?;
     let body = read_body(body)?;
+    if body.facet_name == "*" {
+        return Err(
+            ApiError::new(ErrorCode::BadRequest, "facetName names one facet, not `*`").into(),
+        );
+    }
     let names = facet_names(std::slice::from_ref(&body.facet_name))?;
     let (field, _) = names
         .into_iter()
@@ -438,12 +443,12 @@ pub async fn post_facet_search(
     })))
 }
 
-fn index_info(state: &AppState) -> Value {
-    let updated = state
-        .writer
-        .lock()
-        .ok()
-        .and_then(|writer| writer.last_commit_unix())
+/// The index as Meilisearch describes one. newsdex keeps no creation time,
+/// so `createdAt` is when this server started; `updatedAt` is its last
+/// commit, if it made one.
+async fn index_info(state: &AppState) -> Value {
+    let (_, last_commit) = state.writer_status().await;
+    let updated = last_commit
         .and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0))
         .unwrap_or(state.started);
     json!({
@@ -461,7 +466,7 @@ pub async fn get_index(
 ) -> Result<Json<Value>, MeiliError> {
     require_read(&state, &headers)?;
     check_index(&uid)?;
-    Ok(Json(index_info(&state)))
+    Ok(Json(index_info(&state).await))
 }
 
 pub async fn get_indexes(
@@ -470,6 +475,6 @@ pub async fn get_indexes(
 ) -> Result<Json<Value>, MeiliError> {
     require_read(&state, &headers)?;
     Ok(Json(
-        json!({ "results": [index_info(&state)], "offset": 0, "limit": 20, "total": 1 }),
+        json!({ "results": [index_info(&state).await], "offset": 0, "limit": 20, "total": 1 }),
     ))
 }

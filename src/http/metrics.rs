@@ -66,15 +66,7 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
 }
 
 pub async fn get_metrics(State(state): State<AppState>) -> Response {
-    let writer = state.writer.clone();
-    let (pending, last_commit) = tokio::task::spawn_blocking(move || {
-        writer
-            .lock()
-            .map(|writer| (writer.pending_writes(), writer.last_commit_unix()))
-            .unwrap_or((0, None))
-    })
-    .await
-    .unwrap_or((0, None));
+    let (pending, last_commit) = state.writer_status().await;
     let searcher = state.index.searcher();
     let mut text = String::new();
     let _ = writeln!(

@@ -98,6 +98,20 @@ impl AppState {
         })
     }
 
+    /// Writes not yet committed and the last commit's Unix time, read off
+    /// the async executor (a commit may hold the writer for a while).
+    pub async fn writer_status(&self) -> (usize, Option<i64>) {
+        let writer = self.writer.clone();
+        tokio::task::spawn_blocking(move || {
+            writer
+                .lock()
+                .map(|writer| (writer.pending_writes(), writer.last_commit_unix()))
+                .unwrap_or((0, None))
+        })
+        .await
+        .unwrap_or((0, None))
+    }
+
     /// Commits pending writes, if any, off the async executor.
     pub async fn commit_pending(&self) -> Result<(), error::ApiError> {
         let writer = self.writer.clone();

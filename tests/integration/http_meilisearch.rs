@@ -82,6 +82,13 @@ async fn an_unsupported_filter_is_meilisearchs_error_shape() {
         (status, body["code"].as_str()),
         (400, Some("invalid_search_sort"))
     );
+    let (status, body) = post(
+        &app,
+        "/indexes/articles/facet-search",
+        json!({"facetName": "*", "facetQuery": "gen"}),
+    )
+    .await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("bad_request")));
     let (status, body) = call(&app, "GET", "/indexes/movies", None, &[]).await;
     assert_eq!(
         (status, body["code"].as_str()),
