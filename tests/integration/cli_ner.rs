@@ -108,3 +108,71 @@ fn a_bad_tag_is_reported_with_file_line_and_reason() {
         .stderr(predicate::str::contains("bad-tag.conll:4"))
         .stderr(predicate::str::contains("X-PER"));
 }
+
+#[test]
+fn eval_writes_predictions_beside_the_gold_tags() {
+    let scratch = tempfile::TempDir::new().expect("temp dir");
+    let predictions = scratch.path().join("predictions.txt");
+    newsdex(scratch.path())
+        .args([
+            "ner",
+            "eval",
+            "fixtures/ner/tiny.conll",
+            "--write-predictions",
+        ])
+        .arg(&predictions)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&predictions).expect("predictions written");
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .filter(|line| !line.is_empty() && !line.starts_with("-DOCSTART-"))
+        .map(|line| line.split(' ').collect())
+        .collect();
+    assert_eq!(rows.len(), 32, "one row per token of the fixture");
+    assert_eq!(rows[0], vec!["Mark", "B-PER", "B-PER"]);
+    assert_eq!(rows[1], vec!["Rutte", "I-PER", "I-PER"]);
+    for row in &rows {
+        assert_eq!(row.len(), 3, "{row:?}");
+        assert!(row[2] == "O" || row[2].starts_with("B-") || row[2].starts_with("I-"));
+    }
+}
+
+#[test]
+fn clusters_are_learned_from_text_files() {
+    use std::io::Read;
+    let scratch = tempfile::TempDir::new().expect("temp dir");
+    let out = scratch.path().join("clusters.txt.gz");
+    newsdex(scratch.path())
+        .args([
+            "ner",
+            "clusters",
+            "fixtures/articles/pages",
+            "--classes",
+            "8",
+            "--min-count",
+            "2",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("clustering"));
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(&out).expect("written"))
+        .read_to_string(&mut text)
+        .expect("gzipped text");
+    let lines: Vec<(&str, &str)> = text
+        .lines()
+        .map(|line| line.split_once('\t').expect("word and path"))
+        .collect();
+    assert!(lines.iter().any(|(word, _)| *word == "Kyiv"), "{text}");
+    assert!(
+        lines
+            .iter()
+            .all(|(_, path)| !path.is_empty() && path.bytes().all(|b| b == b'0' || b == b'1'))
+    );
+    // Eight classes: at most eight distinct paths.
+    let paths: std::collections::BTreeSet<&str> = lines.iter().map(|(_, path)| *path).collect();
+    assert!(paths.len() <= 8 && paths.len() > 1, "{paths:?}");
+}
