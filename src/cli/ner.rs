@@ -7,8 +7,8 @@ use clap::{Args, Subcommand};
 
 use super::Status;
 use crate::ner::{
-    BrownOptions, EntityExtractor, Lexicon, TrainOptions, cluster, evaluate, iob2_tags, predict,
-    read_conll, text_sentences, train,
+    BrownOptions, EntityExtractor, Lexicon, TrainOptions, cluster, iob2_tags, predict, read_conll,
+    score, text_sentences, train,
 };
 
 #[derive(Debug, Args)]
@@ -160,15 +160,16 @@ fn run_train(args: TrainArgs) -> anyhow::Result<Status> {
 fn run_eval(args: EvalArgs) -> anyhow::Result<Status> {
     let extractor = EntityExtractor::shipped()?;
     let documents = read_documents(&args.file)?;
-    let evaluation = evaluate(extractor.model(), extractor.lexicon(), &documents);
+    // Tagged once, for the scores and the predictions file alike.
+    let predicted = predict(extractor.model(), extractor.lexicon(), &documents);
+    let evaluation = score(&documents, &predicted);
     if let Some(path) = &args.write_predictions {
-        let predicted = predict(extractor.model(), extractor.lexicon(), &documents);
         let mut text = String::new();
-        for (document, sentences) in documents.iter().zip(predicted) {
+        for (document, sentences) in documents.iter().zip(&predicted) {
             text.push_str("-DOCSTART- O O\n\n");
             for (sentence, spans) in document.sentences.iter().zip(sentences) {
                 let gold = iob2_tags(&sentence.spans, sentence.words.len());
-                let found = iob2_tags(&spans, sentence.words.len());
+                let found = iob2_tags(spans, sentence.words.len());
                 for ((word, gold), found) in sentence.words.iter().zip(gold).zip(found) {
                     text.push_str(&format!("{word} {gold} {found}\n"));
                 }

@@ -211,29 +211,34 @@ pub fn iob2_tags(spans: &[Span], length: usize) -> Vec<String> {
 
 /// Tags every document and counts entities found, gold and correct.
 pub fn evaluate(model: &Model, lexicon: &Lexicon, documents: &[ConllDocument]) -> Evaluation {
+    score(documents, &predict(model, lexicon, documents))
+}
+
+/// Counts entities found, gold and correct, given the spans [`predict`]
+/// found in each sentence of each document.
+pub fn score(documents: &[ConllDocument], predicted: &[Vec<Vec<Span>>]) -> Evaluation {
     let mut evaluation = Evaluation::default();
     for name in TYPE_NAMES {
         evaluation
             .by_type
             .insert(name.to_string(), Score::default());
     }
-    for document in documents {
-        let prepared = document.prepare(lexicon);
-        let labels = model.tag(&prepared);
-        for (sentence, range) in document.sentences.iter().zip(&prepared.sentences) {
-            let predicted = spans_of_labels(&labels[range.clone()]);
-            let gold_labels = labels_of_spans(&sentence.spans, sentence.words.len());
-            evaluation.tokens += sentence.words.len();
+    for (document, found) in documents.iter().zip(predicted) {
+        for (sentence, found) in document.sentences.iter().zip(found) {
+            let length = sentence.words.len();
+            let gold_labels = labels_of_spans(&sentence.spans, length);
+            let found_labels = labels_of_spans(found, length);
+            evaluation.tokens += length;
             evaluation.correct_tokens += gold_labels
                 .iter()
-                .zip(&labels[range.clone()])
+                .zip(&found_labels)
                 .filter(|(gold, found)| gold.entity_type() == found.entity_type())
                 .count();
             for span in &sentence.spans {
                 evaluation.overall.gold += 1;
                 bump(&mut evaluation, span.kind, |score| score.gold += 1);
             }
-            for span in &predicted {
+            for span in found {
                 evaluation.overall.found += 1;
                 bump(&mut evaluation, span.kind, |score| score.found += 1);
                 if sentence.spans.contains(span) {
