@@ -938,57 +938,69 @@ impl Report {
                 figures.peak_rss_bytes as f64 / 1e6,
             ));
         }
-        text.push_str("\n| query kind | engine | p50 ms | p95 ms | p99 ms | p50 × tantivy | p50 SQLite ÷ newsdex | hits |\n|---|---|---|---|---|---|---|---|\n");
-        for figures in &self.queries {
-            let base = self
-                .queries
-                .iter()
-                .find(|other| other.kind == figures.kind && other.engine == "tantivy");
-            let sqlite = self
-                .queries
-                .iter()
-                .find(|other| other.kind == figures.kind && other.engine == "sqlite-fts5");
-            let ratio = base.map_or("–".to_string(), |base| {
-                format!("{:.2}", figures.p50_ms / base.p50_ms.max(1e-9))
-            });
-            let versus_sqlite = match (figures.engine.as_str(), sqlite) {
-                ("newsdex", Some(sqlite)) => {
-                    format!("{:.0}", sqlite.p50_ms / figures.p50_ms.max(1e-9))
-                }
-                _ => "–".to_string(),
-            };
-            let shown =
-                |hits: Option<u64>| hits.map_or("unfinished".to_string(), |hits| hits.to_string());
-            let agreement = match base.or(sqlite) {
-                Some(other) if other.engine != figures.engine && other.hits != figures.hits => {
-                    format!(
-                        "{} (≠ {} {})",
-                        shown(figures.hits),
-                        other.engine,
-                        shown(other.hits)
-                    )
-                }
-                _ => shown(figures.hits),
-            };
-            text.push_str(&format!(
-                "| {} | {} | {:.3} | {:.3} | {:.3} | {} | {} | {} |\n",
-                figures.kind,
-                figures.engine,
-                figures.p50_ms,
-                figures.p95_ms,
-                figures.p99_ms,
-                ratio,
-                versus_sqlite,
-                agreement
-            ));
-        }
-        text.push_str("\n| engine | threads | queries/s |\n|---|---|---|\n");
-        for figures in &self.throughput {
-            text.push_str(&format!(
-                "| {} | {} | {:.0} |\n",
-                figures.engine, figures.threads, figures.queries_per_second
-            ));
-        }
+        text.push_str(&query_table(&self.queries));
+        text.push_str(&throughput_table(&self.throughput));
         text
     }
+}
+
+/// The latency table: each kind and engine, against raw tantivy and SQLite
+/// where they ran the same kind, with the hit counts that must agree.
+fn query_table(queries: &[QueryFigures]) -> String {
+    let mut text = String::new();
+    text.push_str("\n| query kind | engine | p50 ms | p95 ms | p99 ms | p50 × tantivy | p50 SQLite ÷ newsdex | hits |\n|---|---|---|---|---|---|---|---|\n");
+    for figures in queries {
+        let base = queries
+            .iter()
+            .find(|other| other.kind == figures.kind && other.engine == "tantivy");
+        let sqlite = queries
+            .iter()
+            .find(|other| other.kind == figures.kind && other.engine == "sqlite-fts5");
+        let ratio = base.map_or("–".to_string(), |base| {
+            format!("{:.2}", figures.p50_ms / base.p50_ms.max(1e-9))
+        });
+        let versus_sqlite = match (figures.engine.as_str(), sqlite) {
+            ("newsdex", Some(sqlite)) => {
+                format!("{:.0}", sqlite.p50_ms / figures.p50_ms.max(1e-9))
+            }
+            _ => "–".to_string(),
+        };
+        let shown =
+            |hits: Option<u64>| hits.map_or("unfinished".to_string(), |hits| hits.to_string());
+        let agreement = match base.or(sqlite) {
+            Some(other) if other.engine != figures.engine && other.hits != figures.hits => {
+                format!(
+                    "{} (≠ {} {})",
+                    shown(figures.hits),
+                    other.engine,
+                    shown(other.hits)
+                )
+            }
+            _ => shown(figures.hits),
+        };
+        text.push_str(&format!(
+            "| {} | {} | {:.3} | {:.3} | {:.3} | {} | {} | {} |\n",
+            figures.kind,
+            figures.engine,
+            figures.p50_ms,
+            figures.p95_ms,
+            figures.p99_ms,
+            ratio,
+            versus_sqlite,
+            agreement
+        ));
+    }
+    text
+}
+
+fn throughput_table(throughput: &[Throughput]) -> String {
+    let mut text = String::new();
+    text.push_str("\n| engine | threads | queries/s |\n|---|---|---|\n");
+    for figures in throughput {
+        text.push_str(&format!(
+            "| {} | {} | {:.0} |\n",
+            figures.engine, figures.threads, figures.queries_per_second
+        ));
+    }
+    text
 }

@@ -119,18 +119,20 @@ pub fn read_ndjson(text: &str, location: &Location, zone: Tz) -> Vec<RecordResul
     text.lines()
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(index, line)| {
-            let location = location.with_line(index + 1);
-            serde_json::from_str::<Value>(line)
-                .map_err(|error| FieldError::record(format!("invalid JSON: {error}")))
-                .and_then(|value| article_from_value(value, zone))
-                .map(|article| Record {
-                    article,
-                    location: location.clone(),
-                })
-                .map_err(|error| error.at(location))
-        })
+        .map(|(index, line)| read_ndjson_line(line, location.with_line(index + 1), zone))
         .collect()
+}
+
+/// One line of NDJSON, found at `location`.
+pub fn read_ndjson_line(line: &str, location: Location, zone: Tz) -> RecordResult {
+    serde_json::from_str::<Value>(line)
+        .map_err(|error| FieldError::record(format!("invalid JSON: {error}")))
+        .and_then(|value| article_from_value(value, zone))
+        .map(|article| Record {
+            article,
+            location: location.clone(),
+        })
+        .map_err(|error| error.at(location))
 }
 
 const WRAPPER_KEYS: &[&str] = &[

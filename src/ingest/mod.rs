@@ -14,6 +14,7 @@ pub mod decode;
 pub mod feed;
 pub mod json;
 pub mod page;
+pub mod stream;
 
 use std::fmt;
 use std::io::Read;
@@ -240,9 +241,59 @@ pub fn read_inputs<'a>(
         .iter()
         .flat_map(move |input| expand_input(input))
         .flat_map(move |file| match file {
-            Ok(path) => read_file(&path, options),
-            Err(error) => vec![Err(error)],
+            Ok(path) => read_file_records(&path, options),
+            Err(error) => Box::new(std::iter::once(Err(error))),
         })
+}
+
+/// The records of one file (or of standard input for `-`) as they are
+/// read: NDJSON streams a line at a time, so its size is not bounded by
+/// memory; other formats are read whole.
+pub fn read_file_records(
+    path: &Path,
+    options: &ReadOptions,
+) -> Box<dyn Iterator<Item = RecordResult>> {
+    let stdin = path.as_os_str() == "-";
+    let name = if stdin {
+        "<stdin>".to_string()
+    } else {
+        path.to_string_lossy().into_owned()
+    };
+    let format = options
+        .format
+        .or_else(|| (!stdin).then(|| Format::from_file_name(&name)).flatten());
+    if format != Some(Format::Ndjson) {
+        return Box::new(read_file(path, options).into_iter());
+    }
+    let reader: Box<dyn Read> = if stdin {
+        Box::new(std::io::stdin())
+    } else {
+        match std::fs::File::open(path) {
+            Ok(file) => Box::new(file),
+            Err(error) => {
+                return Box::new(std::iter::once(Err(IngestError::new(
+                    Location::file(name),
+                    None,
+                    format!("cannot read file: {error}"),
+                ))));
+            }
+        }
+    };
+    match stream::ndjson_records(reader, Location::file(name.clone()), options.zone) {
+        Ok(records) => Box::new(records),
+        // UTF-16 NDJSON: decoded whole, as the other formats are.
+        Err(mut reader) => {
+            let mut bytes = Vec::new();
+            if let Err(error) = reader.read_to_end(&mut bytes) {
+                return Box::new(std::iter::once(Err(IngestError::new(
+                    Location::file(name),
+                    None,
+                    format!("cannot read file: {error}"),
+                ))));
+            }
+            Box::new(read_bytes(&bytes, &name, options).into_iter())
+        }
+    }
 }
 
 /// The files an input names: itself, or the readable files under a directory.

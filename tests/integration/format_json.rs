@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use newsdex::ingest::{Format, ReadOptions, read_bytes, read_file};
+use newsdex::ingest::{Format, ReadOptions, read_bytes, read_file, read_file_records};
 
 use crate::support::project_dir;
 
@@ -123,4 +123,86 @@ fn binary_input_is_rejected_with_its_name() {
         results[0].as_ref().expect_err("binary").to_string(),
         "image.txt: binary content, not text"
     );
+}
+
+/// What the streaming reader gives, as strings: each article's JSON or
+/// each error's message.
+fn outcomes(results: impl IntoIterator<Item = newsdex::ingest::RecordResult>) -> Vec<String> {
+    results
+        .into_iter()
+        .map(|result| match result {
+            Ok(record) => format!(
+                "{} @ {}",
+                serde_json::to_string(&record.article).expect("serialises"),
+                record.location
+            ),
+            Err(error) => error.to_string(),
+        })
+        .collect()
+}
+
+#[test]
+fn ndjson_streams_the_same_records_as_the_whole_file_reader() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let wire =
+        std::fs::read(project_dir().join("fixtures/articles/ndjson/wire.ndjson")).expect("fixture");
+    let mixed =
+        std::fs::read(project_dir().join("fixtures/invalid/mixed.ndjson")).expect("fixture");
+    // Windows line endings and a Windows-1252 line; a byte-order mark.
+    let mut awkward = b"{\"title\": \"One\", \"body\": \"x\"}\r\n\r\n".to_vec();
+    awkward.extend_from_slice(b"{\"title\": \"Caf\xE9 prices\", \"body\": \"y\"}\r\n");
+    let mut marked = b"\xEF\xBB\xBF".to_vec();
+    marked.extend_from_slice(&wire);
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gzip.write_all(&mixed).expect("compresses");
+    let cases = [
+        ("wire.ndjson", wire),
+        ("mixed.jsonl", mixed),
+        ("awkward.ndjson", awkward),
+        ("marked.ndjson", marked),
+        ("mixed.ndjson.gz", gzip.finish().expect("compresses")),
+    ];
+    for (name, bytes) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &bytes).expect("writes");
+        let streamed = outcomes(read_file_records(&path, &options()));
+        assert_eq!(streamed, outcomes(read_file(&path, &options())), "{name}");
+        assert!(!streamed.is_empty(), "{name}");
+    }
+    let awkward = outcomes(read_file_records(
+        &dir.path().join("awkward.ndjson"),
+        &options(),
+    ));
+    assert!(awkward[1].contains("Café prices") && awkward[1].ends_with(":3"));
+}
+
+#[test]
+fn a_truncated_gzip_stream_keeps_the_records_before_the_cut() {
+    let mut lines = String::new();
+    for number in 0..2_000 {
+        lines.push_str(&format!(
+            "{{\"id\": \"a{number}\", \"title\": \"Article {number}\", \"body\": \"Text of article {number} with words {}\"}}\n",
+            number * 7919 % 10_007
+        ));
+    }
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gzip.write_all(lines.as_bytes()).expect("compresses");
+    let compressed = gzip.finish().expect("compresses");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("cut.ndjson.gz");
+    std::fs::write(&path, &compressed[..compressed.len() * 2 / 3]).expect("writes");
+    let results: Vec<_> = read_file_records(&path, &options()).collect();
+    let read = results.iter().filter(|result| result.is_ok()).count();
+    assert!(read > 500 && read < 2_000, "{read} records before the cut");
+    let errors: Vec<String> = results
+        .iter()
+        .filter_map(|result| result.as_ref().err().map(ToString::to_string))
+        .collect();
+    // The line cut in two may fail as JSON before the stream's own error.
+    let last = errors.last().expect("the cut is reported");
+    assert!(
+        last.starts_with(&format!("{}:", path.display())) && last.contains("cannot read further"),
+        "{last}"
+    );
+    assert!(errors.len() <= 2, "{errors:?}");
 }

@@ -1,6 +1,6 @@
 //! Property tests: no reader and no query parse panics, whatever the input.
 
-use newsdex::ingest::{Format, ReadOptions, read_bytes};
+use newsdex::ingest::{Format, ReadOptions, read_bytes, read_file_records};
 use newsdex::query::{SearchRequest, parse_query, search};
 use proptest::prelude::*;
 
@@ -35,6 +35,25 @@ proptest! {
             let _ = read_bytes(text.as_bytes(), "input", &options);
             let _ = read_bytes(&bytes, "input.gz", &options);
         }
+    }
+
+    #[test]
+    fn streamed_ndjson_reads_as_the_whole_file(lines in proptest::collection::vec(newsish_text(), 0..8)) {
+        let text: String = lines.concat().replace('\0', "");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("input.ndjson");
+        std::fs::write(&path, &text).expect("writes");
+        let options = ReadOptions::default();
+        let show = |result: newsdex::ingest::RecordResult| match result {
+            Ok(record) => format!("{:?} @ {}", record.article, record.location),
+            Err(error) => error.to_string(),
+        };
+        let streamed: Vec<String> = read_file_records(&path, &options).map(show).collect();
+        let whole: Vec<String> = read_bytes(text.as_bytes(), &path.to_string_lossy(), &options)
+            .into_iter()
+            .map(show)
+            .collect();
+        prop_assert_eq!(streamed, whole);
     }
 
     #[test]

@@ -1,0 +1,114 @@
+//! NDJSON read as a stream, a line at a time: a dump of any size indexes
+//! in bounded memory, where the other formats are read whole (a feed or a
+//! JSON array is one document).
+
+use std::borrow::Cow;
+use std::io::{BufRead, BufReader, Read};
+
+use chrono_tz::Tz;
+
+use super::{IngestError, Location, RecordResult, json};
+
+/// Read buffer of the stream.
+const BUFFER: usize = 1 << 20;
+
+/// Records of NDJSON read from `reader`: plain or gzip (found by its magic
+/// bytes), UTF-8 with or without a byte-order mark. A line that is not
+/// UTF-8 is read as Windows-1252, as whole files are. `Err` when the input
+/// is UTF-16, which only the whole-file reader decodes; the reader is handed
+/// back, unread but for what sits in its buffer.
+pub fn ndjson_records<R: Read + 'static>(
+    reader: R,
+    location: Location,
+    zone: Tz,
+) -> Result<NdjsonRecords, BufReader<R>> {
+    let mut reader = BufReader::with_capacity(BUFFER, reader);
+    let start = reader.fill_buf().map(<[u8]>::to_vec).unwrap_or_default();
+    if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
+        return Err(reader);
+    }
+    let lines: Box<dyn BufRead> = if start.starts_with(&[0x1f, 0x8b]) {
+        Box::new(BufReader::with_capacity(
+            BUFFER,
+            flate2::read::MultiGzDecoder::new(reader),
+        ))
+    } else {
+        Box::new(reader)
+    };
+    Ok(NdjsonRecords {
+        lines,
+        location,
+        zone,
+        line: 0,
+        buffer: Vec::new(),
+        warned: false,
+        failed: false,
+    })
+}
+
+/// The iterator of [`ndjson_records`].
+pub struct NdjsonRecords {
+    lines: Box<dyn BufRead>,
+    location: Location,
+    zone: Tz,
+    line: usize,
+    buffer: Vec<u8>,
+    warned: bool,
+    failed: bool,
+}
+
+impl Iterator for NdjsonRecords {
+    type Item = RecordResult;
+
+    fn next(&mut self) -> Option<RecordResult> {
+        while !self.failed {
+            self.buffer.clear();
+            match self.lines.read_until(b'\n', &mut self.buffer) {
+                Ok(0) => return None,
+                Ok(_) => self.line += 1,
+                Err(error) => {
+                    // A truncated gzip stream or a failing disk: the lines
+                    // read so far stand, the rest cannot be read.
+                    self.failed = true;
+                    return Some(Err(IngestError::new(
+                        self.location.with_line(self.line + 1),
+                        None,
+                        format!("cannot read further: {error}"),
+                    )));
+                }
+            }
+            // The line without its ending, as `str::lines` gives it.
+            let mut bytes = self.buffer.as_slice();
+            if let Some(line) = bytes.strip_suffix(b"\n") {
+                bytes = line.strip_suffix(b"\r").unwrap_or(line);
+            }
+            if self.line == 1 {
+                bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            }
+            let text = match std::str::from_utf8(bytes) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => {
+                    if !self.warned {
+                        self.warned = true;
+                        tracing::warn!(
+                            file = %self.location.file,
+                            line = self.line,
+                            "line is not UTF-8; decoded as windows-1252"
+                        );
+                    }
+                    encoding_rs::WINDOWS_1252.decode(bytes).0
+                }
+            };
+            if text.trim().is_empty() {
+                continue;
+            }
+            let mut record =
+                json::read_ndjson_line(&text, self.location.with_line(self.line), self.zone);
+            if let Ok(record) = &mut record {
+                record.article.assign_id();
+            }
+            return Some(record);
+        }
+        None
+    }
+}
