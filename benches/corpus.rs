@@ -4,12 +4,17 @@
 //!
 //! ```sh
 //! cargo bench --bench corpus                                   # Reuters-21578 + 100,000 synthetic
-//! NEWSDEX_BENCH_CORPORA=synthetic:1000000 cargo bench --bench corpus
+//! NEWSDEX_BENCH_CORPORA=scale:1000000 cargo bench --bench corpus  # a million, from disk
 //! ```
 //!
-//! `NEWSDEX_BENCH_CORPORA` is a comma-separated list of `reuters`, `bbc` and
-//! `synthetic:N`. Reports go to `target/bench-report/` as Markdown and JSON.
+//! `NEWSDEX_BENCH_CORPORA` is a comma-separated list of `reuters`, `bbc`,
+//! `synthetic:N` (held in memory, all three engines) and `scale:N` (the
+//! synthetic corpus as an NDJSON file indexed by the `newsdex` binary, see
+//! `corpus/scale.rs`). Reports go to `target/bench-report/` as Markdown and
+//! JSON.
 
+#[path = "corpus/scale.rs"]
+mod scale;
 mod support;
 
 use std::collections::BTreeMap;
@@ -49,6 +54,21 @@ fn main() {
         .map(str::trim)
         .filter(|name| !name.is_empty())
     {
+        if let Some(count) = name.strip_prefix("scale:") {
+            let Ok(count) = count.parse::<usize>() else {
+                eprintln!("scale:N needs a number of articles, not {count:?}");
+                continue;
+            };
+            let report = scale::run(count);
+            let markdown = report.markdown();
+            println!("{markdown}");
+            let _ = std::fs::write(out_dir.join(format!("scale-{count}.md")), &markdown);
+            let _ = std::fs::write(
+                out_dir.join(format!("scale-{count}.json")),
+                serde_json::to_string_pretty(&report).unwrap_or_default(),
+            );
+            continue;
+        }
         let Some(articles) = load(name) else { continue };
         eprintln!(
             "corpus {name}: {} articles, {:.1} MB of text",
@@ -415,6 +435,24 @@ fn ingest_tantivy(
 ) -> (RawTantivy, IngestFigures) {
     reset_peak_rss();
     let started = Instant::now();
+    let raw = raw_tantivy(dir, |add| {
+        for article in articles {
+            add(&article.title, &article.body);
+        }
+    });
+    let figures = figures(
+        "tantivy",
+        started,
+        articles.len(),
+        input_bytes,
+        dir_size(dir),
+    );
+    (raw, figures)
+}
+
+/// Builds the ceiling's index in `dir` from the (title, body) pairs that
+/// `feed` hands to its argument, commits, and opens it for searching.
+fn raw_tantivy(dir: &Path, feed: impl FnOnce(&mut dyn FnMut(&str, &str))) -> RawTantivy {
     std::fs::create_dir_all(dir).expect("dir");
     let mut builder = Schema::builder();
     let text_options = TextOptions::default()
@@ -429,24 +467,17 @@ fn ingest_tantivy(
     let mut writer = index
         .writer::<TantivyDocument>(WRITER_BUDGET)
         .expect("writer");
-    for article in articles {
+    feed(&mut |title, body| {
         writer
-            .add_document(doc!(text => format!("{}\n\n{}", article.title, article.body)))
+            .add_document(doc!(text => format!("{title}\n\n{body}")))
             .expect("adds");
-    }
+    });
     writer.commit().expect("commits");
     writer.wait_merging_threads().expect("merges");
-    let figures = figures(
-        "tantivy",
-        started,
-        articles.len(),
-        input_bytes,
-        dir_size(dir),
-    );
     let mut parser = QueryParser::for_index(&index, vec![text]);
     parser.set_conjunction_by_default();
     let reader = index.reader().expect("reader");
-    (RawTantivy { reader, parser }, figures)
+    RawTantivy { reader, parser }
 }
 
 fn ingest_sqlite(path: &Path, articles: &[Article], input_bytes: usize) -> IngestFigures {

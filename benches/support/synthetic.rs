@@ -241,6 +241,11 @@ impl Generator {
 
 /// `count` articles from a fixed seed.
 pub fn corpus(count: usize) -> Vec<Article> {
+    articles().take(count).collect()
+}
+
+/// The articles of the fixed seed, one after another, without end.
+pub fn articles() -> impl Iterator<Item = Article> {
     let mut generator = Generator::new(0x006e_6577_7364_6578);
-    (0..count).map(|number| generator.article(number)).collect()
+    (0..).map(move |number| generator.article(number))
 }

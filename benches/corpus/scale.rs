@@ -1,0 +1,305 @@
+//! The run at scale (`NEWSDEX_BENCH_CORPORA=scale:1000000`): a synthetic
+//! corpus too large to hold in memory, written as NDJSON and indexed the
+//! way a user indexes a dump, by the `newsdex index` binary, whose own peak
+//! memory is read from the kernel. Raw tantivy reads the same file in this
+//! process as the ceiling. SQLite FTS5 is left out: its faceted query took
+//! minutes at 100,000 articles.
+
+use std::io::{BufRead, BufWriter, Write};
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use super::{
+    BenchQuery, IngestFigures, QueryFigures, RawTantivy, Throughput, WRITER_BUDGET, dir_size,
+    machine, measure, peak_rss, queries_per_second, query_mix, query_table, raw_tantivy,
+    reset_peak_rss, suggestion_prefixes, support, throughput_table,
+};
+use newsdex::index::NewsIndex;
+use newsdex::query::search;
+use newsdex::query::suggest::suggest;
+
+/// Articles kept in memory to choose the queries from: the generator's
+/// first ones, which are the first articles of the file too.
+const SAMPLE: usize = 50_000;
+
+#[derive(Serialize)]
+pub struct ScaleReport {
+    corpus: String,
+    documents: usize,
+    input_bytes: u64,
+    machine: String,
+    writer_budget_bytes: usize,
+    ingest: Vec<IngestFigures>,
+    /// Resident memory of this process with both indexes open and
+    /// searched, at its peak during the query mix.
+    search_peak_rss_bytes: u64,
+    queries: Vec<QueryFigures>,
+    throughput: Vec<Throughput>,
+}
+
+pub fn run(count: usize) -> ScaleReport {
+    let workspace = tempfile::TempDir::new().expect("temp dir");
+    let corpus = workspace.path().join("corpus.ndjson");
+    eprintln!(
+        "scale: writing {count} synthetic articles to {}",
+        corpus.display()
+    );
+    let sample = write_corpus(&corpus, count);
+    let input_bytes = std::fs::metadata(&corpus).map_or(0, |metadata| metadata.len());
+    let queries = query_mix(&sample);
+    let prefixes = suggestion_prefixes(&sample);
+    drop(sample);
+
+    let mut ingest = Vec::new();
+    for entities in [false, true] {
+        let dir = workspace.path().join(if entities {
+            "newsdex-entities"
+        } else {
+            "newsdex"
+        });
+        ingest.push(index_with_binary(
+            &corpus,
+            &dir,
+            entities,
+            count,
+            input_bytes,
+        ));
+    }
+    let tantivy_dir = workspace.path().join("tantivy");
+    reset_peak_rss();
+    let started = Instant::now();
+    let raw = raw_tantivy(&tantivy_dir, |add| {
+        let file = std::fs::File::open(&corpus).expect("corpus");
+        for line in std::io::BufReader::new(file).lines() {
+            let line = line.expect("reads the corpus");
+            let article: TitleAndBody = serde_json::from_str(&line).expect("corpus line");
+            add(&article.title, &article.body);
+        }
+    });
+    ingest.push(IngestFigures {
+        engine: "tantivy (reads the NDJSON)".to_string(),
+        ..super::figures(
+            "tantivy",
+            started,
+            count,
+            input_bytes as usize,
+            dir_size(&tantivy_dir),
+        )
+    });
+
+    reset_peak_rss();
+    let index =
+        NewsIndex::open(&workspace.path().join("newsdex-entities")).expect("newsdex index opens");
+    let (query_figures, throughput) = search_mix(&index, &raw, &queries, &prefixes);
+    ScaleReport {
+        corpus: format!("synthetic:{count}"),
+        documents: count,
+        input_bytes,
+        machine: machine(),
+        writer_budget_bytes: WRITER_BUDGET,
+        ingest,
+        search_peak_rss_bytes: peak_rss(),
+        queries: query_figures,
+        throughput,
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct TitleAndBody {
+    title: String,
+    body: String,
+}
+
+/// Writes `count` synthetic articles as NDJSON, a line at a time; returns
+/// the first `SAMPLE` of them.
+fn write_corpus(path: &Path, count: usize) -> Vec<newsdex::Article> {
+    let file = std::fs::File::create(path).expect("corpus file");
+    let mut out = BufWriter::with_capacity(1 << 20, file);
+    let mut sample = Vec::with_capacity(SAMPLE.min(count));
+    for (number, article) in support::synthetic::articles().take(count).enumerate() {
+        serde_json::to_writer(&mut out, &article).expect("writes the corpus");
+        out.write_all(b"\n").expect("writes the corpus");
+        if number < SAMPLE {
+            sample.push(article);
+        }
+    }
+    out.flush().expect("writes the corpus");
+    sample
+}
+
+/// `newsdex index` on the corpus file, with the bench's writer budget; its
+/// peak resident memory comes from `wait4`.
+fn index_with_binary(
+    corpus: &Path,
+    dir: &Path,
+    entities: bool,
+    count: usize,
+    input_bytes: u64,
+) -> IngestFigures {
+    let engine = if entities {
+        "newsdex index + entities"
+    } else {
+        "newsdex index --no-entities"
+    };
+    eprintln!("scale: {engine}");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_newsdex"));
+    command
+        .arg("index")
+        .arg("--index")
+        .arg(dir)
+        .args(["--quiet", "--memory-mb"])
+        .arg((WRITER_BUDGET >> 20).to_string())
+        .arg(corpus);
+    if !entities {
+        command.arg("--no-entities");
+    }
+    let started = Instant::now();
+    let child = command.spawn().expect("newsdex runs");
+    let (status, peak) = wait_with_peak_rss(child.id());
+    assert!(status == 0, "newsdex index failed with status {status}");
+    IngestFigures {
+        peak_rss_bytes: peak,
+        ..super::figures(engine, started, count, input_bytes as usize, dir_size(dir))
+    }
+}
+
+/// Waits for a child and returns its exit status and peak resident set.
+fn wait_with_peak_rss(pid: u32) -> (i32, u64) {
+    let mut status = 0;
+    // SAFETY: rusage is plain data the kernel fills in; the pid is a child
+    // of this process that nothing else waits for.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
+    assert!(waited == pid as libc::pid_t, "wait4 failed");
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    // ru_maxrss is in KiB on Linux.
+    (code, usage.ru_maxrss as u64 * 1024)
+}
+
+/// The corpus bench's query mix, minus SQLite, on both engines.
+fn search_mix(
+    index: &NewsIndex,
+    raw: &RawTantivy,
+    queries: &[BenchQuery],
+    prefixes: &[String],
+) -> (Vec<QueryFigures>, Vec<Throughput>) {
+    let mut figures = Vec::new();
+    let mut kinds: Vec<&str> = queries.iter().map(|query| query.kind).collect();
+    kinds.dedup();
+    for kind in kinds {
+        let of_kind: Vec<&BenchQuery> = queries.iter().filter(|query| query.kind == kind).collect();
+        figures.push(measure(kind, "newsdex", &of_kind, |query| {
+            search(index, &query.newsdex)
+                .map(|response| response.total)
+                .ok()
+        }));
+        if of_kind.iter().all(|query| query.tantivy.is_some()) {
+            figures.push(measure(kind, "tantivy", &of_kind, |query| {
+                raw.run(query.tantivy.as_deref()?)
+            }));
+        }
+    }
+    let suggestions: Vec<BenchQuery> = prefixes
+        .iter()
+        .map(|prefix| BenchQuery {
+            kind: "suggest",
+            newsdex: newsdex::query::SearchRequest {
+                q: prefix.clone(),
+                ..Default::default()
+            },
+            tantivy: None,
+            sqlite: None,
+        })
+        .collect();
+    let of_kind: Vec<&BenchQuery> = suggestions.iter().collect();
+    figures.push(measure("suggest", "newsdex", &of_kind, |query| {
+        suggest(index, &query.newsdex.q, 8)
+            .map(|found| found.len() as u64)
+            .ok()
+    }));
+
+    let shared: Vec<BenchQuery> = queries
+        .iter()
+        .filter(|query| query.tantivy.is_some())
+        .cloned()
+        .collect();
+    let newsdex = |_: &mut (), query: &BenchQuery| {
+        search(index, &query.newsdex)
+            .map(|response| response.total)
+            .ok()
+    };
+    let mut throughput = Vec::new();
+    for threads in [1, 2] {
+        let runs = [
+            (
+                "newsdex",
+                queries_per_second(threads, queries, || Some(()), newsdex),
+            ),
+            (
+                "newsdex (shared kinds)",
+                queries_per_second(threads, &shared, || Some(()), newsdex),
+            ),
+            (
+                "tantivy (shared kinds)",
+                queries_per_second(
+                    threads,
+                    &shared,
+                    || Some(()),
+                    |_, query| raw.run(query.tantivy.as_deref()?),
+                ),
+            ),
+        ];
+        for (engine, queries_per_second) in runs {
+            throughput.push(Throughput {
+                engine: engine.to_string(),
+                threads,
+                queries_per_second,
+            });
+        }
+    }
+    (figures, throughput)
+}
+
+impl ScaleReport {
+    pub fn markdown(&self) -> String {
+        let mut text = format!(
+            "### Scale: `{}`, {:.2} GB as NDJSON\n\nMachine: {}. Each newsdex row is the `newsdex index` binary reading the NDJSON file with a writer budget of {} MiB; its peak RSS is that process's, from the kernel. Raw tantivy reads the same file (title and body of each line) in one field, with the same budget. SQLite FTS5 is not run at this size.\n\n",
+            self.corpus,
+            self.input_bytes as f64 / 1e9,
+            self.machine,
+            self.writer_budget_bytes >> 20,
+        );
+        let tantivy = self
+            .ingest
+            .iter()
+            .find(|figures| figures.engine.starts_with("tantivy"));
+        text.push_str("| engine | docs/s | MB/s | × tantivy docs/s | index size | index / input | peak RSS |\n|---|---|---|---|---|---|---|\n");
+        for figures in &self.ingest {
+            let ratio = tantivy.map_or(0.0, |base| figures.docs_per_second / base.docs_per_second);
+            text.push_str(&format!(
+                "| {} | {:.0} | {:.1} | {:.2} | {:.1} MB | {:.2} | {:.0} MB |\n",
+                figures.engine,
+                figures.docs_per_second,
+                figures.mb_per_second,
+                ratio,
+                figures.index_bytes as f64 / 1e6,
+                figures.index_bytes as f64 / self.input_bytes as f64,
+                figures.peak_rss_bytes as f64 / 1e6,
+            ));
+        }
+        text.push_str(&format!(
+            "\nSearching (this process, both indexes open, the whole query mix): peak RSS {:.0} MB.\n",
+            self.search_peak_rss_bytes as f64 / 1e6
+        ));
+        text.push_str(&query_table(&self.queries));
+        text.push_str(&throughput_table(&self.throughput));
+        text
+    }
+}
