@@ -118,6 +118,9 @@ struct IngestFigures {
     mb_per_second: f64,
     index_bytes: u64,
     peak_rss_bytes: u64,
+    /// Heap and stacks at their peak, where measured (the scale run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    peak_anonymous_bytes: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -343,6 +346,7 @@ fn figures(
         mb_per_second: input_bytes as f64 / seconds / 1e6,
         index_bytes,
         peak_rss_bytes: peak_rss(),
+        peak_anonymous_bytes: None,
     }
 }
 

@@ -70,6 +70,7 @@ pub fn run(count: usize) -> ScaleReport {
     }
     let tantivy_dir = workspace.path().join("tantivy");
     reset_peak_rss();
+    let sampler = AnonymousPeak::watch(std::process::id());
     let started = Instant::now();
     let raw = raw_tantivy(&tantivy_dir, |add| {
         let file = std::fs::File::open(&corpus).expect("corpus");
@@ -81,6 +82,7 @@ pub fn run(count: usize) -> ScaleReport {
     });
     ingest.push(IngestFigures {
         engine: "tantivy (reads the NDJSON)".to_string(),
+        peak_anonymous_bytes: Some(sampler.stop()),
         ..super::figures(
             "tantivy",
             started,
@@ -158,12 +160,59 @@ fn index_with_binary(
     }
     let started = Instant::now();
     let child = command.spawn().expect("newsdex runs");
+    let sampler = AnonymousPeak::watch(child.id());
     let (status, peak) = wait_with_peak_rss(child.id());
     assert!(status == 0, "newsdex index failed with status {status}");
     IngestFigures {
         peak_rss_bytes: peak,
+        peak_anonymous_bytes: Some(sampler.stop()),
         ..super::figures(engine, started, count, input_bytes as usize, dir_size(dir))
     }
+}
+
+/// The peak of a process's anonymous resident memory (heap and stacks,
+/// what a memory budget bounds), sampled every 20 ms from /proc. The
+/// kernel's peak RSS also counts pages of the index files mapped while
+/// segments merge, which it reclaims as it needs.
+struct AnonymousPeak {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    sampler: std::thread::JoinHandle<u64>,
+}
+
+impl AnonymousPeak {
+    fn watch(pid: u32) -> AnonymousPeak {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let sampler = std::thread::spawn(move || {
+            let path = format!("/proc/{pid}/status");
+            let mut peak = 0;
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                let Some(anonymous) = std::fs::read_to_string(&path)
+                    .ok()
+                    .and_then(|status| status_kib(&status, "RssAnon:"))
+                else {
+                    break;
+                };
+                peak = peak.max(anonymous * 1024);
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            peak
+        });
+        AnonymousPeak { stop, sampler }
+    }
+
+    fn stop(self) -> u64 {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.sampler.join().unwrap_or(0)
+    }
+}
+
+fn status_kib(status: &str, key: &str) -> Option<u64> {
+    status
+        .lines()
+        .find(|line| line.starts_with(key))
+        .and_then(|line| line.split_whitespace().nth(1))
+        .and_then(|kib| kib.parse().ok())
 }
 
 /// Waits for a child and returns its exit status and peak resident set.
@@ -270,7 +319,7 @@ fn search_mix(
 impl ScaleReport {
     pub fn markdown(&self) -> String {
         let mut text = format!(
-            "### Scale: `{}`, {:.2} GB as NDJSON\n\nMachine: {}. Each newsdex row is the `newsdex index` binary reading the NDJSON file with a writer budget of {} MiB; its peak RSS is that process's, from the kernel. Raw tantivy reads the same file (title and body of each line) in one field, with the same budget. SQLite FTS5 is not run at this size.\n\n",
+            "### Scale: `{}`, {:.2} GB as NDJSON\n\nMachine: {}. Each newsdex row is the `newsdex index` binary reading the NDJSON file with a writer budget of {} MiB; its peak RSS is that process's, from the kernel, which counts the index files' pages mapped while segments merge; the anonymous peak (heap and stacks, what the budget bounds) is sampled from /proc every 20 ms. Raw tantivy reads the same file (title and body of each line) in one field, with the same budget. SQLite FTS5 is not run at this size.\n\n",
             self.corpus,
             self.input_bytes as f64 / 1e9,
             self.machine,
@@ -280,11 +329,11 @@ impl ScaleReport {
             .ingest
             .iter()
             .find(|figures| figures.engine.starts_with("tantivy"));
-        text.push_str("| engine | docs/s | MB/s | × tantivy docs/s | index size | index / input | peak RSS |\n|---|---|---|---|---|---|---|\n");
+        text.push_str("| engine | docs/s | MB/s | × tantivy docs/s | index size | index / input | peak RSS | peak anonymous RSS |\n|---|---|---|---|---|---|---|---|\n");
         for figures in &self.ingest {
             let ratio = tantivy.map_or(0.0, |base| figures.docs_per_second / base.docs_per_second);
             text.push_str(&format!(
-                "| {} | {:.0} | {:.1} | {:.2} | {:.1} MB | {:.2} | {:.0} MB |\n",
+                "| {} | {:.0} | {:.1} | {:.2} | {:.1} MB | {:.2} | {:.0} MB | {:.0} MB |\n",
                 figures.engine,
                 figures.docs_per_second,
                 figures.mb_per_second,
@@ -292,6 +341,7 @@ impl ScaleReport {
                 figures.index_bytes as f64 / 1e6,
                 figures.index_bytes as f64 / self.input_bytes as f64,
                 figures.peak_rss_bytes as f64 / 1e6,
+                figures.peak_anonymous_bytes.unwrap_or(0) as f64 / 1e6,
             ));
         }
         text.push_str(&format!(
