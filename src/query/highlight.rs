@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
-use crate::index::analysis::{Analyzers, analysis_key, folded_analyzer, lowercase_analyzer};
+use crate::index::analysis::{Analyzers, analysis_key, folded_analyzer};
 
 /// Characters of body text a snippet shows around its best match.
 const SNIPPET_CHARS: usize = 240;
@@ -20,7 +20,6 @@ pub struct Highlighter<'a> {
     exact: HashMap<&'static str, HashSet<&'a str>>,
     analyzers: Analyzers,
     folded: TextAnalyzer,
-    lower: TextAnalyzer,
 }
 
 impl<'a> Highlighter<'a> {
@@ -34,7 +33,6 @@ impl<'a> Highlighter<'a> {
             exact,
             analyzers: Analyzers::default(),
             folded: folded_analyzer(),
-            lower: lowercase_analyzer(),
         }
     }
 
@@ -99,22 +97,37 @@ impl<'a> Highlighter<'a> {
 
         let mut to_stem: Vec<(usize, usize, String)> = Vec::new();
         let mut to_fold: Vec<(usize, usize, String)> = Vec::new();
-        {
-            let mut words = self.lower.token_stream(text);
-            while words.advance() {
-                let token = words.token();
-                let head = head(&token.text);
-                let stem = stem_key.is_some() && (stem_every_word || stem_heads.contains(&head));
-                let folded = fold
-                    && (fold_every_word
-                        || fold_heads.contains(&head)
-                        || !head.0.is_ascii()
-                        || !head.1.is_ascii());
-                if stem {
-                    to_stem.push((token.offset_from, token.offset_to, token.text.clone()));
+        for (from, to) in words(text) {
+            let word = &text[from..to];
+            // Lower-cased only when analysed: most words of a body are not.
+            let lowered = (!word.is_ascii()).then(|| word.to_lowercase());
+            let head = match &lowered {
+                Some(lower) => head(lower),
+                None => {
+                    let bytes = word.as_bytes();
+                    let lower = |index: usize| {
+                        bytes
+                            .get(index)
+                            .map_or('\0', |byte| char::from(byte.to_ascii_lowercase()))
+                    };
+                    (lower(0), lower(1))
                 }
-                if folded {
-                    to_fold.push((token.offset_from, token.offset_to, token.text.clone()));
+            };
+            let stem = stem_key.is_some() && (stem_every_word || stem_heads.contains(&head));
+            let folded = fold
+                && (fold_every_word
+                    || fold_heads.contains(&head)
+                    || !head.0.is_ascii()
+                    || !head.1.is_ascii());
+            if stem || folded {
+                let lower = lowered.unwrap_or_else(|| word.to_ascii_lowercase());
+                if stem && folded {
+                    to_stem.push((from, to, lower.clone()));
+                    to_fold.push((from, to, lower));
+                } else if stem {
+                    to_stem.push((from, to, lower));
+                } else {
+                    to_fold.push((from, to, lower));
                 }
             }
         }
@@ -183,6 +196,27 @@ impl<'a> Highlighter<'a> {
         }
         snippet
     }
+}
+
+/// Byte ranges of the words of a text: runs of letters and digits, as
+/// tantivy's simple tokenizer splits them, without building a token.
+fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let start = loop {
+            let (index, c) = chars.next()?;
+            if c.is_alphanumeric() {
+                break index;
+            }
+        };
+        while let Some(&(index, c)) = chars.peek() {
+            if !c.is_alphanumeric() {
+                return Some((start, index));
+            }
+            chars.next();
+        }
+        Some((start, text.len()))
+    })
 }
 
 /// The first two characters of a word (a NUL for a missing second).
@@ -283,16 +317,23 @@ fn mark(text: &str, ranges: &[(usize, usize)], start: usize, end: usize) -> Stri
 }
 
 pub fn escape_into(output: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => output.push_str("&amp;"),
-            '<' => output.push_str("&lt;"),
-            '>' => output.push_str("&gt;"),
-            '"' => output.push_str("&quot;"),
-            '\'' => output.push_str("&#39;"),
-            other => output.push(other),
-        }
+    // The escaped characters are ASCII, so a byte scan never splits a
+    // character, and the text between them is copied in one piece.
+    let mut copied = 0;
+    for (index, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        output.push_str(&text[copied..index]);
+        output.push_str(entity);
+        copied = index + 1;
     }
+    output.push_str(&text[copied..]);
 }
 
 #[cfg(test)]
@@ -308,6 +349,28 @@ mod tests {
             highlighter.highlight("Talks <b>& talking", None),
             "<mark>Talks</mark> &lt;b&gt;&amp; <mark>talking</mark>"
         );
+    }
+
+    proptest::proptest! {
+        /// The highlighter's word scan finds the words, and the lower case,
+        /// of the analysis that indexed them.
+        #[test]
+        fn words_split_as_the_lower_case_analysis_does(text in "(\\PC|[A-Za-zÀ-ž0-9 ,.'İΣ-]){0,60}|[a-z ]{0,120}") {
+            let mut analyzer = crate::index::analysis::lowercase_analyzer();
+            let mut stream = analyzer.token_stream(&text);
+            let mut expected = Vec::new();
+            while stream.advance() {
+                let token = stream.token();
+                expected.push((token.offset_from, token.offset_to, token.text.clone()));
+            }
+            // The analysis drops words of 48 bytes or more; the highlighter
+            // leaves them to its stemming analysis, which drops them too.
+            let found: Vec<(usize, usize, String)> = words(&text)
+                .map(|(from, to)| (from, to, text[from..to].to_lowercase()))
+                .filter(|(_, _, lower)| lower.len() < 48)
+                .collect();
+            proptest::prop_assert_eq!(found, expected);
+        }
     }
 
     #[test]
