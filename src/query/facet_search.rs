@@ -10,6 +10,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
 use super::build::date_range_query;
+use super::edits::within_edits;
 use super::facets::{FacetCollector, top_values};
 use super::parser::QueryError;
 use super::search::{FacetValue, SearchError};
@@ -114,7 +115,7 @@ pub fn matching_values(
         let second = typed.next();
         for start in [first, second].into_iter().flatten() {
             for (word, id) in words.words_starting_with(start) {
-                if near_prefix(word, last, typed_chars) {
+                if within_edits(word, last, 1, true) {
                     ids.push(id);
                 }
             }
@@ -204,7 +205,7 @@ fn match_words(
         }
         let exact = final_word.text.starts_with(last.as_str());
         let typed_chars = last.chars().count();
-        let near = typo && typed_chars >= 4 && near_prefix(&final_word.text, last, typed_chars);
+        let near = typo && typed_chars >= 4 && within_edits(&final_word.text, last, 1, true);
         if exact || near {
             // Mark as many characters of the original word as were typed.
             let original = &value[final_word.offset_from..final_word.offset_to];
@@ -218,15 +219,6 @@ fn match_words(
         }
     }
     None
-}
-
-/// Whether a prefix of `word` is within one edit (a transposition counts
-/// as one) of the typed `last`, of `typed_chars` characters.
-fn near_prefix(word: &str, last: &str, typed_chars: usize) -> bool {
-    (typed_chars - 1..=typed_chars + 1).any(|length| {
-        let head: String = word.chars().take(length).collect();
-        strsim::osa_distance(&head, last) <= 1
-    })
 }
 
 fn count_documents(searcher: &Searcher, query: impl Query) -> Result<u64, SearchError> {

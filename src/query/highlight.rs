@@ -5,6 +5,7 @@
 //! query for "talks" marks "talk", "talking" and "Talks" alike.
 
 use super::build::HighlightTerms;
+use super::edits::within_edits;
 use std::collections::{HashMap, HashSet};
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
@@ -83,18 +84,14 @@ impl<'a> Highlighter<'a> {
         let fold = self.wants("");
         let stem_heads = self.heads(key);
         let fold_heads = self.heads("");
-        let stem_every_word = key == "ar"
-            || self
-                .terms
-                .fuzzy
-                .iter()
-                .any(|(fuzzy_key, ..)| *fuzzy_key == key);
-        let fold_every_word = self
-            .terms
-            .fuzzy
-            .iter()
-            .any(|(fuzzy_key, ..)| fuzzy_key.is_empty());
-
+        // Arabic stemming removes prefixes, so every word is analysed. A
+        // near spelling may differ anywhere, so under typo tolerance every
+        // word long enough to be within its edits is (analysis never
+        // lengthens a word: stems are shorter, folding keeps ASCII words
+        // as they are, and words with other letters are folded anyway).
+        let stem_every_word = key == "ar";
+        let stem_floor = self.fuzzy_floor(key);
+        let fold_floor = self.fuzzy_floor("");
         let mut to_stem: Vec<(usize, usize, String)> = Vec::new();
         let mut to_fold: Vec<(usize, usize, String)> = Vec::new();
         for (from, to) in words(text) {
@@ -113,12 +110,18 @@ impl<'a> Highlighter<'a> {
                     (lower(0), lower(1))
                 }
             };
-            let stem = stem_key.is_some() && (stem_every_word || stem_heads.contains(&head));
+            let length = match &lowered {
+                Some(lower) => lower.chars().count(),
+                None => word.len(),
+            };
+            let stem = stem_key.is_some()
+                && (stem_every_word
+                    || stem_heads.contains(&head)
+                    || stem_floor.is_some_and(|floor| length >= floor));
             let folded = fold
-                && (fold_every_word
+                && (lowered.is_some()
                     || fold_heads.contains(&head)
-                    || !head.0.is_ascii()
-                    || !head.1.is_ascii());
+                    || fold_floor.is_some_and(|floor| length >= floor));
             if stem || folded {
                 let lower = lowered.unwrap_or_else(|| word.to_ascii_lowercase());
                 if stem && folded {
@@ -152,6 +155,17 @@ impl<'a> Highlighter<'a> {
         ranges.sort_unstable();
         ranges.dedup();
         ranges
+    }
+
+    /// The fewest characters a word needs to be within the edits of one of
+    /// an analysis's near-spelling terms; `None` when it has none.
+    fn fuzzy_floor(&self, key: &str) -> Option<usize> {
+        self.terms
+            .fuzzy
+            .iter()
+            .filter(|(fuzzy_key, ..)| *fuzzy_key == key)
+            .map(|(_, word, edits, _)| word.chars().count().saturating_sub(usize::from(*edits)))
+            .min()
     }
 
     /// First two letters of every term and prefix of an analysis.
@@ -239,21 +253,6 @@ fn analyse_each(
         }
     }
     analysed
-}
-
-/// Whether `token` is within `edits` of `word` (transpositions count as
-/// one), or, for a prefix, begins with something that is.
-fn within_edits(token: &str, word: &str, edits: u8, prefix: bool) -> bool {
-    let edits = usize::from(edits);
-    if !prefix {
-        return strsim::osa_distance(token, word) <= edits;
-    }
-    let word_chars = word.chars().count();
-    let token_chars: Vec<char> = token.chars().collect();
-    (word_chars.saturating_sub(edits)..=(word_chars + edits).min(token_chars.len())).any(|length| {
-        let head: String = token_chars[..length].iter().collect();
-        strsim::osa_distance(&head, word) <= edits
-    })
 }
 
 fn best_window(text: &str, ranges: &[(usize, usize)]) -> (usize, usize) {

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod dates;
+mod edits;
 pub mod facet_search;
 pub mod facets;
 pub mod filter_expression;
