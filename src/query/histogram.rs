@@ -48,7 +48,58 @@ pub struct HistogramCollector {
 
 pub struct HistogramSegmentCollector {
     dates: Option<Column<tantivy::DateTime>>,
-    days: BTreeMap<i64, u64>,
+    days: DayCounts,
+}
+
+/// Counts per day, in an array from the first day seen: a frequent term
+/// counts millions of matches, and a map entry per match cost more than
+/// the search. Days further than `MAX_SPAN_DAYS` from that first day (a
+/// date typed wrong, centuries off) are counted apart in a map.
+#[derive(Default)]
+struct DayCounts {
+    first: i64,
+    counts: Vec<u64>,
+    outliers: BTreeMap<i64, u64>,
+}
+
+/// About 270 years of days.
+const MAX_SPAN_DAYS: i64 = 100_000;
+
+impl DayCounts {
+    fn add(&mut self, day: i64) {
+        if self.counts.is_empty() {
+            self.first = day;
+        }
+        let offset = day - self.first;
+        if offset < 0 && offset > -MAX_SPAN_DAYS {
+            // An earlier day: the array starts earlier, leaving room before.
+            let room = (-offset).max(self.counts.len() as i64 / 2) as usize;
+            let mut counts = vec![0; room];
+            counts.append(&mut self.counts);
+            self.counts = counts;
+            self.first -= room as i64;
+            self.counts[(day - self.first) as usize] += 1;
+        } else if (0..MAX_SPAN_DAYS).contains(&offset) {
+            let index = offset as usize;
+            if index >= self.counts.len() {
+                self.counts
+                    .resize((index + 1).max(self.counts.len() * 2), 0);
+            }
+            self.counts[index] += 1;
+        } else {
+            *self.outliers.entry(day).or_default() += 1;
+        }
+    }
+
+    fn into_map(self) -> BTreeMap<i64, u64> {
+        let mut days = self.outliers;
+        for (offset, count) in self.counts.into_iter().enumerate() {
+            if count > 0 {
+                *days.entry(self.first + offset as i64).or_default() += count;
+            }
+        }
+        days
+    }
 }
 
 impl Collector for HistogramCollector {
@@ -62,7 +113,7 @@ impl Collector for HistogramCollector {
     ) -> tantivy::Result<HistogramSegmentCollector> {
         Ok(HistogramSegmentCollector {
             dates: reader.fast_fields().column_opt(&self.date_field)?,
-            days: BTreeMap::new(),
+            days: DayCounts::default(),
         })
     }
 
@@ -86,13 +137,13 @@ impl SegmentCollector for HistogramSegmentCollector {
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         if let Some(time) = self.dates.as_ref().and_then(|column| column.first(doc)) {
-            let day = time.into_timestamp_secs().div_euclid(SECONDS_PER_DAY);
-            *self.days.entry(day).or_default() += 1;
+            self.days
+                .add(time.into_timestamp_secs().div_euclid(SECONDS_PER_DAY));
         }
     }
 
     fn harvest(self) -> Self::Fruit {
-        self.days
+        self.days.into_map()
     }
 }
 
@@ -150,6 +201,21 @@ fn next_start(date: NaiveDate, interval: Interval) -> Option<NaiveDate> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn day_counts_cover_any_order_and_outliers() {
+        let days = [
+            20_000, 19_990, 20_000, 20_400, 19_000, -700_000, 2_900_000, 19_999,
+        ];
+        let mut counts = DayCounts::default();
+        let mut expected: BTreeMap<i64, u64> = BTreeMap::new();
+        for day in days {
+            counts.add(day);
+            *expected.entry(day).or_default() += 1;
+        }
+        assert_eq!(counts.into_map(), expected);
+    }
+
     use super::*;
 
     #[test]
