@@ -195,6 +195,16 @@ fn searches(c: &mut Criterion) {
             })
         });
     }
+    // What a search box asks at each keystroke.
+    for typed in ["ja", "bak", "presid"] {
+        group.bench_function(format!("suggest {typed:?}"), |b| {
+            b.iter(|| {
+                newsdex::query::suggest::suggest(&index, typed, 8)
+                    .map(|found| found.len())
+                    .unwrap_or(0)
+            })
+        });
+    }
     group.finish();
 }
 

@@ -7,37 +7,94 @@
 /// one), or, for a prefix, begins with something that is.
 pub fn within_edits(token: &str, word: &str, edits: u8, prefix: bool) -> bool {
     let edits = usize::from(edits);
-    let word: Vec<char> = word.chars().collect();
-    let token: Vec<char> = token.chars().collect();
-    if token.len() + edits < word.len() || (!prefix && token.len() > word.len() + edits) {
+    // Words of search boxes are short: their characters and the rows of
+    // the programme live on the stack; longer ones take the heap.
+    let mut word_chars = ['\0'; SHORT];
+    let mut token_chars = ['\0'; SHORT];
+    let word_length = word.chars().count();
+    // A prefix match looks no further into the token than this.
+    let reach = if prefix {
+        word_length + edits
+    } else {
+        usize::MAX
+    };
+    let token_length = token.chars().take(reach.saturating_add(1)).count();
+    if token_length + edits < word_length || (!prefix && token_length > word_length + edits) {
         return false;
     }
-    // Optimal string alignment distances of `word` to each beginning of
-    // `token`: the whole of it for a term, the best beginning of a length
-    // within the edits for a prefix.
-    let columns = token.len() + 1;
-    let mut before: Vec<usize> = Vec::new();
-    let mut above: Vec<usize> = (0..columns).collect();
-    let mut row = vec![0; columns];
-    for i in 1..=word.len() {
-        row[0] = i;
-        for j in 1..columns {
-            let cost = usize::from(word[i - 1] != token[j - 1]);
-            let mut best = (above[j] + 1).min(row[j - 1] + 1).min(above[j - 1] + cost);
-            if i > 1 && j > 1 && word[i - 1] == token[j - 2] && word[i - 2] == token[j - 1] {
-                best = best.min(before[j - 2] + 1);
-            }
-            row[j] = best;
+    let token_length = token_length.min(reach);
+    if word_length < SHORT && token_length < SHORT {
+        for (slot, c) in word_chars.iter_mut().zip(word.chars()) {
+            *slot = c;
         }
-        before = std::mem::replace(&mut above, std::mem::take(&mut row));
-        row = vec![0; columns];
+        for (slot, c) in token_chars.iter_mut().zip(token.chars()) {
+            *slot = c;
+        }
+        let mut rows = [[0usize; SHORT]; 3];
+        distances(
+            &word_chars[..word_length],
+            &token_chars[..token_length],
+            &mut rows,
+        );
+        return accept(
+            &rows[word_length % 3],
+            word_length,
+            token_length,
+            edits,
+            prefix,
+        );
     }
+    let word: Vec<char> = word.chars().collect();
+    let token: Vec<char> = token.chars().take(token_length).collect();
+    let mut rows = vec![vec![0usize; token.len() + 1]; 3];
+    distances(&word, &token, &mut rows);
+    accept(
+        &rows[word.len() % 3],
+        word.len(),
+        token.len(),
+        edits,
+        prefix,
+    )
+}
+
+/// Characters a word may have to be checked without allocating.
+const SHORT: usize = 32;
+
+/// Optimal string alignment distances of each beginning of `word` to each
+/// beginning of `token`; row `i` of the table lands in `rows[i % 3]`.
+fn distances<R: AsMut<[usize]>>(word: &[char], token: &[char], rows: &mut [R]) {
+    for (j, cell) in rows[0]
+        .as_mut()
+        .iter_mut()
+        .enumerate()
+        .take(token.len() + 1)
+    {
+        *cell = j;
+    }
+    for i in 1..=word.len() {
+        let [row, above, before] = [i % 3, (i + 2) % 3, (i + 1) % 3];
+        rows[row].as_mut()[0] = i;
+        for j in 1..=token.len() {
+            let cost = usize::from(word[i - 1] != token[j - 1]);
+            let above_row = rows[above].as_mut();
+            let mut best = (above_row[j] + 1).min(above_row[j - 1] + cost);
+            if i > 1 && j > 1 && word[i - 1] == token[j - 2] && word[i - 2] == token[j - 1] {
+                best = best.min(rows[before].as_mut()[j - 2] + 1);
+            }
+            let current = rows[row].as_mut();
+            current[j] = best.min(current[j - 1] + 1);
+        }
+    }
+}
+
+/// The answer from the last row: the distance to the whole token, or for
+/// a prefix the best over the beginnings within the edits of the word's
+/// length.
+fn accept(last: &[usize], word: usize, token: usize, edits: usize, prefix: bool) -> bool {
     if prefix {
-        let shortest = word.len().saturating_sub(edits);
-        let longest = (word.len() + edits).min(token.len());
-        (shortest..=longest).any(|length| above[length] <= edits)
+        (word.saturating_sub(edits)..=(word + edits).min(token)).any(|length| last[length] <= edits)
     } else {
-        above[token.len()] <= edits
+        last[token] <= edits
     }
 }
 
@@ -78,6 +135,14 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn agrees_with_the_definition(token in "[a-dé]{0,9}", word in "[a-dé]{0,7}", edits in 0u8..3, prefix: bool) {
+            proptest::prop_assert_eq!(
+                within_edits(&token, &word, edits, prefix),
+                by_definition(&token, &word, edits, prefix)
+            );
+        }
+
+        #[test]
+        fn long_words_agree_too(token in "[ab]{25,40}", word in "[ab]{28,36}", edits in 0u8..3, prefix: bool) {
             proptest::prop_assert_eq!(
                 within_edits(&token, &word, edits, prefix),
                 by_definition(&token, &word, edits, prefix)

@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 
-use tantivy::collector::Count;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Searcher, Term};
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term};
 
-use super::build::date_range_query;
 use super::edits::within_edits;
 use super::facets::{FacetCollector, top_values};
 use super::parser::QueryError;
@@ -143,31 +143,22 @@ pub fn matching_values(
     }
     ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     ranked.truncate(limit * 2);
+    let recent_from = recent_from.map(tantivy::DateTime::from_timestamp_secs);
     let mut matched = Vec::new();
     for (_, value, span, term) in ranked {
-        let count = count_documents(
-            &searcher,
-            TermQuery::new(term.clone(), IndexRecordOption::Basic),
+        let (count, recent) = searcher.search(
+            &TermQuery::new(term, IndexRecordOption::Basic),
+            &CountRecent {
+                date_field: index
+                    .fields()
+                    .schema
+                    .get_field_name(index.fields().published_at),
+                from: recent_from,
+            },
         )?;
         if count == 0 {
             continue;
         }
-        let recent = match recent_from {
-            Some(from) => count_documents(
-                &searcher,
-                BooleanQuery::new(vec![
-                    (
-                        Occur::Must,
-                        Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
-                    ),
-                    (
-                        Occur::Must,
-                        date_range_query(index.fields().published_at, Some(from), None),
-                    ),
-                ]),
-            )?,
-            None => 0,
-        };
         matched.push(MatchedValue {
             value,
             count,
@@ -221,13 +212,72 @@ fn match_words(
     None
 }
 
-fn count_documents(searcher: &Searcher, query: impl Query) -> Result<u64, SearchError> {
-    Ok(searcher.search(&query, &Count)? as u64)
-}
-
 fn to_values(values: Vec<(String, u64)>) -> Vec<FacetValue> {
     values
         .into_iter()
         .map(|(value, count)| FacetValue { value, count })
         .collect()
+}
+
+/// Counts the matches of a query, and those published at or after `from`,
+/// reading the date column of each match in the same pass.
+struct CountRecent<'a> {
+    date_field: &'a str,
+    from: Option<tantivy::DateTime>,
+}
+
+struct CountRecentSegment {
+    dates: Option<Column<tantivy::DateTime>>,
+    from: Option<tantivy::DateTime>,
+    count: u64,
+    recent: u64,
+}
+
+impl Collector for CountRecent<'_> {
+    type Fruit = (u64, u64);
+    type Child = CountRecentSegment;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<CountRecentSegment> {
+        let dates = match self.from {
+            Some(_) => reader.fast_fields().column_opt(self.date_field)?,
+            None => None,
+        };
+        Ok(CountRecentSegment {
+            dates,
+            from: self.from,
+            count: 0,
+            recent: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<(u64, u64)>) -> tantivy::Result<(u64, u64)> {
+        Ok(fruits.into_iter().fold((0, 0), |(count, recent), fruit| {
+            (count + fruit.0, recent + fruit.1)
+        }))
+    }
+}
+
+impl SegmentCollector for CountRecentSegment {
+    type Fruit = (u64, u64);
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        self.count += 1;
+        if let (Some(dates), Some(from)) = (&self.dates, self.from)
+            && dates.first(doc).is_some_and(|time| time >= from)
+        {
+            self.recent += 1;
+        }
+    }
+
+    fn harvest(self) -> (u64, u64) {
+        (self.count, self.recent)
+    }
 }

@@ -208,6 +208,23 @@ impl From<tantivy::TantivyError> for SearchError {
 
 /// Runs a search on the index's current searcher.
 pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResponse, SearchError> {
+    run_search(index, request, true)
+}
+
+/// A search whose hits highlight their titles and carry no body snippet:
+/// for suggestions, which show titles only.
+pub(crate) fn search_titles(
+    index: &NewsIndex,
+    request: &SearchRequest,
+) -> Result<SearchResponse, SearchError> {
+    run_search(index, request, false)
+}
+
+fn run_search(
+    index: &NewsIndex,
+    request: &SearchRequest,
+    snippets: bool,
+) -> Result<SearchResponse, SearchError> {
     let started = Instant::now();
     validate(index, request)?;
     let searcher = index.searcher();
@@ -333,7 +350,11 @@ pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchRespon
                 };
                 Highlights {
                     title: highlighter.highlight(&article.title, language),
-                    body: highlighter.snippet(body, language),
+                    body: if snippets {
+                        highlighter.snippet(body, language)
+                    } else {
+                        String::new()
+                    },
                 }
             });
             Ok(Hit {

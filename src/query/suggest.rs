@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::facet_search::{MatchedValue, matching_values};
 use super::highlight::escape_into;
 use super::parser::QueryError;
-use super::search::{SearchError, SearchRequest, Sort, Typo, search};
+use super::search::{SearchError, SearchRequest, Sort, Typo, search_titles};
 use crate::index::NewsIndex;
 
 /// Most suggestions one request may ask for.
@@ -118,7 +118,7 @@ pub fn suggest(
         prefix: !typed.ends_with(char::is_whitespace),
         ..SearchRequest::default()
     };
-    for hit in search(index, &request)?.hits {
+    for hit in search_titles(index, &request)?.hits {
         suggestions.push(Suggestion {
             kind: SuggestionKind::Title,
             highlighted: hit
