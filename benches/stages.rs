@@ -98,6 +98,39 @@ fn readers(c: &mut Criterion) {
     group.finish();
 }
 
+/// Text analysis as the indexer runs it on every word: English stemming
+/// and stop words, through the language marker.
+fn analysis(c: &mut Criterion) {
+    let Some(reuters) = support::reuters() else {
+        return;
+    };
+    let bodies: Vec<String> = reuters
+        .iter()
+        .take(2_000)
+        .map(|article| newsdex::index::analysis::mark_language("en", &article.body))
+        .collect();
+    let mut analyzer = tantivy::tokenizer::TextAnalyzer::from(
+        newsdex::index::analysis::LanguageTokenizer::default(),
+    );
+    let mut group = c.benchmark_group("analysis");
+    group.throughput(Throughput::Bytes(
+        bodies.iter().map(String::len).sum::<usize>() as u64,
+    ));
+    group.bench_function("english, reuters bodies", |b| {
+        b.iter(|| {
+            let mut tokens = 0;
+            for body in &bodies {
+                let mut stream = analyzer.token_stream(body);
+                while stream.advance() {
+                    tokens += 1;
+                }
+            }
+            tokens
+        })
+    });
+    group.finish();
+}
+
 fn query_parsing(c: &mut Criterion) {
     let queries = [
         "ukraine",
@@ -236,5 +269,12 @@ fn entities(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, readers, entities, query_parsing, searches);
+criterion_group!(
+    benches,
+    readers,
+    analysis,
+    entities,
+    query_parsing,
+    searches
+);
 criterion_main!(benches);

@@ -94,15 +94,19 @@ fn build_language_analyzer(key: &str) -> TextAnalyzer {
     let Some(language) = stemmer_language(key) else {
         return folded_analyzer();
     };
-    let builder = TextAnalyzer::builder(SimpleTokenizer::default())
+    // The filters are chained by type, not boxed one by one: this runs for
+    // every word indexed, and a static chain lets the compiler inline the
+    // whole of it into one token loop.
+    let words = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .dynamic();
-    let builder = match StopWordFilter::new(language) {
-        Some(stop_words) => builder.filter_dynamic(stop_words),
-        None => builder,
-    };
-    builder.filter_dynamic(Stemmer::new(language)).build()
+        .filter(LowerCaser);
+    match StopWordFilter::new(language) {
+        Some(stop_words) => words
+            .filter(stop_words)
+            .filter(Stemmer::new(language))
+            .build(),
+        None => words.filter(Stemmer::new(language)).build(),
+    }
 }
 
 /// Lower-cased, accent-folded words: for names, tags and unstemmed languages.
