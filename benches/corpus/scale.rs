@@ -159,6 +159,8 @@ fn index_with_binary(
         command.arg("--no-entities");
     }
     let started = Instant::now();
+    // wait4 below reaps the child: std's wait would not give its memory.
+    #[allow(clippy::zombie_processes)]
     let child = command.spawn().expect("newsdex runs");
     let sampler = AnonymousPeak::watch(child.id());
     let (status, peak) = wait_with_peak_rss(child.id());
