@@ -199,49 +199,78 @@ fn run(name: &str, articles: &[Article]) -> Report {
     ingest.push(ingest_sqlite(&sqlite_path, articles, ndjson.len()));
 
     let queries = query_mix(articles);
-    let mut query_figures = Vec::new();
-    let kinds: Vec<&str> = {
-        let mut kinds: Vec<&str> = queries.iter().map(|query| query.kind).collect();
-        kinds.dedup();
-        kinds
-    };
-    let sqlite = rusqlite::Connection::open(&sqlite_path).expect("sqlite opens");
+    let prefixes = suggestion_prefixes(articles);
+    let (query_figures, throughput) = search_mix(
+        &newsdex_index,
+        &raw,
+        Some(&sqlite_path),
+        &queries,
+        &prefixes,
+    );
+
+    Report {
+        corpus: name.to_string(),
+        documents: articles.len(),
+        input_bytes: ndjson.len(),
+        machine: machine(),
+        ingest,
+        queries: query_figures,
+        throughput,
+    }
+}
+
+/// The query mix on each engine: latency per kind (SQLite where a path to
+/// its database is given and it can state the kind), suggestions for the
+/// given prefixes, then queries/s on one and two threads.
+fn search_mix(
+    index: &NewsIndex,
+    raw: &RawTantivy,
+    sqlite_path: Option<&Path>,
+    queries: &[BenchQuery],
+    prefixes: &[String],
+) -> (Vec<QueryFigures>, Vec<Throughput>) {
+    let mut figures = Vec::new();
+    let mut kinds: Vec<&str> = queries.iter().map(|query| query.kind).collect();
+    kinds.dedup();
+    let sqlite = sqlite_path.map(|path| rusqlite::Connection::open(path).expect("sqlite opens"));
     for kind in kinds {
         let of_kind: Vec<&BenchQuery> = queries.iter().filter(|query| query.kind == kind).collect();
-        query_figures.push(measure(kind, "newsdex", &of_kind, |query| {
-            search(&newsdex_index, &query.newsdex)
+        figures.push(measure(kind, "newsdex", &of_kind, |query| {
+            search(index, &query.newsdex)
                 .map(|response| response.total)
                 .ok()
         }));
         if of_kind.iter().all(|query| query.tantivy.is_some()) {
-            query_figures.push(measure(kind, "tantivy", &of_kind, |query| {
+            figures.push(measure(kind, "tantivy", &of_kind, |query| {
                 raw.run(query.tantivy.as_deref()?)
             }));
         }
-        if of_kind.iter().all(|query| query.sqlite.is_some()) {
-            query_figures.push(measure(kind, "sqlite-fts5", &of_kind, |query| {
-                run_sqlite(&sqlite, query.sqlite.as_ref()?)
+        if let Some(sqlite) = &sqlite
+            && of_kind.iter().all(|query| query.sqlite.is_some())
+        {
+            figures.push(measure(kind, "sqlite-fts5", &of_kind, |query| {
+                run_sqlite(sqlite, query.sqlite.as_ref()?)
             }));
         }
     }
 
-    // Search-box suggestions, for prefixes of the most common tags.
-    let prefixes: Vec<BenchQuery> = suggestion_prefixes(articles)
-        .into_iter()
+    // Search-box suggestions.
+    let suggestions: Vec<BenchQuery> = prefixes
+        .iter()
         .map(|prefix| BenchQuery {
             kind: "suggest",
             newsdex: SearchRequest {
-                q: prefix,
+                q: prefix.clone(),
                 ..SearchRequest::default()
             },
             tantivy: None,
             sqlite: None,
         })
         .collect();
-    let of_kind: Vec<&BenchQuery> = prefixes.iter().collect();
-    query_figures.push(measure("suggest", "newsdex", &of_kind, |query| {
-        suggest(&newsdex_index, &query.newsdex.q, 8)
-            .map(|suggestions| suggestions.len() as u64)
+    let of_kind: Vec<&BenchQuery> = suggestions.iter().collect();
+    figures.push(measure("suggest", "newsdex", &of_kind, |query| {
+        suggest(index, &query.newsdex.q, 8)
+            .map(|found| found.len() as u64)
             .ok()
     }));
 
@@ -256,17 +285,17 @@ fn run(name: &str, articles: &[Article]) -> Report {
         .cloned()
         .collect();
     let newsdex = |_: &mut (), query: &BenchQuery| {
-        search(&newsdex_index, &query.newsdex)
+        search(index, &query.newsdex)
             .map(|response| response.total)
             .ok()
     };
     let stateless = || Some(());
     let mut throughput = Vec::new();
     for threads in [1, 2] {
-        let runs = [
+        let mut runs = vec![
             (
                 "newsdex",
-                queries_per_second(threads, &queries, stateless, newsdex),
+                queries_per_second(threads, queries, stateless, newsdex),
             ),
             (
                 "newsdex (shared kinds)",
@@ -278,16 +307,18 @@ fn run(name: &str, articles: &[Article]) -> Report {
                     raw.run(query.tantivy.as_deref()?)
                 }),
             ),
-            (
+        ];
+        if let Some(path) = sqlite_path {
+            runs.push((
                 "sqlite-fts5",
                 queries_per_second(
                     threads,
                     &sqlite_queries,
-                    || rusqlite::Connection::open(&sqlite_path).ok(),
+                    || rusqlite::Connection::open(path).ok(),
                     |connection, query| run_sqlite(connection, query.sqlite.as_ref()?),
                 ),
-            ),
-        ];
+            ));
+        }
         for (engine, queries_per_second) in runs {
             throughput.push(Throughput {
                 engine: engine.to_string(),
@@ -296,16 +327,7 @@ fn run(name: &str, articles: &[Article]) -> Report {
             });
         }
     }
-
-    Report {
-        corpus: name.to_string(),
-        documents: articles.len(),
-        input_bytes: ndjson.len(),
-        machine: machine(),
-        ingest,
-        queries: query_figures,
-        throughput,
-    }
+    (figures, throughput)
 }
 
 // ---- ingest ---------------------------------------------------------------

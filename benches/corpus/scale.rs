@@ -13,13 +13,11 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::{
-    BenchQuery, IngestFigures, QueryFigures, RawTantivy, Throughput, WRITER_BUDGET, dir_size,
-    machine, measure, peak_rss, queries_per_second, query_mix, query_table, raw_tantivy,
-    reset_peak_rss, suggestion_prefixes, support, throughput_table,
+    IngestFigures, QueryFigures, Throughput, WRITER_BUDGET, dir_size, machine, peak_rss, query_mix,
+    query_table, raw_tantivy, reset_peak_rss, search_mix, suggestion_prefixes, support,
+    throughput_table,
 };
 use newsdex::index::NewsIndex;
-use newsdex::query::search;
-use newsdex::query::suggest::suggest;
 
 /// Articles kept in memory to choose the queries from: the generator's
 /// first ones, which are the first articles of the file too.
@@ -95,7 +93,7 @@ pub fn run(count: usize) -> ScaleReport {
     reset_peak_rss();
     let index =
         NewsIndex::open(&workspace.path().join("newsdex-entities")).expect("newsdex index opens");
-    let (query_figures, throughput) = search_mix(&index, &raw, &queries, &prefixes);
+    let (query_figures, throughput) = search_mix(&index, &raw, None, &queries, &prefixes);
     ScaleReport {
         corpus: format!("synthetic:{count}"),
         documents: count,
@@ -232,90 +230,6 @@ fn wait_with_peak_rss(pid: u32) -> (i32, u64) {
     };
     // ru_maxrss is in KiB on Linux.
     (code, usage.ru_maxrss as u64 * 1024)
-}
-
-/// The corpus bench's query mix, minus SQLite, on both engines.
-fn search_mix(
-    index: &NewsIndex,
-    raw: &RawTantivy,
-    queries: &[BenchQuery],
-    prefixes: &[String],
-) -> (Vec<QueryFigures>, Vec<Throughput>) {
-    let mut figures = Vec::new();
-    let mut kinds: Vec<&str> = queries.iter().map(|query| query.kind).collect();
-    kinds.dedup();
-    for kind in kinds {
-        let of_kind: Vec<&BenchQuery> = queries.iter().filter(|query| query.kind == kind).collect();
-        figures.push(measure(kind, "newsdex", &of_kind, |query| {
-            search(index, &query.newsdex)
-                .map(|response| response.total)
-                .ok()
-        }));
-        if of_kind.iter().all(|query| query.tantivy.is_some()) {
-            figures.push(measure(kind, "tantivy", &of_kind, |query| {
-                raw.run(query.tantivy.as_deref()?)
-            }));
-        }
-    }
-    let suggestions: Vec<BenchQuery> = prefixes
-        .iter()
-        .map(|prefix| BenchQuery {
-            kind: "suggest",
-            newsdex: newsdex::query::SearchRequest {
-                q: prefix.clone(),
-                ..Default::default()
-            },
-            tantivy: None,
-            sqlite: None,
-        })
-        .collect();
-    let of_kind: Vec<&BenchQuery> = suggestions.iter().collect();
-    figures.push(measure("suggest", "newsdex", &of_kind, |query| {
-        suggest(index, &query.newsdex.q, 8)
-            .map(|found| found.len() as u64)
-            .ok()
-    }));
-
-    let shared: Vec<BenchQuery> = queries
-        .iter()
-        .filter(|query| query.tantivy.is_some())
-        .cloned()
-        .collect();
-    let newsdex = |_: &mut (), query: &BenchQuery| {
-        search(index, &query.newsdex)
-            .map(|response| response.total)
-            .ok()
-    };
-    let mut throughput = Vec::new();
-    for threads in [1, 2] {
-        let runs = [
-            (
-                "newsdex",
-                queries_per_second(threads, queries, || Some(()), newsdex),
-            ),
-            (
-                "newsdex (shared kinds)",
-                queries_per_second(threads, &shared, || Some(()), newsdex),
-            ),
-            (
-                "tantivy (shared kinds)",
-                queries_per_second(
-                    threads,
-                    &shared,
-                    || Some(()),
-                    |_, query| raw.run(query.tantivy.as_deref()?),
-                ),
-            ),
-        ];
-        for (engine, queries_per_second) in runs {
-            throughput.push(Throughput {
-                engine: engine.to_string(),
-                threads,
-                queries_per_second,
-            });
-        }
-    }
-    (figures, throughput)
 }
 
 impl ScaleReport {
