@@ -974,31 +974,51 @@ impl Report {
             self.input_bytes as f64 / 1e6,
             self.machine
         );
-        let tantivy = self
-            .ingest
-            .iter()
-            .find(|figures| figures.engine == "tantivy")
-            .cloned();
-        text.push_str("| engine | docs/s | MB/s | × tantivy docs/s | index size | index / input | peak RSS |\n|---|---|---|---|---|---|---|\n");
-        for figures in &self.ingest {
-            let ratio = tantivy
-                .as_ref()
-                .map_or(0.0, |base| figures.docs_per_second / base.docs_per_second);
-            text.push_str(&format!(
-                "| {} | {:.0} | {:.1} | {:.2} | {:.1} MB | {:.2} | {:.0} MB |\n",
-                figures.engine,
-                figures.docs_per_second,
-                figures.mb_per_second,
-                ratio,
-                figures.index_bytes as f64 / 1e6,
-                figures.index_bytes as f64 / self.input_bytes as f64,
-                figures.peak_rss_bytes as f64 / 1e6,
-            ));
-        }
+        text.push_str(&ingest_table(&self.ingest, self.input_bytes as u64));
         text.push_str(&query_table(&self.queries));
         text.push_str(&throughput_table(&self.throughput));
         text
     }
+}
+
+/// The ingest table: each engine against raw tantivy, with the anonymous
+/// memory column where the run measured it.
+fn ingest_table(ingest: &[IngestFigures], input_bytes: u64) -> String {
+    let tantivy = ingest
+        .iter()
+        .find(|figures| figures.engine.starts_with("tantivy"));
+    let anonymous = ingest
+        .iter()
+        .any(|figures| figures.peak_anonymous_bytes.is_some());
+    let mut text = String::from(
+        "| engine | docs/s | MB/s | × tantivy docs/s | index size | index / input | peak RSS |",
+    );
+    text.push_str(if anonymous {
+        " peak anonymous RSS |\n|---|---|---|---|---|---|---|---|\n"
+    } else {
+        "\n|---|---|---|---|---|---|---|\n"
+    });
+    for figures in ingest {
+        let ratio = tantivy.map_or(0.0, |base| figures.docs_per_second / base.docs_per_second);
+        text.push_str(&format!(
+            "| {} | {:.0} | {:.1} | {:.2} | {:.1} MB | {:.2} | {:.0} MB |",
+            figures.engine,
+            figures.docs_per_second,
+            figures.mb_per_second,
+            ratio,
+            figures.index_bytes as f64 / 1e6,
+            figures.index_bytes as f64 / input_bytes as f64,
+            figures.peak_rss_bytes as f64 / 1e6,
+        ));
+        if anonymous {
+            text.push_str(&format!(
+                " {:.0} MB |",
+                figures.peak_anonymous_bytes.unwrap_or(0) as f64 / 1e6
+            ));
+        }
+        text.push('\n');
+    }
+    text
 }
 
 /// The latency table: each kind and engine, against raw tantivy and SQLite

@@ -13,9 +13,9 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::{
-    IngestFigures, QueryFigures, Throughput, WRITER_BUDGET, dir_size, machine, peak_rss, query_mix,
-    query_table, raw_tantivy, reset_peak_rss, search_mix, suggestion_prefixes, support,
-    throughput_table,
+    IngestFigures, QueryFigures, Throughput, WRITER_BUDGET, dir_size, ingest_table, machine,
+    peak_rss, query_mix, query_table, raw_tantivy, reset_peak_rss, search_mix, suggestion_prefixes,
+    support, throughput_table,
 };
 use newsdex::index::NewsIndex;
 
@@ -241,25 +241,7 @@ impl ScaleReport {
             self.machine,
             self.writer_budget_bytes >> 20,
         );
-        let tantivy = self
-            .ingest
-            .iter()
-            .find(|figures| figures.engine.starts_with("tantivy"));
-        text.push_str("| engine | docs/s | MB/s | × tantivy docs/s | index size | index / input | peak RSS | peak anonymous RSS |\n|---|---|---|---|---|---|---|---|\n");
-        for figures in &self.ingest {
-            let ratio = tantivy.map_or(0.0, |base| figures.docs_per_second / base.docs_per_second);
-            text.push_str(&format!(
-                "| {} | {:.0} | {:.1} | {:.2} | {:.1} MB | {:.2} | {:.0} MB | {:.0} MB |\n",
-                figures.engine,
-                figures.docs_per_second,
-                figures.mb_per_second,
-                ratio,
-                figures.index_bytes as f64 / 1e6,
-                figures.index_bytes as f64 / self.input_bytes as f64,
-                figures.peak_rss_bytes as f64 / 1e6,
-                figures.peak_anonymous_bytes.unwrap_or(0) as f64 / 1e6,
-            ));
-        }
+        text.push_str(&ingest_table(&self.ingest, self.input_bytes));
         text.push_str(&format!(
             "\nSearching (this process, both indexes open, the whole query mix): peak RSS {:.0} MB.\n",
             self.search_peak_rss_bytes as f64 / 1e6
