@@ -15,8 +15,8 @@ const BUFFER: usize = 1 << 20;
 /// Records of NDJSON read from `reader`: plain or gzip (found by its magic
 /// bytes), UTF-8 with or without a byte-order mark. A line that is not
 /// UTF-8 is read as Windows-1252, as whole files are. `Err` when the input
-/// is UTF-16, which only the whole-file reader decodes; the reader is handed
-/// back, unread but for what sits in its buffer.
+/// is UTF-16, which only the whole-file reader decodes; the buffered reader
+/// is handed back with nothing consumed.
 pub fn ndjson_records<R: Read + 'static>(
     reader: R,
     location: Location,
