@@ -13,9 +13,12 @@
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
+use super::memo::MemoizedWords;
+
 use tantivy::tokenizer::{
     AsciiFoldingFilter, BoxTokenStream, Language, LowerCaser, RawTokenizer, RemoveLongFilter,
-    SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer, Token, TokenStream, Tokenizer,
+    SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream,
+    Tokenizer,
 };
 
 /// Tokenizer names registered on every index.
@@ -94,19 +97,18 @@ fn build_language_analyzer(key: &str) -> TextAnalyzer {
     let Some(language) = stemmer_language(key) else {
         return folded_analyzer();
     };
-    // The filters are chained by type, not boxed one by one: this runs for
-    // every word indexed, and a static chain lets the compiler inline the
-    // whole of it into one token loop.
-    let words = TextAnalyzer::builder(SimpleTokenizer::default())
+    // Lower-casing, stop words and stemming act on each word alone, so
+    // their result is remembered per distinct word (see `memo`); the
+    // tokenizer and the length filter are chained by type, not boxed, as
+    // they run for every word indexed.
+    let stop_words =
+        StopWordFilter::new(language).unwrap_or_else(|| StopWordFilter::remove(Vec::new()));
+    let word = Stemmer::new(language)
+        .transform(stop_words.transform(LowerCaser.transform(RawTokenizer::default())));
+    TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser);
-    match StopWordFilter::new(language) {
-        Some(stop_words) => words
-            .filter(stop_words)
-            .filter(Stemmer::new(language))
-            .build(),
-        None => words.filter(Stemmer::new(language)).build(),
-    }
+        .filter(MemoizedWords::new(word))
+        .build()
 }
 
 /// Lower-cased, accent-folded words: for names, tags and unstemmed languages.

@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod document;
 pub mod fields;
+mod memo;
 pub mod value_words;
 mod writer;
 
