@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Status;
 use crate::article::Article;
-use crate::index::{NewsIndex, WriteOutcome, WriterOptions};
+use crate::index::{DEFAULT_COMMIT_EVERY, NewsIndex, WriteOutcome, WriterOptions};
 use crate::ingest::{Format, ReadOptions, read_inputs};
 
 #[derive(Debug, Args)]
@@ -51,7 +51,7 @@ pub struct IndexArgs {
     pub memory_mb: usize,
 
     /// Commit after this many articles (and at least every 30 s).
-    #[arg(long, default_value_t = 20_000)]
+    #[arg(long, default_value_t = DEFAULT_COMMIT_EVERY)]
     pub commit_every: usize,
 
     /// Index articles without extracting people, organisations and places

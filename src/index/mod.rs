@@ -13,12 +13,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocSet, Index, IndexReader, ReloadPolicy, Searcher, TERMINATED, TantivyDocument,
+    Term,
+};
 
-pub use self::writer::{ArticleWriter, WriteOutcome, WriterOptions};
+pub use self::writer::{ArticleWriter, DEFAULT_COMMIT_EVERY, WriteOutcome, WriterOptions};
 use crate::article::Article;
 use fields::IndexFields;
 
@@ -229,25 +230,45 @@ impl NewsIndex {
     /// The stored article with this id.
     pub fn get(&self, id: &str) -> Result<Option<Article>, IndexError> {
         let searcher = self.searcher();
-        let query = TermQuery::new(
-            Term::from_field_text(self.fields.id, id),
-            IndexRecordOption::Basic,
-        );
-        let hits = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-        let Some((_, address)) = hits.first() else {
+        let Some(address) = self.live_document(&searcher, id)? else {
             return Ok(None);
         };
-        let document: TantivyDocument = searcher.doc(*address)?;
+        let document: TantivyDocument = searcher.doc(address)?;
         document::document_to_article(&document, &self.fields).map(Some)
     }
 
     /// Whether a live document has this id, in the given searcher.
     pub fn contains(&self, searcher: &Searcher, id: &str) -> Result<bool, IndexError> {
-        let query = TermQuery::new(
-            Term::from_field_text(self.fields.id, id),
-            IndexRecordOption::Basic,
-        );
-        Ok(searcher.search(&query, &Count)? > 0)
+        Ok(self.live_document(searcher, id)?.is_some())
+    }
+
+    /// The live document with this id. Reads the id's postings directly:
+    /// a query would weigh the term for scoring first, and writers ask this
+    /// of every article they upsert.
+    fn live_document(
+        &self,
+        searcher: &Searcher,
+        id: &str,
+    ) -> Result<Option<DocAddress>, IndexError> {
+        let term = Term::from_field_text(self.fields.id, id);
+        for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+            let inverted = segment.inverted_index(self.fields.id)?;
+            let Some(mut postings) = inverted
+                .read_postings(&term, IndexRecordOption::Basic)
+                .map_err(tantivy::TantivyError::from)?
+            else {
+                continue;
+            };
+            let alive = segment.alive_bitset();
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                    return Ok(Some(DocAddress::new(ordinal as u32, doc)));
+                }
+                doc = postings.advance();
+            }
+        }
+        Ok(None)
     }
 
     /// The words of the values of facet field `field` in `searcher`, built
