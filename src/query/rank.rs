@@ -196,8 +196,8 @@ impl RankSegmentCollector {
             .map(|time| time.into_timestamp_secs())
     }
 
-    fn key(&self, doc: DocId, score: Score) -> RankKey {
-        let primary = match self.ranking {
+    fn primary(&self, doc: DocId, score: Score) -> f64 {
+        match self.ranking {
             Ranking::Relevance => f64::from(score),
             Ranking::Recency {
                 now,
@@ -218,16 +218,16 @@ impl RankSegmentCollector {
             Ranking::Oldest => self
                 .published(doc)
                 .map_or(f64::NEG_INFINITY, |time| -(time as f64)),
-        };
+        }
+    }
+
+    fn tiebreak(&self, doc: DocId) -> u64 {
         let order = self
             .tiebreaks
             .as_ref()
             .and_then(|column| column.first(doc))
             .unwrap_or(0);
-        RankKey {
-            primary,
-            tiebreak: u64::MAX - order,
-        }
+        u64::MAX - order
     }
 }
 
@@ -238,7 +238,24 @@ impl SegmentCollector for RankSegmentCollector {
         if self.capacity == 0 {
             return;
         }
-        let key = self.key(doc, score);
+        // Most matches of a broad query rank below every kept hit: the
+        // primary value rules them out before the tiebreak column is read.
+        let primary = self.primary(doc, score);
+        if self.after.is_some_and(|after| primary > after.primary) {
+            return;
+        }
+        if self.heap.len() >= self.capacity
+            && self
+                .heap
+                .peek()
+                .is_some_and(|Reverse((worst, _))| primary < worst.primary)
+        {
+            return;
+        }
+        let key = RankKey {
+            primary,
+            tiebreak: self.tiebreak(doc),
+        };
         if self.after.is_some_and(|after| key >= after) {
             return;
         }
