@@ -94,7 +94,28 @@ impl<'a> Highlighter<'a> {
         let fold_floor = self.fuzzy_floor("");
         let mut to_stem: Vec<(usize, usize, String)> = Vec::new();
         let mut to_fold: Vec<(usize, usize, String)> = Vec::new();
-        for (from, to) in words(text) {
+        // Without near spellings, only a word whose first letter starts a
+        // term or prefix, or a word with letters beyond ASCII, can be
+        // analysed below: the others need not even be split out.
+        let skim = !stem_every_word && stem_floor.is_none() && fold_floor.is_none();
+        let mut wanted = [false; 256];
+        if skim {
+            wanted[0x80..].fill(true);
+            let stem_firsts = stem_heads.iter().filter(|_| stem_key.is_some());
+            let fold_firsts = fold_heads.iter().filter(|_| fold);
+            for (first, _) in stem_firsts.chain(fold_firsts) {
+                if first.is_ascii() {
+                    wanted[usize::from(first.to_ascii_lowercase() as u8)] = true;
+                    wanted[usize::from(first.to_ascii_uppercase() as u8)] = true;
+                }
+            }
+        }
+        let candidates: Box<dyn Iterator<Item = (usize, usize)>> = if skim {
+            Box::new(words_holding(text, &wanted))
+        } else {
+            Box::new(words(text))
+        };
+        for (from, to) in candidates {
             let word = &text[from..to];
             // Lower-cased only when analysed: most words of a body are not.
             let lowered = (!word.is_ascii()).then(|| word.to_lowercase());
@@ -212,24 +233,85 @@ impl<'a> Highlighter<'a> {
     }
 }
 
+/// Whether the character at `index` of `text` (a character boundary) is a
+/// letter or digit, and its length in bytes. ASCII bytes are classed by
+/// themselves; only other characters are decoded.
+fn char_class(text: &str, index: usize) -> (bool, usize) {
+    match text.as_bytes()[index] {
+        byte @ 0..0x80 => (byte.is_ascii_alphanumeric(), 1),
+        _ => text[index..]
+            .chars()
+            .next()
+            .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
+    }
+}
+
 /// Byte ranges of the words of a text: runs of letters and digits, as
 /// tantivy's simple tokenizer splits them, without building a token.
 fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let mut chars = text.char_indices().peekable();
+    let mut at = 0;
     std::iter::from_fn(move || {
-        let start = loop {
-            let (index, c) = chars.next()?;
-            if c.is_alphanumeric() {
-                break index;
+        loop {
+            if at >= text.len() {
+                return None;
             }
-        };
-        while let Some(&(index, c)) = chars.peek() {
-            if !c.is_alphanumeric() {
-                return Some((start, index));
+            let (alphanumeric, length) = char_class(text, at);
+            if alphanumeric {
+                break;
             }
-            chars.next();
+            at += length;
         }
-        Some((start, text.len()))
+        let start = at;
+        at = word_end(text, start);
+        Some((start, at))
+    })
+}
+
+/// Where the word that has a letter or digit at `index` ends.
+fn word_end(text: &str, mut index: usize) -> usize {
+    while index < text.len() {
+        let (alphanumeric, length) = char_class(text, index);
+        if !alphanumeric {
+            return index;
+        }
+        index += length;
+    }
+    text.len()
+}
+
+/// The words of `text` (as [`words`] splits them) that hold a byte marked
+/// in `wanted`, found by skimming the bytes rather than splitting every
+/// word: every other word is skipped unread.
+fn words_holding<'t>(
+    text: &'t str,
+    wanted: &'t [bool; 256],
+) -> impl Iterator<Item = (usize, usize)> + 't {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        loop {
+            // `at` is always a character boundary, so the first wanted byte
+            // of 0x80 or more is the first byte of a character.
+            let hit = at
+                + bytes
+                    .get(at..)?
+                    .iter()
+                    .position(|byte| wanted[usize::from(*byte)])?;
+            let (alphanumeric, length) = char_class(text, hit);
+            if !alphanumeric {
+                at = hit + length;
+                continue;
+            }
+            let mut start = hit;
+            while let Some(previous) = text[..start].chars().next_back() {
+                if !previous.is_alphanumeric() {
+                    break;
+                }
+                start -= previous.len_utf8();
+            }
+            at = word_end(text, hit);
+            return Some((start, at));
+        }
     })
 }
 
@@ -369,6 +451,23 @@ mod tests {
                 .filter(|(_, _, lower)| lower.len() < 48)
                 .collect();
             proptest::prop_assert_eq!(found, expected);
+        }
+
+        #[test]
+        fn skimming_finds_exactly_the_words_holding_a_wanted_byte(
+            text in "(\\PC|[A-Za-zÀ-ž0-9 ,.'İΣ-]){0,60}|[a-z ]{0,120}",
+            letters in "[a-zA-Z0-9]{0,4}",
+        ) {
+            let mut wanted = [false; 256];
+            wanted[0x80..].fill(true);
+            for byte in letters.bytes() {
+                wanted[usize::from(byte)] = true;
+            }
+            let expected: Vec<(usize, usize)> = words(&text)
+                .filter(|(from, to)| text[*from..*to].bytes().any(|byte| wanted[usize::from(byte)]))
+                .collect();
+            let skimmed: Vec<(usize, usize)> = words_holding(&text, &wanted).collect();
+            proptest::prop_assert_eq!(skimmed, expected);
         }
     }
 
