@@ -241,6 +241,15 @@ fn search_mix(
                 .ok()
         }));
         if of_kind.iter().all(|query| query.tantivy.is_some()) {
+            // The same search without highlights: what the engine costs
+            // apart from marking the hits' titles and snippets.
+            figures.push(measure(kind, "newsdex, no highlights", &of_kind, |query| {
+                let request = SearchRequest {
+                    highlight: false,
+                    ..query.newsdex.clone()
+                };
+                search(index, &request).map(|response| response.total).ok()
+            }));
             figures.push(measure(kind, "tantivy", &of_kind, |query| {
                 raw.run(query.tantivy.as_deref()?)
             }));
