@@ -144,6 +144,62 @@ fn query_parsing(c: &mut Criterion) {
     group.finish();
 }
 
+/// Raw tantivy over Reuters-21578: title and body in one field.
+struct RawReuters {
+    reader: tantivy::IndexReader,
+    parser: tantivy::query::QueryParser,
+}
+
+impl RawReuters {
+    fn build(articles: &[Article]) -> RawReuters {
+        use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+        let mut builder = Schema::builder();
+        let options = TextOptions::default()
+            .set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer("en_stem")
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            )
+            .set_stored();
+        let text = builder.add_text_field("text", options);
+        let index = tantivy::Index::create_in_ram(builder.build());
+        let mut writer = index
+            .writer::<tantivy::TantivyDocument>(256 << 20)
+            .expect("writer");
+        for article in articles {
+            writer
+                .add_document(
+                    tantivy::doc!(text => format!("{}\n\n{}", article.title, article.body)),
+                )
+                .expect("adds");
+        }
+        writer.commit().expect("commits");
+        let mut parser = tantivy::query::QueryParser::for_index(&index, vec![text]);
+        parser.set_conjunction_by_default();
+        RawReuters {
+            reader: index.reader().expect("reader"),
+            parser,
+        }
+    }
+
+    fn search(&self, query: &str) -> usize {
+        use tantivy::collector::{Count, TopDocs};
+        let searcher = self.reader.searcher();
+        let Ok(query) = self.parser.parse_query(query) else {
+            return 0;
+        };
+        let Ok((count, top)) =
+            searcher.search(&query, &(Count, TopDocs::with_limit(10).order_by_score()))
+        else {
+            return 0;
+        };
+        for (_, address) in top {
+            let _ = searcher.doc::<tantivy::TantivyDocument>(address);
+        }
+        count
+    }
+}
+
 fn searches(c: &mut Criterion) {
     let Some(reuters) = support::reuters() else {
         return;
@@ -226,6 +282,20 @@ fn searches(c: &mut Criterion) {
                     .map(|response| response.total)
                     .unwrap_or(0)
             })
+        });
+    }
+    // The ceiling, in the same process: raw tantivy over the same articles
+    // in one stemmed, stored field, counting every match and loading the
+    // top ten as newsdex does.
+    let raw = RawReuters::build(&reuters);
+    for (name, query) in [
+        ("term", "oil"),
+        ("rare term", "zinc"),
+        ("phrase", "\"interest rates\""),
+        ("and", "oil prices"),
+    ] {
+        group.bench_function(format!("{name}, raw tantivy"), |b| {
+            b.iter(|| raw.search(query))
         });
     }
     // What a search box asks at each keystroke.
