@@ -31,7 +31,6 @@ use newsdex::query::{Filters, SearchRequest, search};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::QueryParser;
-use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{Index, IndexReader, TantivyDocument, doc};
 
 const WRITER_BUDGET: usize = 256 * 1024 * 1024;
@@ -489,16 +488,8 @@ fn ingest_tantivy(
 /// `feed` hands to its argument, commits, and opens it for searching.
 fn raw_tantivy(dir: &Path, feed: impl FnOnce(&mut dyn FnMut(&str, &str))) -> RawTantivy {
     std::fs::create_dir_all(dir).expect("dir");
-    let mut builder = Schema::builder();
-    let text_options = TextOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer("en_stem")
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        )
-        .set_stored();
-    let text = builder.add_text_field("text", text_options);
-    let index = Index::create_in_dir(dir, builder.build()).expect("index");
+    let (schema, text) = support::raw_tantivy_schema();
+    let index = Index::create_in_dir(dir, schema).expect("index");
     let mut writer = index
         .writer::<TantivyDocument>(WRITER_BUDGET)
         .expect("writer");

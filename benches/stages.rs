@@ -152,17 +152,8 @@ struct RawReuters {
 
 impl RawReuters {
     fn build(articles: &[Article]) -> RawReuters {
-        use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
-        let mut builder = Schema::builder();
-        let options = TextOptions::default()
-            .set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer("en_stem")
-                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-            )
-            .set_stored();
-        let text = builder.add_text_field("text", options);
-        let index = tantivy::Index::create_in_ram(builder.build());
+        let (schema, text) = support::raw_tantivy_schema();
+        let index = tantivy::Index::create_in_ram(schema);
         let mut writer = index
             .writer::<tantivy::TantivyDocument>(256 << 20)
             .expect("writer");

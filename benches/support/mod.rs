@@ -49,3 +49,19 @@ pub fn bbc() -> Option<Vec<Article>> {
 pub fn text_bytes(articles: &[Article]) -> usize {
     articles.iter().map(Article::text_len).sum()
 }
+
+/// The schema of the ceiling both benches measure against: title and body
+/// in one stemmed, stored text field, nothing else.
+pub fn raw_tantivy_schema() -> (tantivy::schema::Schema, tantivy::schema::Field) {
+    use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+    let mut builder = Schema::builder();
+    let options = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("en_stem")
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let text = builder.add_text_field("text", options);
+    (builder.build(), text)
+}
