@@ -29,11 +29,8 @@ use newsdex::query::search::Typo;
 use newsdex::query::suggest::suggest;
 use newsdex::query::{Filters, SearchRequest, search};
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
-use tantivy::query::QueryParser;
-use tantivy::{Index, IndexReader, TantivyDocument, doc};
+use support::{RawTantivy, WRITER_BUDGET};
 
-const WRITER_BUDGET: usize = 256 * 1024 * 1024;
 /// Runs of each query when measuring latency...
 const REPEATS: usize = 20;
 /// ...unless a query kind has taken this long on an engine by then (SQLite
@@ -441,26 +438,6 @@ fn index_with_newsdex(dir: &Path, articles: &[Article], entities: bool) -> NewsI
     index
 }
 
-struct RawTantivy {
-    reader: IndexReader,
-    parser: QueryParser,
-}
-
-impl RawTantivy {
-    fn run(&self, query: &str) -> Option<u64> {
-        let searcher = self.reader.searcher();
-        let query = self.parser.parse_query(query).ok()?;
-        let (count, top) = searcher
-            .search(&query, &(Count, TopDocs::with_limit(10).order_by_score()))
-            .ok()?;
-        // Load the hits, as a search service returns them.
-        for (_, address) in top {
-            let _: TantivyDocument = searcher.doc(address).ok()?;
-        }
-        Some(count as u64)
-    }
-}
-
 /// The ceiling: one stemmed text field, stored, nothing else.
 fn ingest_tantivy(
     dir: &Path,
@@ -469,7 +446,7 @@ fn ingest_tantivy(
 ) -> (RawTantivy, IngestFigures) {
     reset_peak_rss();
     let started = Instant::now();
-    let raw = raw_tantivy(dir, |add| {
+    let raw = RawTantivy::build(Some(dir), |add| {
         for article in articles {
             add(&article.title, &article.body);
         }
@@ -482,28 +459,6 @@ fn ingest_tantivy(
         dir_size(dir),
     );
     (raw, figures)
-}
-
-/// Builds the ceiling's index in `dir` from the (title, body) pairs that
-/// `feed` hands to its argument, commits, and opens it for searching.
-fn raw_tantivy(dir: &Path, feed: impl FnOnce(&mut dyn FnMut(&str, &str))) -> RawTantivy {
-    std::fs::create_dir_all(dir).expect("dir");
-    let (schema, text) = support::raw_tantivy_schema();
-    let index = Index::create_in_dir(dir, schema).expect("index");
-    let mut writer = index
-        .writer::<TantivyDocument>(WRITER_BUDGET)
-        .expect("writer");
-    feed(&mut |title, body| {
-        writer
-            .add_document(doc!(text => format!("{title}\n\n{body}")))
-            .expect("adds");
-    });
-    writer.commit().expect("commits");
-    writer.wait_merging_threads().expect("merges");
-    let mut parser = QueryParser::for_index(&index, vec![text]);
-    parser.set_conjunction_by_default();
-    let reader = index.reader().expect("reader");
-    RawTantivy { reader, parser }
 }
 
 fn ingest_sqlite(path: &Path, articles: &[Article], input_bytes: usize) -> IngestFigures {

@@ -144,53 +144,6 @@ fn query_parsing(c: &mut Criterion) {
     group.finish();
 }
 
-/// Raw tantivy over Reuters-21578: title and body in one field.
-struct RawReuters {
-    reader: tantivy::IndexReader,
-    parser: tantivy::query::QueryParser,
-}
-
-impl RawReuters {
-    fn build(articles: &[Article]) -> RawReuters {
-        let (schema, text) = support::raw_tantivy_schema();
-        let index = tantivy::Index::create_in_ram(schema);
-        let mut writer = index
-            .writer::<tantivy::TantivyDocument>(256 << 20)
-            .expect("writer");
-        for article in articles {
-            writer
-                .add_document(
-                    tantivy::doc!(text => format!("{}\n\n{}", article.title, article.body)),
-                )
-                .expect("adds");
-        }
-        writer.commit().expect("commits");
-        let mut parser = tantivy::query::QueryParser::for_index(&index, vec![text]);
-        parser.set_conjunction_by_default();
-        RawReuters {
-            reader: index.reader().expect("reader"),
-            parser,
-        }
-    }
-
-    fn search(&self, query: &str) -> usize {
-        use tantivy::collector::{Count, TopDocs};
-        let searcher = self.reader.searcher();
-        let Ok(query) = self.parser.parse_query(query) else {
-            return 0;
-        };
-        let Ok((count, top)) =
-            searcher.search(&query, &(Count, TopDocs::with_limit(10).order_by_score()))
-        else {
-            return 0;
-        };
-        for (_, address) in top {
-            let _ = searcher.doc::<tantivy::TantivyDocument>(address);
-        }
-        count
-    }
-}
-
 fn searches(c: &mut Criterion) {
     let Some(reuters) = support::reuters() else {
         return;
@@ -278,7 +231,11 @@ fn searches(c: &mut Criterion) {
     // The ceiling, in the same process: raw tantivy over the same articles
     // in one stemmed, stored field, counting every match and loading the
     // top ten as newsdex does.
-    let raw = RawReuters::build(&reuters);
+    let raw = support::RawTantivy::build(None, |add| {
+        for article in &reuters {
+            add(&article.title, &article.body);
+        }
+    });
     for (name, query) in [
         ("term", "oil"),
         ("rare term", "zinc"),
@@ -286,7 +243,7 @@ fn searches(c: &mut Criterion) {
         ("and", "oil prices"),
     ] {
         group.bench_function(format!("{name}, raw tantivy"), |b| {
-            b.iter(|| raw.search(query))
+            b.iter(|| raw.run(query))
         });
     }
     // What a search box asks at each keystroke.

@@ -13,8 +13,8 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::{
-    IngestFigures, QueryFigures, Throughput, WRITER_BUDGET, dir_size, ingest_table, machine,
-    peak_rss, query_mix, query_table, raw_tantivy, reset_peak_rss, search_mix, suggestion_prefixes,
+    IngestFigures, QueryFigures, RawTantivy, Throughput, WRITER_BUDGET, dir_size, ingest_table,
+    machine, peak_rss, query_mix, query_table, reset_peak_rss, search_mix, suggestion_prefixes,
     support, throughput_table,
 };
 use newsdex::index::NewsIndex;
@@ -70,7 +70,7 @@ pub fn run(count: usize) -> ScaleReport {
     reset_peak_rss();
     let sampler = AnonymousPeak::watch(std::process::id());
     let started = Instant::now();
-    let raw = raw_tantivy(&tantivy_dir, |add| {
+    let raw = RawTantivy::build(Some(&tantivy_dir), |add| {
         let file = std::fs::File::open(&corpus).expect("corpus");
         for line in std::io::BufReader::new(file).lines() {
             let line = line.expect("reads the corpus");

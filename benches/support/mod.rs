@@ -50,18 +50,71 @@ pub fn text_bytes(articles: &[Article]) -> usize {
     articles.iter().map(Article::text_len).sum()
 }
 
-/// The schema of the ceiling both benches measure against: title and body
-/// in one stemmed, stored text field, nothing else.
-pub fn raw_tantivy_schema() -> (tantivy::schema::Schema, tantivy::schema::Field) {
-    use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
-    let mut builder = Schema::builder();
-    let options = TextOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer("en_stem")
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        )
-        .set_stored();
-    let text = builder.add_text_field("text", options);
-    (builder.build(), text)
+/// Writer budget of every engine the benches build.
+pub const WRITER_BUDGET: usize = 256 * 1024 * 1024;
+
+/// The ceiling both benches measure against: raw tantivy with title and
+/// body in one stemmed, stored text field, nothing else.
+pub struct RawTantivy {
+    reader: tantivy::IndexReader,
+    parser: tantivy::query::QueryParser,
+}
+
+impl RawTantivy {
+    /// Builds the index (in `dir`, or in memory) from the (title, body)
+    /// pairs that `feed` hands to its argument, commits, waits for merges
+    /// and opens it for searching.
+    pub fn build(
+        dir: Option<&std::path::Path>,
+        feed: impl FnOnce(&mut dyn FnMut(&str, &str)),
+    ) -> RawTantivy {
+        use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+        let mut builder = Schema::builder();
+        let options = TextOptions::default()
+            .set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer("en_stem")
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            )
+            .set_stored();
+        let text = builder.add_text_field("text", options);
+        let index = match dir {
+            Some(dir) => {
+                std::fs::create_dir_all(dir).expect("dir");
+                tantivy::Index::create_in_dir(dir, builder.build()).expect("index")
+            }
+            None => tantivy::Index::create_in_ram(builder.build()),
+        };
+        let mut writer = index
+            .writer::<tantivy::TantivyDocument>(WRITER_BUDGET)
+            .expect("writer");
+        feed(&mut |title, body| {
+            writer
+                .add_document(tantivy::doc!(text => format!("{title}\n\n{body}")))
+                .expect("adds");
+        });
+        writer.commit().expect("commits");
+        writer.wait_merging_threads().expect("merges");
+        let mut parser = tantivy::query::QueryParser::for_index(&index, vec![text]);
+        parser.set_conjunction_by_default();
+        RawTantivy {
+            reader: index.reader().expect("reader"),
+            parser,
+        }
+    }
+
+    /// Counts the matches of `query` and loads the ten best, as a search
+    /// service returns them; `None` when the query does not parse.
+    pub fn run(&self, query: &str) -> Option<u64> {
+        use tantivy::collector::{Count, TopDocs};
+        let searcher = self.reader.searcher();
+        let query = self.parser.parse_query(query).ok()?;
+        let (count, top) = searcher
+            .search(&query, &(Count, TopDocs::with_limit(10).order_by_score()))
+            .ok()?;
+        for (_, address) in top {
+            let _: tantivy::TantivyDocument = searcher.doc(address).ok()?;
+        }
+        Some(count as u64)
+    }
 }
