@@ -131,6 +131,35 @@ fn analysis(c: &mut Criterion) {
     group.finish();
 }
 
+/// Body snippets as a search's hits get them: BBC articles marked for the
+/// terms of real queries (a frequent word, a name, a rare word).
+fn highlighting(c: &mut Criterion) {
+    let Some(bbc) = support::bbc() else {
+        return;
+    };
+    let fields = match newsdex::index::fields::IndexFields::build() {
+        Ok(fields) => fields,
+        Err(error) => panic!("index fields: {error}"),
+    };
+    let mut group = c.benchmark_group("highlight");
+    group.throughput(Throughput::Bytes(support::text_bytes(&bbc) as u64));
+    for query in ["government", "gordon brown", "broadband"] {
+        let mut builder = newsdex::query::build::QueryBuilder::new(&fields, vec!["en"]);
+        let node = parse_query(query).expect("parses");
+        builder.build(&node).expect("builds");
+        let terms = builder.highlight;
+        group.bench_function(format!("snippets, bbc, {query:?}"), |b| {
+            b.iter(|| {
+                let mut highlighter = newsdex::query::highlight::Highlighter::new(&terms);
+                bbc.iter()
+                    .map(|article| highlighter.snippet(&article.body, Some("en")).len())
+                    .sum::<usize>()
+            })
+        });
+    }
+    group.finish();
+}
+
 fn query_parsing(c: &mut Criterion) {
     let queries = [
         "ukraine",
@@ -291,6 +320,7 @@ criterion_group!(
     benches,
     readers,
     analysis,
+    highlighting,
     entities,
     query_parsing,
     searches

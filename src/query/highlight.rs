@@ -95,8 +95,10 @@ impl<'a> Highlighter<'a> {
         let mut to_stem: Vec<(usize, usize, String)> = Vec::new();
         let mut to_fold: Vec<(usize, usize, String)> = Vec::new();
         // Without near spellings, only a word whose first letter starts a
-        // term or prefix, or a word with letters beyond ASCII, can be
-        // analysed below: the others need not even be split out.
+        // term or prefix can match: analysis keeps an ASCII first letter
+        // (lower-cased), so a word opening with another ASCII letter need
+        // not even be split out. A word opening beyond ASCII is always
+        // looked at, since folding may change its first letter.
         let skim = !stem_every_word && stem_floor.is_none() && fold_floor.is_none();
         let mut wanted = [false; 256];
         if skim {
@@ -111,7 +113,7 @@ impl<'a> Highlighter<'a> {
             }
         }
         let candidates: Box<dyn Iterator<Item = (usize, usize)>> = if skim {
-            Box::new(words_holding(text, &wanted))
+            Box::new(words_starting_with(text, &wanted))
         } else {
             Box::new(words(text))
         };
@@ -279,10 +281,13 @@ fn word_end(text: &str, mut index: usize) -> usize {
     text.len()
 }
 
-/// The words of `text` (as [`words`] splits them) that hold a byte marked
-/// in `wanted`, found by skimming the bytes rather than splitting every
-/// word: every other word is skipped unread.
-fn words_holding<'t>(
+/// The words of `text` (as [`words`] splits them) whose first byte is
+/// marked in `wanted`, found by skimming for wanted bytes rather than
+/// splitting every word: a wanted byte inside a word is passed over, and
+/// so is every word not starting with one. `wanted` marks every byte from
+/// 0x80, so the first wanted byte at or after a character boundary starts
+/// a character.
+fn words_starting_with<'t>(
     text: &'t str,
     wanted: &'t [bool; 256],
 ) -> impl Iterator<Item = (usize, usize)> + 't {
@@ -290,27 +295,25 @@ fn words_holding<'t>(
     let mut at = 0;
     std::iter::from_fn(move || {
         loop {
-            // `at` is always a character boundary, so the first wanted byte
-            // of 0x80 or more is the first byte of a character.
             let hit = at
                 + bytes
                     .get(at..)?
                     .iter()
                     .position(|byte| wanted[usize::from(*byte)])?;
             let (alphanumeric, length) = char_class(text, hit);
-            if !alphanumeric {
-                at = hit + length;
-                continue;
+            at = hit + length;
+            let inside_word = match hit.checked_sub(1).map(|previous| bytes[previous]) {
+                None => false,
+                Some(previous @ 0..0x80) => previous.is_ascii_alphanumeric(),
+                Some(_) => text[..hit]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric),
+            };
+            if alphanumeric && !inside_word {
+                at = word_end(text, hit);
+                return Some((hit, at));
             }
-            let mut start = hit;
-            while let Some(previous) = text[..start].chars().next_back() {
-                if !previous.is_alphanumeric() {
-                    break;
-                }
-                start -= previous.len_utf8();
-            }
-            at = word_end(text, hit);
-            return Some((start, at));
         }
     })
 }
@@ -454,7 +457,7 @@ mod tests {
         }
 
         #[test]
-        fn skimming_finds_exactly_the_words_holding_a_wanted_byte(
+        fn skimming_finds_exactly_the_words_starting_with_a_wanted_byte(
             text in "(\\PC|[A-Za-zÀ-ž0-9 ,.'İΣ-]){0,60}|[a-z ]{0,120}",
             letters in "[a-zA-Z0-9]{0,4}",
         ) {
@@ -464,9 +467,9 @@ mod tests {
                 wanted[usize::from(byte)] = true;
             }
             let expected: Vec<(usize, usize)> = words(&text)
-                .filter(|(from, to)| text[*from..*to].bytes().any(|byte| wanted[usize::from(byte)]))
+                .filter(|(from, _)| wanted[usize::from(text.as_bytes()[*from])])
                 .collect();
-            let skimmed: Vec<(usize, usize)> = words_holding(&text, &wanted).collect();
+            let skimmed: Vec<(usize, usize)> = words_starting_with(&text, &wanted).collect();
             proptest::prop_assert_eq!(skimmed, expected);
         }
     }
