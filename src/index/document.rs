@@ -59,7 +59,9 @@ pub fn source_values<'a>(article: &'a Article, source: &str) -> Vec<std::borrow:
 }
 
 /// Builds the document of an article. Text is analysed in the article's
-/// language; the article itself is stored whole as JSON.
+/// language; the article is stored as JSON, all but its body, which is
+/// stored as text beside it: a hit then parses only the article's smaller
+/// fields, and highlights the body where the store holds it.
 pub fn article_to_document(
     article: &Article,
     fields: &IndexFields,
@@ -109,8 +111,15 @@ pub fn article_to_document(
             FieldKind::Tiebreak => {
                 document.add_u64(index_field.field, id_order(&article.id));
             }
+            FieldKind::Stored => {
+                for value in source_values(article, &definition.source) {
+                    if !value.is_empty() {
+                        document.add_text(index_field.field, value);
+                    }
+                }
+            }
             FieldKind::Source => {
-                let json = serde_json::to_string(article).map_err(|error| {
+                let json = serde_json::to_string(&article.without_body()).map_err(|error| {
                     IndexError::Corrupt(format!("cannot serialise article {}: {error}", article.id))
                 })?;
                 document.add_text(index_field.field, json);
@@ -137,10 +146,29 @@ pub fn document_to_article(
     document: &TantivyDocument,
     fields: &IndexFields,
 ) -> Result<Article, IndexError> {
+    let mut article = stored_article_without_body(document, fields)?;
+    article.body = stored_body(document, fields).to_string();
+    Ok(article)
+}
+
+/// The article stored in a document, its body left empty (see
+/// [`stored_body`]).
+pub fn stored_article_without_body(
+    document: &TantivyDocument,
+    fields: &IndexFields,
+) -> Result<Article, IndexError> {
     let json = document
         .get_first(fields.source)
         .and_then(|value| value.as_str())
         .ok_or_else(|| IndexError::Corrupt("stored document lacks its article".to_string()))?;
     serde_json::from_str(json)
         .map_err(|error| IndexError::Corrupt(format!("stored article is not valid: {error}")))
+}
+
+/// The body stored in a document ("" when the article had none).
+pub fn stored_body<'d>(document: &'d TantivyDocument, fields: &IndexFields) -> &'d str {
+    document
+        .get_first(fields.body)
+        .and_then(|value| value.as_str())
+        .unwrap_or_default()
 }

@@ -27,6 +27,7 @@ pub enum FieldKind {
     Date,
     Tiebreak,
     Source,
+    Stored,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -80,6 +81,8 @@ pub struct IndexFields {
     pub id: Field,
     pub id_order: Field,
     pub source: Field,
+    /// The body, stored as text beside the article's JSON (which lacks it).
+    pub body: Field,
     pub published_at: Field,
 }
 
@@ -136,7 +139,9 @@ impl IndexFields {
                     (builder.add_date_field(name, options), None)
                 }
                 FieldKind::Tiebreak => (builder.add_u64_field(name, FAST), None),
-                FieldKind::Source => (builder.add_text_field(name, STORED), None),
+                FieldKind::Source | FieldKind::Stored => {
+                    (builder.add_text_field(name, STORED), None)
+                }
             };
             fields.push(IndexField {
                 definition: definition.clone(),
@@ -165,6 +170,7 @@ impl IndexFields {
             id: find(FieldKind::Keyword, "id")?,
             id_order: find(FieldKind::Tiebreak, "id")?,
             source: find(FieldKind::Source, "*")?,
+            body: find(FieldKind::Stored, "body")?,
             published_at: find(FieldKind::Date, "published_at")?,
             schema,
             by_name,
@@ -197,7 +203,7 @@ impl IndexFields {
             .filter(|field| {
                 !matches!(
                     field.definition.kind,
-                    FieldKind::Source | FieldKind::Tiebreak
+                    FieldKind::Source | FieldKind::Stored | FieldKind::Tiebreak
                 )
             })
             .map(|field| field.definition.name.as_str())

@@ -8,12 +8,12 @@ mod memo;
 pub mod value_words;
 mod writer;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{
     DocAddress, DocSet, Index, IndexReader, ReloadPolicy, Searcher, TERMINATED, TantivyDocument,
     Term,
@@ -21,7 +21,7 @@ use tantivy::{
 
 pub use self::writer::{ArticleWriter, DEFAULT_COMMIT_EVERY, WriteOutcome, WriterOptions};
 use crate::article::Article;
-use fields::IndexFields;
+use fields::{FieldKind, IndexFields};
 
 /// File beside tantivy's own that records which newsdex schema built an index.
 const META_FILE: &str = "newsdex.json";
@@ -67,8 +67,21 @@ struct IndexMeta {
     created_by: String,
 }
 
-/// The languages of an index and the searcher generation they were read at.
-type LanguagesAt = (u64, BTreeSet<String>);
+/// What the term dictionaries of one searcher generation say about the
+/// index, read once per generation.
+#[derive(Debug, Default)]
+pub struct SearcherFacts {
+    /// The distinct values of the `language` field.
+    pub languages: BTreeSet<String>,
+    /// The searchable text fields (analysed text, and the text side of
+    /// facets) that hold a term in some segment. A query need not look in
+    /// the others: weighing a term in a field a segment lacks still opens
+    /// an empty dictionary for it, for every term of every query.
+    pub text_fields_with_terms: HashSet<Field>,
+}
+
+/// Searcher facts and the generation they were read at.
+type FactsAt = (u64, Arc<SearcherFacts>);
 
 /// A facet field's value words and the searcher generation they were read at.
 type ValueWordsAt = (u64, Arc<value_words::ValueWords>);
@@ -81,8 +94,8 @@ pub struct NewsIndex {
     reader: IndexReader,
     fields: IndexFields,
     path: Option<PathBuf>,
-    /// The languages of the index as of one searcher generation.
-    languages: Arc<Mutex<Option<LanguagesAt>>>,
+    /// Facts of the index as of one searcher generation.
+    facts: Arc<Mutex<Option<FactsAt>>>,
     /// Per facet field, its values' words as of one searcher generation.
     value_words: Arc<Mutex<HashMap<String, ValueWordsAt>>>,
 }
@@ -193,7 +206,7 @@ impl NewsIndex {
             reader,
             fields,
             path,
-            languages: Arc::new(Mutex::new(None)),
+            facts: Arc::new(Mutex::new(None)),
             value_words: Arc::new(Mutex::new(HashMap::new())),
         })
     }
@@ -292,36 +305,56 @@ impl NewsIndex {
         Ok(words)
     }
 
-    /// The distinct values of the `language` field in `searcher`, read from
-    /// the term dictionaries once per searcher generation.
+    /// The distinct values of the `language` field in `searcher`.
     pub fn languages(&self, searcher: &Searcher) -> BTreeSet<String> {
+        self.facts(searcher).languages.clone()
+    }
+
+    /// What the term dictionaries of `searcher` hold, read once per
+    /// searcher generation.
+    pub fn facts(&self, searcher: &Searcher) -> Arc<SearcherFacts> {
         let generation = searcher.generation().generation_id();
-        if let Ok(cached) = self.languages.lock()
-            && let Some((cached_generation, languages)) = cached.as_ref()
+        if let Ok(cached) = self.facts.lock()
+            && let Some((cached_generation, facts)) = cached.as_ref()
             && *cached_generation == generation
         {
-            return languages.clone();
+            return facts.clone();
         }
-        let mut languages = BTreeSet::new();
-        if let Some(field) = self.fields.get("language") {
-            for segment in searcher.segment_readers() {
-                let Ok(inverted) = segment.inverted_index(field.field) else {
-                    continue;
-                };
-                let Ok(mut stream) = inverted.terms().stream() else {
-                    continue;
-                };
+        let mut facts = SearcherFacts::default();
+        let language = self.fields.get("language").map(|field| field.field);
+        let text_fields =
+            self.fields
+                .fields
+                .iter()
+                .filter_map(|field| match field.definition.kind {
+                    FieldKind::Text => Some(field.field),
+                    _ => field.text_field,
+                });
+        for segment in searcher.segment_readers() {
+            if let Some(field) = language
+                && let Ok(inverted) = segment.inverted_index(field)
+                && let Ok(mut stream) = inverted.terms().stream()
+            {
                 while stream.advance() {
                     if let Ok(language) = std::str::from_utf8(stream.key()) {
-                        languages.insert(language.to_string());
+                        facts.languages.insert(language.to_string());
                     }
                 }
             }
+            for field in text_fields.clone() {
+                if segment
+                    .inverted_index(field)
+                    .is_ok_and(|inverted| inverted.terms().num_terms() > 0)
+                {
+                    facts.text_fields_with_terms.insert(field);
+                }
+            }
         }
-        if let Ok(mut cached) = self.languages.lock() {
-            *cached = Some((generation, languages.clone()));
+        let facts = Arc::new(facts);
+        if let Ok(mut cached) = self.facts.lock() {
+            *cached = Some((generation, facts.clone()));
         }
-        languages
+        facts
     }
 
     /// The latest publication time in the index, in Unix seconds (deleted

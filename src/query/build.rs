@@ -42,6 +42,9 @@ pub struct QueryBuilder<'a> {
     pub highlight: HighlightTerms,
     /// Whether single words also match within a few edits.
     pub typo_tolerant: bool,
+    /// The text fields that hold any term, when known: a clause on any
+    /// other field matches nothing and is left out of the query.
+    pub text_fields_with_terms: Option<&'a HashSet<Field>>,
 }
 
 impl<'a> QueryBuilder<'a> {
@@ -55,6 +58,7 @@ impl<'a> QueryBuilder<'a> {
             folded: folded_analyzer(),
             highlight: HighlightTerms::default(),
             typo_tolerant: false,
+            text_fields_with_terms: None,
         }
     }
 
@@ -141,6 +145,8 @@ impl<'a> QueryBuilder<'a> {
                 .collect(),
         };
         let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+        // Whether a clause was left out because its field holds no terms.
+        let mut left_out = false;
         for target in &targets {
             let boost = target.definition.boost;
             let built = match target.definition.kind {
@@ -158,9 +164,13 @@ impl<'a> QueryBuilder<'a> {
                     IndexRecordOption::Basic,
                 )) as Box<dyn Query>),
                 FieldKind::Date => Some(date_query(target.field, text, start)?),
-                FieldKind::Tiebreak | FieldKind::Source => None,
+                FieldKind::Tiebreak | FieldKind::Source | FieldKind::Stored => None,
             };
             if let Some(query) = built {
+                if !self.holds_terms(target) {
+                    left_out = true;
+                    continue;
+                }
                 alternatives.push(if (boost - 1.0).abs() > f32::EPSILON {
                     Box::new(BoostQuery::new(query, boost))
                 } else {
@@ -169,6 +179,7 @@ impl<'a> QueryBuilder<'a> {
             }
         }
         Ok(match alternatives.len() {
+            0 if left_out => Some(Box::new(EmptyQuery)),
             0 => None,
             1 => alternatives.pop(),
             _ => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
@@ -178,13 +189,27 @@ impl<'a> QueryBuilder<'a> {
         })
     }
 
+    /// Whether a target's searched text field holds any term (always, for
+    /// other kinds or when unknown).
+    fn holds_terms(&self, target: &IndexField) -> bool {
+        let searched = match target.definition.kind {
+            FieldKind::Text => Some(target.field),
+            FieldKind::Facet => target.text_field,
+            _ => None,
+        };
+        match (searched, self.text_fields_with_terms) {
+            (Some(field), Some(with_terms)) => with_terms.contains(&field),
+            _ => true,
+        }
+    }
+
     fn resolve(&self, field_ref: &FieldRef) -> Result<&'a IndexField, QueryError> {
         self.fields
             .get(&field_ref.name)
             .filter(|field| {
                 !matches!(
                     field.definition.kind,
-                    FieldKind::Source | FieldKind::Tiebreak
+                    FieldKind::Source | FieldKind::Stored | FieldKind::Tiebreak
                 )
             })
             .ok_or_else(|| {

@@ -19,7 +19,7 @@ use super::parser::{QueryError, QueryNode, parse_query};
 use super::rank::{RankCollector, Ranking, decode_cursor, encode_cursor};
 use crate::article::Entity;
 use crate::index::analysis::{DEFAULT_LANGUAGE, analysis_key, keyword_analyzer, tokens};
-use crate::index::document::document_to_article;
+use crate::index::document::{stored_article_without_body, stored_body};
 use crate::index::fields::FieldKind;
 use crate::index::{IndexError, NewsIndex};
 
@@ -236,8 +236,10 @@ fn run_search(
         mark_last_term_as_prefix(&mut node);
     }
     let language_keys = search_language_keys(index, &searcher, request);
+    let facts = index.facts(&searcher);
     let mut builder = QueryBuilder::new(fields, language_keys);
     builder.typo_tolerant = request.typo == Typo::Auto;
+    builder.text_fields_with_terms = Some(&facts.text_fields_with_terms);
     let text_query = builder.build(&node)?;
     let highlight_terms = builder.highlight;
 
@@ -340,13 +342,13 @@ fn run_search(
         .into_iter()
         .map(|(score, address)| {
             let document: TantivyDocument = searcher.doc(address)?;
-            let article = document_to_article(&document, fields)?;
+            // A hit shows no body, so only the rest is parsed.
+            let article = stored_article_without_body(&document, fields)?;
             let highlights = request.highlight.then(|| {
                 let language = article.language.as_deref();
-                let body = if article.body.is_empty() {
-                    article.summary.as_deref().unwrap_or_default()
-                } else {
-                    article.body.as_str()
+                let body = match stored_body(&document, fields) {
+                    "" => article.summary.as_deref().unwrap_or_default(),
+                    body => body,
                 };
                 Highlights {
                     title: highlighter.highlight(&article.title, language),

@@ -19,6 +19,26 @@ fn prints_the_stored_article() {
     );
     assert_eq!(article["published_at"], "2025-01-13T09:30:00+01:00");
     assert_eq!(article["entities"][0]["name"], "Geneva");
+    // Every field the fixture gave comes back as given, the body (stored
+    // apart from the rest) included.
+    let fixture: Vec<serde_json::Value> = serde_json::from_slice(
+        &std::fs::read("fixtures/articles/json/newsdex.json").expect("fixture"),
+    )
+    .expect("JSON");
+    let given = fixture
+        .iter()
+        .find(|record| record["id"] == "nd-2025-0101")
+        .expect("fixture article");
+    for (field, value) in given.as_object().expect("object") {
+        if field != "entities" {
+            assert_eq!(&article[field], value, "{field}");
+        }
+    }
+    assert!(
+        article["body"]
+            .as_str()
+            .is_some_and(|body| body.len() > 200)
+    );
 }
 
 #[test]

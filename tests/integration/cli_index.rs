@@ -92,12 +92,10 @@ fn an_unknown_format_is_a_usage_error() {
 fn an_index_of_another_schema_version_says_how_to_rebuild() {
     let dir = fixture_index();
     let meta_path = dir.path().join("newsdex.json");
-    let meta = std::fs::read_to_string(&meta_path).expect("meta");
-    std::fs::write(
-        &meta_path,
-        meta.replace("\"schema_version\": 3", "\"schema_version\": 999"),
-    )
-    .expect("writes");
+    let mut meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&meta_path).expect("meta")).expect("JSON");
+    meta["schema_version"] = 999.into();
+    std::fs::write(&meta_path, meta.to_string()).expect("writes");
     newsdex(dir.path())
         .args(["search", "ceasefire"])
         .assert()
