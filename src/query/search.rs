@@ -288,8 +288,14 @@ fn run_search(
         date_field: field_name(index, "published_at"),
         tiebreak_field: field_name(index, "id_order"),
     };
-    let (total, mut ranked, plain_counts) =
-        searcher.search(&main_query, &(Count, rank_collector, facet_collector))?;
+    // The histogram counts in the same pass over the matches.
+    let histogram_collector = request.histogram.map(|_| HistogramCollector {
+        date_field: field_name(index, "published_at"),
+    });
+    let (total, mut ranked, plain_counts, days) = searcher.search(
+        &main_query,
+        &(Count, rank_collector, facet_collector, histogram_collector),
+    )?;
     let next_cursor = if ranked.len() > request.limit {
         ranked.truncate(request.limit);
         ranked.last().map(|(key, _)| encode_cursor(ranking, *key))
@@ -307,18 +313,10 @@ fn run_search(
         })
         .collect();
 
-    let histogram = match request.histogram {
-        Some(interval) => {
-            let collector = HistogramCollector {
-                date_field: field_name(index, "published_at"),
-            };
-            Some(buckets(
-                &searcher.search(&main_query, &collector)?,
-                interval,
-            ))
-        }
-        None => None,
-    };
+    let histogram = request
+        .histogram
+        .zip(days)
+        .map(|(interval, days)| buckets(&days, interval));
 
     let mut facets = BTreeMap::new();
     for (name, counts) in plain_names.iter().zip(plain_counts) {
