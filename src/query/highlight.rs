@@ -21,6 +21,9 @@ pub struct Highlighter<'a> {
     exact: HashMap<&'static str, HashSet<&'a str>>,
     analyzers: Analyzers,
     folded: TextAnalyzer,
+    /// Per analysis key, whether a lower-cased word matched: the hits of
+    /// one search share most of their words.
+    verdicts: HashMap<&'static str, HashMap<String, bool>>,
 }
 
 impl<'a> Highlighter<'a> {
@@ -34,7 +37,32 @@ impl<'a> Highlighter<'a> {
             exact,
             analyzers: Analyzers::default(),
             folded: folded_analyzer(),
+            verdicts: HashMap::new(),
         }
+    }
+
+    /// Whether a lower-cased word matches under `key`'s analysis ("" for
+    /// plain folding), analysed once per highlighter.
+    fn word_matches(&mut self, key: &'static str, lower: &str) -> bool {
+        if let Some(verdict) = self.verdicts.get(key).and_then(|words| words.get(lower)) {
+            return *verdict;
+        }
+        let term = {
+            let analyzer = if key.is_empty() {
+                &mut self.folded
+            } else {
+                self.analyzers.get(key)
+            };
+            let mut stream = analyzer.token_stream(lower);
+            // A word the analysis drops (a stop word) matches nothing.
+            stream.advance().then(|| stream.token().text.clone())
+        };
+        let verdict = term.is_some_and(|term| self.is_match(key, &term));
+        self.verdicts
+            .entry(key)
+            .or_default()
+            .insert(lower.to_string(), verdict);
+        verdict
     }
 
     /// Whether `key`'s analysis has anything to look for.
@@ -92,8 +120,8 @@ impl<'a> Highlighter<'a> {
         let stem_every_word = key == "ar";
         let stem_floor = self.fuzzy_floor(key);
         let fold_floor = self.fuzzy_floor("");
-        let mut to_stem: Vec<(usize, usize, String)> = Vec::new();
-        let mut to_fold: Vec<(usize, usize, String)> = Vec::new();
+        let mut ranges: Vec<(usize, usize)> = Vec::new();
+        let mut lower = String::new();
         // Without near spellings, only a word whose first letter starts a
         // term or prefix can match: analysis keeps an ASCII first letter
         // (lower-cased), so a word opening with another ASCII letter need
@@ -146,35 +174,21 @@ impl<'a> Highlighter<'a> {
                     || fold_heads.contains(&head)
                     || fold_floor.is_some_and(|floor| length >= floor));
             if stem || folded {
-                let lower = lowered.unwrap_or_else(|| word.to_ascii_lowercase());
-                if stem && folded {
-                    to_stem.push((from, to, lower.clone()));
-                    to_fold.push((from, to, lower));
-                } else if stem {
-                    to_stem.push((from, to, lower));
-                } else {
-                    to_fold.push((from, to, lower));
+                lower.clear();
+                match &lowered {
+                    Some(lowered) => lower.push_str(lowered),
+                    None => lower.extend(
+                        word.bytes()
+                            .map(|byte| char::from(byte.to_ascii_lowercase())),
+                    ),
+                }
+                let matched = stem_key.is_some_and(|key| stem && self.word_matches(key, &lower))
+                    || (folded && self.word_matches("", &lower));
+                if matched {
+                    ranges.push((from, to));
                 }
             }
         }
-        let mut ranges: Vec<(usize, usize)> = Vec::new();
-        if let Some(key) = stem_key {
-            let analyzer = self.analyzers.get(key);
-            let stems = analyse_each(analyzer, to_stem);
-            ranges.extend(
-                stems
-                    .into_iter()
-                    .filter(|(_, _, stem)| self.is_match(key, stem))
-                    .map(|(from, to, _)| (from, to)),
-            );
-        }
-        let folded = analyse_each(&mut self.folded, to_fold);
-        ranges.extend(
-            folded
-                .into_iter()
-                .filter(|(_, _, word)| self.is_match("", word))
-                .map(|(from, to, _)| (from, to)),
-        );
         ranges.sort_unstable();
         ranges.dedup();
         ranges
@@ -322,22 +336,6 @@ fn words_starting_with<'t>(
 fn head(word: &str) -> (char, char) {
     let mut chars = word.chars();
     (chars.next().unwrap_or('\0'), chars.next().unwrap_or('\0'))
-}
-
-/// Each word through `analyzer`, keeping its place; words the analyzer
-/// drops (stop words) are left out.
-fn analyse_each(
-    analyzer: &mut TextAnalyzer,
-    words: Vec<(usize, usize, String)>,
-) -> Vec<(usize, usize, String)> {
-    let mut analysed = Vec::with_capacity(words.len());
-    for (from, to, word) in words {
-        let mut stream = analyzer.token_stream(&word);
-        if stream.advance() {
-            analysed.push((from, to, std::mem::take(&mut stream.token_mut().text)));
-        }
-    }
-    analysed
 }
 
 fn best_window(text: &str, ranges: &[(usize, usize)]) -> (usize, usize) {
