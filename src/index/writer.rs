@@ -115,7 +115,9 @@ impl ArticleWriter {
             WriteOutcome::Created
         };
         let document = build_document(article, self.index.fields(), self.extractor)?;
-        self.writer.delete_term(self.id_term(&article.id));
+        if outcome == WriteOutcome::Updated {
+            self.writer.delete_term(self.id_term(&article.id));
+        }
         self.writer.add_document(document)?;
         self.pending.insert(article.id.clone());
         self.writes_since_commit += 1;
@@ -172,7 +174,14 @@ impl ArticleWriter {
                     break;
                 };
                 let updated = existed || self.pending.contains(&article.id);
-                self.writer.delete_term(self.id_term(&article.id));
+                // Only an id already written has a document to replace.
+                // tantivy keeps every delete until the next commit, with a
+                // scoring weight of about 1 KB, and tries it against each
+                // segment it flushes: deleting every new id doubled the
+                // anonymous memory peak of indexing 300,000 articles.
+                if updated {
+                    self.writer.delete_term(self.id_term(&article.id));
+                }
                 self.writer.add_document(document)?;
                 self.pending.insert(article.id.clone());
                 self.writes_since_commit += 1;

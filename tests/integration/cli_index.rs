@@ -28,6 +28,34 @@ fn indexes_fixtures_and_reingests_without_duplicates() {
 }
 
 #[test]
+fn an_id_written_twice_before_a_commit_keeps_the_last_version() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let input = dir.path().join("twice.ndjson");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"id":"same-1","title":"Harbour opens first draft","body":"First."}"#,
+            "\n",
+            r#"{"id":"other-1","title":"Lifeboat crew honoured","body":"Other."}"#,
+            "\n",
+            r#"{"id":"same-1","title":"Harbour opens second draft","body":"Second."}"#,
+            "\n",
+        ),
+    )
+    .expect("writes");
+    let index = dir.path().join("index");
+    newsdex(&index)
+        .arg("index")
+        .arg(&input)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("indexed 3 (2 new, 1 updated)"));
+    let found = search_json(&index, &["harbour"]);
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(found["hits"][0]["title"], "Harbour opens second draft");
+}
+
+#[test]
 fn a_batch_with_bad_records_indexes_the_good_ones_and_exits_non_zero() {
     let dir = fixture_index();
     newsdex(dir.path())
