@@ -172,7 +172,7 @@ pub fn mark_language(key: &str, text: &str) -> String {
 
 /// The analysis key of marked text and the text after the marker; text
 /// without a marker is in the default language.
-fn split_marker(text: &str) -> (&str, &str) {
+pub fn split_marker(text: &str) -> (&str, &str) {
     text.strip_prefix(MARKER)
         .and_then(|rest| rest.split_once(MARKER))
         .unwrap_or((DEFAULT_LANGUAGE, text))

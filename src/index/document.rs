@@ -5,7 +5,7 @@ use tantivy::schema::Value;
 use tantivy::{DateTime as TantivyDateTime, TantivyDocument};
 
 use super::IndexError;
-use super::analysis::{analysis_key, mark_language};
+use super::analysis::{analysis_key, mark_language, split_marker};
 use super::fields::{FieldKind, IndexFields};
 use crate::article::{Article, EntityKind};
 
@@ -59,9 +59,10 @@ pub fn source_values<'a>(article: &'a Article, source: &str) -> Vec<std::borrow:
 }
 
 /// Builds the document of an article. Text is analysed in the article's
-/// language; the article is stored as JSON, all but its body, which is
-/// stored as text beside it: a hit then parses only the article's smaller
-/// fields, and highlights the body where the store holds it.
+/// language; the article is stored as JSON, all but its body, which its
+/// text field stores: a hit then parses only the article's smaller fields
+/// and highlights the body where the store holds it, and the body is
+/// copied into the document once.
 pub fn article_to_document(
     article: &Article,
     fields: &IndexFields,
@@ -111,13 +112,6 @@ pub fn article_to_document(
             FieldKind::Tiebreak => {
                 document.add_u64(index_field.field, id_order(&article.id));
             }
-            FieldKind::Stored => {
-                for value in source_values(article, &definition.source) {
-                    if !value.is_empty() {
-                        document.add_text(index_field.field, value);
-                    }
-                }
-            }
             FieldKind::Source => {
                 let json = serde_json::to_string(&article.without_body()).map_err(|error| {
                     IndexError::Corrupt(format!("cannot serialise article {}: {error}", article.id))
@@ -165,10 +159,12 @@ pub fn stored_article_without_body(
         .map_err(|error| IndexError::Corrupt(format!("stored article is not valid: {error}")))
 }
 
-/// The body stored in a document ("" when the article had none).
+/// The body stored in a document ("" when the article had none), without
+/// the language marker its text field holds.
 pub fn stored_body<'d>(document: &'d TantivyDocument, fields: &IndexFields) -> &'d str {
     document
         .get_first(fields.body)
         .and_then(|value| value.as_str())
+        .map(|text| split_marker(text).1)
         .unwrap_or_default()
 }

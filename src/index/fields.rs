@@ -27,7 +27,6 @@ pub enum FieldKind {
     Date,
     Tiebreak,
     Source,
-    Stored,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -41,6 +40,9 @@ pub struct FieldDefinition {
     pub boost: f32,
     #[serde(default)]
     pub default_search: bool,
+    /// For text: the field's text is also kept in the document store.
+    #[serde(default)]
+    pub stored: bool,
 }
 
 fn default_boost() -> f32 {
@@ -81,7 +83,8 @@ pub struct IndexFields {
     pub id: Field,
     pub id_order: Field,
     pub source: Field,
-    /// The body, stored as text beside the article's JSON (which lacks it).
+    /// The body's text field, which also stores it (the article's JSON
+    /// lacks it).
     pub body: Field,
     pub published_at: Field,
 }
@@ -103,7 +106,10 @@ impl IndexFields {
                     let indexing = TextFieldIndexing::default()
                         .set_tokenizer(LANGUAGE_ANALYZER)
                         .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-                    let options = TextOptions::default().set_indexing_options(indexing);
+                    let mut options = TextOptions::default().set_indexing_options(indexing);
+                    if definition.stored {
+                        options = options.set_stored();
+                    }
                     (builder.add_text_field(name, options), None)
                 }
                 FieldKind::Facet => {
@@ -139,9 +145,7 @@ impl IndexFields {
                     (builder.add_date_field(name, options), None)
                 }
                 FieldKind::Tiebreak => (builder.add_u64_field(name, FAST), None),
-                FieldKind::Source | FieldKind::Stored => {
-                    (builder.add_text_field(name, STORED), None)
-                }
+                FieldKind::Source => (builder.add_text_field(name, STORED), None),
             };
             fields.push(IndexField {
                 definition: definition.clone(),
@@ -170,7 +174,15 @@ impl IndexFields {
             id: find(FieldKind::Keyword, "id")?,
             id_order: find(FieldKind::Tiebreak, "id")?,
             source: find(FieldKind::Source, "*")?,
-            body: find(FieldKind::Stored, "body")?,
+            body: fields
+                .iter()
+                .find(|field| {
+                    field.definition.kind == FieldKind::Text
+                        && field.definition.source == "body"
+                        && field.definition.stored
+                })
+                .map(|field| field.field)
+                .ok_or("schema/index.fields.json lacks a stored body text field")?,
             published_at: find(FieldKind::Date, "published_at")?,
             schema,
             by_name,
@@ -203,7 +215,7 @@ impl IndexFields {
             .filter(|field| {
                 !matches!(
                     field.definition.kind,
-                    FieldKind::Source | FieldKind::Stored | FieldKind::Tiebreak
+                    FieldKind::Source | FieldKind::Tiebreak
                 )
             })
             .map(|field| field.definition.name.as_str())

@@ -164,7 +164,7 @@ impl<'a> QueryBuilder<'a> {
                     IndexRecordOption::Basic,
                 )) as Box<dyn Query>),
                 FieldKind::Date => Some(date_query(target.field, text, start)?),
-                FieldKind::Tiebreak | FieldKind::Source | FieldKind::Stored => None,
+                FieldKind::Tiebreak | FieldKind::Source => None,
             };
             if let Some(query) = built {
                 if !self.holds_terms(target) {
@@ -209,7 +209,7 @@ impl<'a> QueryBuilder<'a> {
             .filter(|field| {
                 !matches!(
                     field.definition.kind,
-                    FieldKind::Source | FieldKind::Stored | FieldKind::Tiebreak
+                    FieldKind::Source | FieldKind::Tiebreak
                 )
             })
             .ok_or_else(|| {
