@@ -22,8 +22,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use newsdex::Article;
-use newsdex::index::{NewsIndex, WriterOptions};
-use newsdex::ingest::{Format, ReadOptions, read_bytes};
+use newsdex::index::NewsIndex;
 use newsdex::query::histogram::Interval;
 use newsdex::query::search::Typo;
 use newsdex::query::suggest::suggest;
@@ -166,33 +165,46 @@ fn run(name: &str, articles: &[Article]) -> Report {
         .map(|article| serde_json::to_string(article).unwrap_or_default() + "\n")
         .collect();
     let workspace = tempfile::TempDir::new().expect("temp dir");
+    // Every engine reads the same NDJSON file, as a user's dump: newsdex
+    // through its `newsdex index` binary.
+    let corpus = workspace.path().join("corpus.ndjson");
+    std::fs::write(&corpus, &ndjson).expect("writes the corpus");
+    let input_bytes = ndjson.len();
+    drop(ndjson);
 
     let mut ingest = Vec::new();
-    let (_, figures) = ingest_newsdex(
-        &workspace.path().join("newsdex"),
-        &ndjson,
-        articles.len(),
-        false,
-    );
-    ingest.push(figures);
+    for entities in [false, true] {
+        let dir = workspace.path().join(if entities {
+            "newsdex-entities"
+        } else {
+            "newsdex"
+        });
+        ingest.push(scale::index_with_binary(
+            &corpus,
+            &dir,
+            entities,
+            articles.len(),
+            input_bytes as u64,
+        ));
+    }
     // Searches run on the index as newsdex builds it by default: with the
     // people, organisations and places of each article.
-    let (newsdex_index, figures) = ingest_newsdex(
-        &workspace.path().join("newsdex-entities"),
-        &ndjson,
+    let newsdex_index =
+        NewsIndex::open(&workspace.path().join("newsdex-entities")).expect("newsdex index opens");
+    let (raw, figures) = scale::raw_tantivy_from_ndjson(
+        &corpus,
+        &workspace.path().join("tantivy"),
         articles.len(),
-        true,
+        input_bytes as u64,
     );
-    ingest.push(figures);
-    ingest.push(ingest_newsdex_parsed(
-        &workspace.path().join("newsdex-parsed"),
-        articles,
-        ndjson.len(),
-    ));
-    let (raw, figures) = ingest_tantivy(&workspace.path().join("tantivy"), articles, ndjson.len());
-    ingest.push(figures);
+    // This process holds the corpus for the queries: its anonymous memory
+    // is not raw tantivy's alone.
+    ingest.push(IngestFigures {
+        peak_anonymous_bytes: None,
+        ..figures
+    });
     let sqlite_path = workspace.path().join("fts5.sqlite");
-    ingest.push(ingest_sqlite(&sqlite_path, articles, ndjson.len()));
+    ingest.push(ingest_sqlite(&sqlite_path, &corpus, input_bytes));
 
     let queries = query_mix(articles);
     let prefixes = suggestion_prefixes(articles);
@@ -207,7 +219,7 @@ fn run(name: &str, articles: &[Article]) -> Report {
     Report {
         corpus: name.to_string(),
         documents: articles.len(),
-        input_bytes: ndjson.len(),
+        input_bytes,
         machine: machine(),
         ingest,
         queries: query_figures,
@@ -377,93 +389,14 @@ fn figures(
     }
 }
 
-/// End to end through newsdex: NDJSON parsing, entity extraction when
-/// asked, analysis, index, commit.
-fn ingest_newsdex(
-    dir: &Path,
-    ndjson: &str,
-    documents: usize,
-    entities: bool,
-) -> (NewsIndex, IngestFigures) {
+/// SQLite FTS5 reading the NDJSON file: each line parsed as an article
+/// with serde, nothing checked, into a text table and tables of dates and
+/// tags.
+fn ingest_sqlite(path: &Path, corpus: &Path, input_bytes: usize) -> IngestFigures {
+    use std::io::BufRead;
     reset_peak_rss();
     let started = Instant::now();
-    let options = ReadOptions {
-        format: Some(Format::Ndjson),
-        ..ReadOptions::default()
-    };
-    let articles: Vec<Article> = read_bytes(ndjson.as_bytes(), "corpus.ndjson", &options)
-        .into_iter()
-        .map(|record| record.expect("corpus records are valid").article)
-        .collect();
-    let index = index_with_newsdex(dir, &articles, entities);
-    let engine = if entities {
-        "newsdex + entities"
-    } else {
-        "newsdex"
-    };
-    let figures = figures(engine, started, documents, ndjson.len(), dir_size(dir));
-    (index, figures)
-}
-
-/// newsdex from articles already parsed: the cost of indexing alone, to
-/// set beside raw tantivy's.
-fn ingest_newsdex_parsed(dir: &Path, articles: &[Article], input_bytes: usize) -> IngestFigures {
-    reset_peak_rss();
-    let started = Instant::now();
-    index_with_newsdex(dir, articles, false);
-    figures(
-        "newsdex, parsed",
-        started,
-        articles.len(),
-        input_bytes,
-        dir_size(dir),
-    )
-}
-
-/// Indexes articles in the CLI's batches and commits.
-fn index_with_newsdex(dir: &Path, articles: &[Article], entities: bool) -> NewsIndex {
-    let index = NewsIndex::open_or_create(dir).expect("index");
-    let mut writer = index
-        .writer(WriterOptions {
-            memory_budget: WRITER_BUDGET,
-            extract_entities: entities,
-            ..WriterOptions::default()
-        })
-        .expect("writer");
-    for batch in articles.chunks(512) {
-        writer.upsert_batch(batch).expect("indexes");
-        writer.commit_if_due().expect("commits");
-    }
-    writer.finish().expect("commits");
-    index
-}
-
-/// The ceiling: one stemmed text field, stored, nothing else.
-fn ingest_tantivy(
-    dir: &Path,
-    articles: &[Article],
-    input_bytes: usize,
-) -> (RawTantivy, IngestFigures) {
-    reset_peak_rss();
-    let started = Instant::now();
-    let raw = RawTantivy::build(Some(dir), |add| {
-        for article in articles {
-            add(&article.title, &article.body);
-        }
-    });
-    let figures = figures(
-        "tantivy",
-        started,
-        articles.len(),
-        input_bytes,
-        dir_size(dir),
-    );
-    (raw, figures)
-}
-
-fn ingest_sqlite(path: &Path, articles: &[Article], input_bytes: usize) -> IngestFigures {
-    reset_peak_rss();
-    let started = Instant::now();
+    let mut documents = 0;
     let mut connection = rusqlite::Connection::open(path).expect("sqlite");
     connection
         .execute_batch(
@@ -485,7 +418,11 @@ fn ingest_sqlite(path: &Path, articles: &[Article], input_bytes: usize) -> Inges
             let mut insert_tag = transaction
                 .prepare("INSERT INTO tags (doc, tag) VALUES (?1, ?2)")
                 .expect("sql");
-            for (row, article) in articles.iter().enumerate() {
+            let file = std::fs::File::open(corpus).expect("corpus");
+            for (row, line) in std::io::BufReader::new(file).lines().enumerate() {
+                let line = line.expect("reads the corpus");
+                let article: Article = serde_json::from_str(&line).expect("corpus line");
+                documents += 1;
                 let row = row as i64 + 1;
                 insert_text
                     .execute(rusqlite::params![row, article.title, article.body])
@@ -514,7 +451,7 @@ fn ingest_sqlite(path: &Path, articles: &[Article], input_bytes: usize) -> Inges
         .expect("indexes");
     drop(connection);
     let size = std::fs::metadata(path).map_or(0, |metadata| metadata.len());
-    figures("sqlite-fts5", started, articles.len(), input_bytes, size)
+    figures("sqlite-fts5", started, documents, input_bytes, size)
 }
 
 fn run_sqlite(connection: &rusqlite::Connection, query: &SqliteQuery) -> Option<u64> {
@@ -923,7 +860,7 @@ fn machine() -> String {
 impl Report {
     fn markdown(&self) -> String {
         let mut text = format!(
-            "### Corpus `{}`: {} documents, {:.1} MB as NDJSON\n\nMachine: {}. Each engine ingests the same documents; ratios are against raw tantivy (one stored text field, no facets), the ceiling.\n\n",
+            "### Corpus `{}`: {} documents, {:.1} MB as NDJSON\n\nMachine: {}. Each engine reads the same NDJSON file: newsdex by its `newsdex index` binary (peak RSS and anonymous peak are that process's, with a writer budget of 256 MiB), raw tantivy (title and body of each line in one stored text field, no facets: the ceiling) and SQLite FTS5 in this process, whose peak RSS includes the corpus the bench keeps for its queries. Ratios are against raw tantivy.\n\n",
             self.corpus,
             self.documents,
             self.input_bytes as f64 / 1e6,
@@ -966,10 +903,10 @@ fn ingest_table(ingest: &[IngestFigures], input_bytes: u64) -> String {
             figures.peak_rss_bytes as f64 / 1e6,
         ));
         if anonymous {
-            text.push_str(&format!(
-                " {:.0} MB |",
-                figures.peak_anonymous_bytes.unwrap_or(0) as f64 / 1e6
-            ));
+            text.push_str(&match figures.peak_anonymous_bytes {
+                Some(bytes) => format!(" {:.0} MB |", bytes as f64 / 1e6),
+                None => " – |".to_string(),
+            });
         }
         text.push('\n');
     }

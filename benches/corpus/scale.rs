@@ -66,29 +66,13 @@ pub fn run(count: usize) -> ScaleReport {
             input_bytes,
         ));
     }
-    let tantivy_dir = workspace.path().join("tantivy");
-    reset_peak_rss();
-    let sampler = AnonymousPeak::watch(std::process::id());
-    let started = Instant::now();
-    let raw = RawTantivy::build(Some(&tantivy_dir), |add| {
-        let file = std::fs::File::open(&corpus).expect("corpus");
-        for line in std::io::BufReader::new(file).lines() {
-            let line = line.expect("reads the corpus");
-            let article: TitleAndBody = serde_json::from_str(&line).expect("corpus line");
-            add(&article.title, &article.body);
-        }
-    });
-    ingest.push(IngestFigures {
-        engine: "tantivy (reads the NDJSON)".to_string(),
-        peak_anonymous_bytes: Some(sampler.stop()),
-        ..super::figures(
-            "tantivy",
-            started,
-            count,
-            input_bytes as usize,
-            dir_size(&tantivy_dir),
-        )
-    });
+    let (raw, figures) = raw_tantivy_from_ndjson(
+        &corpus,
+        &workspace.path().join("tantivy"),
+        count,
+        input_bytes,
+    );
+    ingest.push(figures);
 
     reset_peak_rss();
     let index =
@@ -113,6 +97,39 @@ struct TitleAndBody {
     body: String,
 }
 
+/// The ceiling reading the same NDJSON file: each line's title and body,
+/// parsed as nothing else, into raw tantivy.
+pub(super) fn raw_tantivy_from_ndjson(
+    corpus: &Path,
+    dir: &Path,
+    count: usize,
+    input_bytes: u64,
+) -> (RawTantivy, IngestFigures) {
+    reset_peak_rss();
+    let sampler = AnonymousPeak::watch(std::process::id());
+    let started = Instant::now();
+    let raw = RawTantivy::build(Some(dir), |add| {
+        let file = std::fs::File::open(corpus).expect("corpus");
+        for line in std::io::BufReader::new(file).lines() {
+            let line = line.expect("reads the corpus");
+            let article: TitleAndBody = serde_json::from_str(&line).expect("corpus line");
+            add(&article.title, &article.body);
+        }
+    });
+    let figures = IngestFigures {
+        engine: "tantivy (reads the NDJSON)".to_string(),
+        peak_anonymous_bytes: Some(sampler.stop()),
+        ..super::figures(
+            "tantivy",
+            started,
+            count,
+            input_bytes as usize,
+            dir_size(dir),
+        )
+    };
+    (raw, figures)
+}
+
 /// Writes `count` synthetic articles as NDJSON, a line at a time; returns
 /// the first `SAMPLE` of them.
 fn write_corpus(path: &Path, count: usize) -> Vec<newsdex::Article> {
@@ -132,7 +149,7 @@ fn write_corpus(path: &Path, count: usize) -> Vec<newsdex::Article> {
 
 /// `newsdex index` on the corpus file, with the bench's writer budget; its
 /// peak resident memory comes from `wait4`.
-fn index_with_binary(
+pub(super) fn index_with_binary(
     corpus: &Path,
     dir: &Path,
     entities: bool,
@@ -144,7 +161,7 @@ fn index_with_binary(
     } else {
         "newsdex index --no-entities"
     };
-    eprintln!("scale: {engine}");
+    eprintln!("bench: {engine}");
     let mut command = Command::new(env!("CARGO_BIN_EXE_newsdex"));
     command
         .arg("index")
