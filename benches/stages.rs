@@ -237,6 +237,23 @@ fn searches(c: &mut Criterion) {
             },
         ),
         (
+            "month histogram, no highlight",
+            SearchRequest {
+                q: "said".into(),
+                histogram: Some(newsdex::query::histogram::Interval::Month),
+                highlight: false,
+                ..SearchRequest::default()
+            },
+        ),
+        (
+            "term said, no highlight",
+            SearchRequest {
+                q: "said".into(),
+                highlight: false,
+                ..SearchRequest::default()
+            },
+        ),
+        (
             "newest",
             SearchRequest {
                 q: "bank".into(),
