@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod document;
 pub mod fields;
 mod memo;
+pub mod published_days;
 pub mod value_words;
 mod writer;
 
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
+use tantivy::index::SegmentId;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{
     DocAddress, DocSet, Index, IndexReader, ReloadPolicy, Searcher, TERMINATED, TantivyDocument,
@@ -22,6 +24,7 @@ use tantivy::{
 pub use self::writer::{ArticleWriter, DEFAULT_COMMIT_EVERY, WriteOutcome, WriterOptions};
 use crate::article::Article;
 use fields::{FieldKind, IndexFields};
+use published_days::PublishedDays;
 
 /// File beside tantivy's own that records which newsdex schema built an index.
 const META_FILE: &str = "newsdex.json";
@@ -98,6 +101,8 @@ pub struct NewsIndex {
     facts: Arc<Mutex<Option<FactsAt>>>,
     /// Per facet field, its values' words as of one searcher generation.
     value_words: Arc<Mutex<HashMap<String, ValueWordsAt>>>,
+    /// Per segment, its documents' publication days, read on first use.
+    published_days: Arc<Mutex<HashMap<SegmentId, Option<Arc<PublishedDays>>>>>,
 }
 
 impl NewsIndex {
@@ -208,6 +213,7 @@ impl NewsIndex {
             path,
             facts: Arc::new(Mutex::new(None)),
             value_words: Arc::new(Mutex::new(HashMap::new())),
+            published_days: Arc::new(Mutex::new(HashMap::new())),
         })
     }
 
@@ -303,6 +309,50 @@ impl NewsIndex {
             cached.insert(field.to_string(), (generation, words.clone()));
         }
         Ok(words)
+    }
+
+    /// Per segment of `searcher` (by ordinal), its documents' publication
+    /// days (see [`PublishedDays`]), read once per segment and forgotten
+    /// when the segment leaves the searcher; `None` for a segment whose
+    /// days are read from the column instead.
+    pub fn published_days(
+        &self,
+        searcher: &Searcher,
+    ) -> Result<Vec<Option<Arc<PublishedDays>>>, IndexError> {
+        let name = self
+            .fields
+            .fields
+            .iter()
+            .find(|field| field.field == self.fields.published_at)
+            .map(|field| field.definition.name.clone())
+            .unwrap_or_default();
+        let mut known = match self.published_days.lock() {
+            Ok(known) => known.clone(),
+            Err(_) => HashMap::new(),
+        };
+        let mut days = Vec::with_capacity(searcher.segment_readers().len());
+        for segment in searcher.segment_readers() {
+            let id = segment.segment_id();
+            let segment_days = match known.get(&id) {
+                Some(found) => found.clone(),
+                None => {
+                    let read = PublishedDays::read(segment, &name)?.map(Arc::new);
+                    known.insert(id, read.clone());
+                    read
+                }
+            };
+            days.push(segment_days);
+        }
+        let live: HashSet<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(|segment| segment.segment_id())
+            .collect();
+        known.retain(|id, _| live.contains(id));
+        if let Ok(mut cached) = self.published_days.lock() {
+            *cached = known;
+        }
+        Ok(days)
     }
 
     /// The distinct values of the `language` field in `searcher`.

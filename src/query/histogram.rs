@@ -1,12 +1,15 @@
 //! Date histograms: how many matches were published per day, week or month.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::index::published_days::{MAX_SPAN_DAYS, PublishedDays};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -44,11 +47,22 @@ const SECONDS_PER_DAY: i64 = 86_400;
 /// at the end, rather than per document.
 pub struct HistogramCollector {
     pub date_field: String,
+    /// Per segment ordinal, its documents' days when the index keeps them
+    /// (see [`PublishedDays`]); other segments read the date column.
+    pub published_days: Vec<Option<Arc<PublishedDays>>>,
 }
 
-pub struct HistogramSegmentCollector {
-    dates: Option<Column<tantivy::DateTime>>,
-    days: DayCounts,
+pub enum HistogramSegmentCollector {
+    /// A count per day offset of the segment's day array.
+    Kept {
+        days: Arc<PublishedDays>,
+        counts: Vec<u64>,
+    },
+    /// The date column read per match.
+    Column {
+        dates: Option<Column<tantivy::DateTime>>,
+        days: DayCounts,
+    },
 }
 
 /// Counts per day, in an array from the first day seen: a frequent term
@@ -56,14 +70,11 @@ pub struct HistogramSegmentCollector {
 /// the search. Days further than `MAX_SPAN_DAYS` from that first day (a
 /// date typed wrong, centuries off) are counted apart in a map.
 #[derive(Default)]
-struct DayCounts {
+pub struct DayCounts {
     first: i64,
     counts: Vec<u64>,
     outliers: BTreeMap<i64, u64>,
 }
-
-/// About 270 years of days.
-const MAX_SPAN_DAYS: i64 = 100_000;
 
 impl DayCounts {
     fn add(&mut self, day: i64) {
@@ -108,13 +119,21 @@ impl Collector for HistogramCollector {
 
     fn for_segment(
         &self,
-        _segment: SegmentOrdinal,
+        segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<HistogramSegmentCollector> {
-        Ok(HistogramSegmentCollector {
-            dates: reader.fast_fields().column_opt(&self.date_field)?,
-            days: DayCounts::default(),
-        })
+        Ok(
+            match self.published_days.get(segment as usize).cloned().flatten() {
+                Some(days) => HistogramSegmentCollector::Kept {
+                    counts: vec![0; days.last_offset as usize + 1],
+                    days,
+                },
+                None => HistogramSegmentCollector::Column {
+                    dates: reader.fast_fields().column_opt(&self.date_field)?,
+                    days: DayCounts::default(),
+                },
+            },
+        )
     }
 
     fn requires_scoring(&self) -> bool {
@@ -136,14 +155,33 @@ impl SegmentCollector for HistogramSegmentCollector {
     type Fruit = BTreeMap<i64, u64>;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        if let Some(time) = self.dates.as_ref().and_then(|column| column.first(doc)) {
-            self.days
-                .add(time.into_timestamp_secs().div_euclid(SECONDS_PER_DAY));
+        match self {
+            HistogramSegmentCollector::Kept { days, counts } => {
+                if let Some(count) = days
+                    .offset(doc)
+                    .and_then(|offset| counts.get_mut(offset as usize))
+                {
+                    *count += 1;
+                }
+            }
+            HistogramSegmentCollector::Column { dates, days } => {
+                if let Some(time) = dates.as_ref().and_then(|column| column.first(doc)) {
+                    days.add(time.into_timestamp_secs().div_euclid(SECONDS_PER_DAY));
+                }
+            }
         }
     }
 
     fn harvest(self) -> Self::Fruit {
-        self.days.into_map()
+        match self {
+            HistogramSegmentCollector::Kept { days, counts } => counts
+                .into_iter()
+                .enumerate()
+                .filter(|(_, count)| *count > 0)
+                .map(|(offset, count)| (days.first_day + offset as i64, count))
+                .collect(),
+            HistogramSegmentCollector::Column { days, .. } => days.into_map(),
+        }
     }
 }
 
@@ -242,5 +280,94 @@ mod tests {
         assert_eq!(weeks[0].start.to_rfc3339(), "2025-02-17T00:00:00+00:00");
         assert_eq!(weeks[0].count, 3);
         assert_eq!(buckets(&days, Interval::Day).len(), 43);
+    }
+
+    /// Histograms agree with the articles' own dates, whether a
+    /// segment's days are kept in an array or read from its column (a
+    /// segment spanning centuries is read from the column).
+    #[test]
+    fn kept_days_and_column_reads_count_alike() {
+        use crate::Article;
+        use crate::index::{NewsIndex, WriterOptions};
+        use crate::query::{SearchRequest, search};
+
+        let index = NewsIndex::create_in_ram().unwrap();
+        let mut writer = index
+            .writer(WriterOptions {
+                extract_entities: false,
+                // One indexing thread: one segment per commit.
+                threads: Some(1),
+                ..WriterOptions::default()
+            })
+            .unwrap();
+        let mut expected: BTreeMap<(i32, u32), u64> = BTreeMap::new();
+        let mut number = 0;
+        let mut article = |published: Option<&str>| {
+            number += 1;
+            let published_at = published.map(|text| DateTime::parse_from_rfc3339(text).unwrap());
+            if let Some(time) = published_at {
+                let utc = time.with_timezone(&Utc);
+                *expected.entry((utc.year(), utc.month())).or_default() += 1;
+            }
+            Article {
+                id: format!("a{number}"),
+                title: format!("harbour news {number}"),
+                body: "The harbour reopened.".to_string(),
+                published_at,
+                ..Article::default()
+            }
+        };
+        let kept = [
+            Some("2025-03-01T23:30:00+00:00"),
+            Some("2025-03-02T00:30:00+01:00"),
+            Some("2025-03-09T12:00:00+00:00"),
+            None,
+            Some("2024-12-31T23:59:59+00:00"),
+        ];
+        for published in kept {
+            writer.upsert(&article(published)).unwrap();
+        }
+        writer.commit().unwrap();
+        let spread = [
+            Some("1700-06-01T00:00:00+00:00"),
+            Some("2025-03-02T10:00:00+00:00"),
+            None,
+        ];
+        for published in spread {
+            writer.upsert(&article(published)).unwrap();
+        }
+        writer.finish().unwrap();
+
+        let searcher = index.searcher();
+        assert_eq!(
+            searcher.segment_readers().len(),
+            2,
+            "one segment per commit"
+        );
+        let kinds: Vec<bool> = index
+            .published_days(&searcher)
+            .unwrap()
+            .iter()
+            .map(Option::is_some)
+            .collect();
+        assert_eq!(kinds.iter().filter(|kept| **kept).count(), 1, "{kinds:?}");
+
+        let response = search(
+            &index,
+            &SearchRequest {
+                q: "harbour".into(),
+                histogram: Some(Interval::Month),
+                ..SearchRequest::default()
+            },
+        )
+        .unwrap();
+        let counted: BTreeMap<(i32, u32), u64> = response
+            .histogram
+            .unwrap()
+            .into_iter()
+            .filter(|bucket| bucket.count > 0)
+            .map(|bucket| ((bucket.start.year(), bucket.start.month()), bucket.count))
+            .collect();
+        assert_eq!(counted, expected);
     }
 }

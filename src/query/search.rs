@@ -289,9 +289,13 @@ fn run_search(
         tiebreak_field: field_name(index, "id_order"),
     };
     // The histogram counts in the same pass over the matches.
-    let histogram_collector = request.histogram.map(|_| HistogramCollector {
-        date_field: field_name(index, "published_at"),
-    });
+    let histogram_collector = match request.histogram {
+        Some(_) => Some(HistogramCollector {
+            date_field: field_name(index, "published_at"),
+            published_days: index.published_days(&searcher)?,
+        }),
+        None => None,
+    };
     let (total, mut ranked, plain_counts, days) = searcher.search(
         &main_query,
         &(Count, rank_collector, facet_collector, histogram_collector),
