@@ -281,3 +281,22 @@ fn no_entities_indexes_only_the_entities_the_input_gives() {
         0
     );
 }
+
+#[test]
+fn a_field_no_article_fills_matches_nothing() {
+    // Without extraction no article of the fixtures has a `misc` entity:
+    // a query on that field must match nothing, alone or beside a word
+    // that matches, rather than constrain nothing.
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let index = dir.path();
+    newsdex(index)
+        .args(["index", "--no-entities", "fixtures/articles"])
+        .assert()
+        .success();
+    assert!(search_json(index, &["ceasefire"])["total"].as_u64() > Some(0));
+    assert_eq!(search_json(index, &["misc:ceasefire"])["total"], 0);
+    assert_eq!(
+        search_json(index, &["ceasefire misc:ceasefire"])["total"],
+        0
+    );
+}
