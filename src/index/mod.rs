@@ -321,9 +321,7 @@ impl NewsIndex {
     ) -> Result<Vec<Option<Arc<PublishedDays>>>, IndexError> {
         let name = self
             .fields
-            .fields
-            .iter()
-            .find(|field| field.field == self.fields.published_at)
+            .get("published_at")
             .map(|field| field.definition.name.clone())
             .unwrap_or_default();
         let mut known = match self.published_days.lock() {

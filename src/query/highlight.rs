@@ -472,6 +472,20 @@ mod tests {
         }
     }
 
+    /// A word is judged under each analysis on its own: stemmed "talking"
+    /// misses the stem "tale", folded it matches the name "talking".
+    #[test]
+    fn each_analysis_judges_a_word_apart() {
+        let mut terms = HighlightTerms::default();
+        terms.exact.insert(("en", "tale".to_string()));
+        terms.exact.insert(("", "talking".to_string()));
+        let mut highlighter = Highlighter::new(&terms);
+        assert_eq!(
+            highlighter.highlight("Talking tales, talking", Some("en")),
+            "<mark>Talking</mark> <mark>tales</mark>, <mark>talking</mark>"
+        );
+    }
+
     #[test]
     fn snippets_center_on_matches() {
         let mut terms = HighlightTerms::default();
