@@ -15,6 +15,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime as TantivyDateTime, Term};
 
+use super::maxscore::WordQuery;
 use super::parser::{FieldRef, QueryError, QueryNode};
 use crate::index::analysis::{Analyzers, folded_analyzer, tokens};
 use crate::index::fields::{FieldKind, IndexField, IndexFields};
@@ -83,21 +84,28 @@ impl<'a> QueryBuilder<'a> {
                 self.build_text(field.as_ref(), text, false, true, *start)
             }
             QueryNode::And(children) => {
-                let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                let mut required: Option<Box<dyn Query>> = None;
+                let mut excluded: Vec<(Occur, Box<dyn Query>)> = Vec::new();
                 for child in children {
                     match child {
                         QueryNode::Not(inner) => {
                             if let Some(query) = self.build_negated(inner)? {
-                                clauses.push((Occur::MustNot, query));
+                                excluded.push((Occur::MustNot, query));
                             }
                         }
                         other => {
                             if let Some(query) = self.build_node(other)? {
-                                clauses.push((Occur::Must, query));
+                                required = Some(match required {
+                                    Some(before) => both(before, query),
+                                    None => query,
+                                });
                             }
                         }
                     }
                 }
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                clauses.extend(required.map(|query| (Occur::Must, query)));
+                clauses.extend(excluded);
                 Ok(boolean_or_none(clauses))
             }
             QueryNode::Or(children) => {
@@ -144,7 +152,9 @@ impl<'a> QueryBuilder<'a> {
                 .cloned()
                 .collect(),
         };
-        let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+        // Each alternative with its boost, and whether it searches analysed
+        // text (a text field or a facet's text side).
+        let mut alternatives: Vec<(Box<dyn Query>, f32, bool)> = Vec::new();
         // Whether a clause was left out because its field holds no terms.
         let mut left_out = false;
         for target in &targets {
@@ -171,16 +181,33 @@ impl<'a> QueryBuilder<'a> {
                     left_out = true;
                     continue;
                 }
-                alternatives.push(if (boost - 1.0).abs() > f32::EPSILON {
-                    Box::new(BoostQuery::new(query, boost))
-                } else {
-                    query
-                });
+                let analysed = matches!(target.definition.kind, FieldKind::Text | FieldKind::Facet);
+                alternatives.push((query, boost, analysed));
             }
         }
+        if alternatives.is_empty() {
+            return Ok(left_out.then(|| Box::new(EmptyQuery) as Box<dyn Query>));
+        }
+        // One analysed word in every field: a query that finds its best hits
+        // without scoring every match.
+        let word_fields: Option<Vec<(Term, f32)>> = alternatives
+            .iter()
+            .map(|(query, boost, analysed)| {
+                let term_query = query.downcast_ref::<TermQuery>().filter(|_| *analysed)?;
+                Some((term_query.term().clone(), *boost))
+            })
+            .collect();
+        if let Some(fields) = word_fields {
+            return Ok(Some(Box::new(WordQuery {
+                fields,
+                tie_breaker: TIE_BREAKER,
+            })));
+        }
+        let mut alternatives: Vec<Box<dyn Query>> = alternatives
+            .into_iter()
+            .map(|(query, boost, _)| boosted(query, boost))
+            .collect();
         Ok(match alternatives.len() {
-            0 if left_out => Some(Box::new(EmptyQuery)),
-            0 => None,
             1 => alternatives.pop(),
             _ => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
                 alternatives,
@@ -314,6 +341,15 @@ impl<'a> QueryBuilder<'a> {
     }
 }
 
+/// `query` with its scores multiplied by `boost`.
+pub(crate) fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if (boost - 1.0).abs() > f32::EPSILON {
+        Box::new(BoostQuery::new(query, boost))
+    } else {
+        query
+    }
+}
+
 /// Weight of a near spelling against the exact word.
 const FUZZY_WEIGHT: f32 = 0.3;
 
@@ -353,6 +389,17 @@ fn positional_query(
         return Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
     }
     Some(Box::new(PhraseQuery::new_with_offset(with_offsets)))
+}
+
+/// Both queries required. Required clauses are nested two by two, so that
+/// their scores add in the query's order whatever order tantivy intersects
+/// them in (it adds the two cheapest first): the same sum to the last bit
+/// as `maxscore` gives, whose cursors stay valid across both.
+fn both(first: Box<dyn Query>, second: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, first),
+        (Occur::Must, second),
+    ]))
 }
 
 fn boolean_or_none(mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Option<Box<dyn Query>> {

@@ -8,6 +8,7 @@ pub mod facets;
 pub mod filter_expression;
 pub mod highlight;
 pub mod histogram;
+pub mod maxscore;
 pub mod parser;
 pub mod rank;
 pub mod search;

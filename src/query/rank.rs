@@ -46,7 +46,7 @@ impl Ranking {
         }
     }
 
-    fn needs_scores(self) -> bool {
+    pub(crate) fn needs_scores(self) -> bool {
         matches!(self, Ranking::Relevance | Ranking::Recency { .. })
     }
 }
@@ -219,6 +219,24 @@ impl RankSegmentCollector {
                 .published(doc)
                 .map_or(f64::NEG_INFINITY, |time| -(time as f64)),
         }
+    }
+
+    /// How many hits the segment keeps.
+    pub(crate) fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// The primary value a match must reach to be kept, once the heap is
+    /// full: a match below it is never kept, one equal to it only by its
+    /// tiebreak.
+    pub(crate) fn threshold(&self) -> Option<f64> {
+        if self.capacity == 0 {
+            return Some(f64::INFINITY);
+        }
+        if self.heap.len() < self.capacity {
+            return None;
+        }
+        self.heap.peek().map(|Reverse((worst, _))| worst.primary)
     }
 
     fn tiebreak(&self, doc: DocId) -> u64 {

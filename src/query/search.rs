@@ -15,6 +15,7 @@ use super::build::{QueryBuilder, date_range_query};
 use super::facets::{FacetCollector, top_values};
 use super::highlight::Highlighter;
 use super::histogram::{Bucket, HistogramCollector, Interval, buckets};
+use super::maxscore::{WordsPlan, top_hits};
 use super::parser::{QueryError, QueryNode, parse_query};
 use super::rank::{RankCollector, Ranking, decode_cursor, encode_cursor};
 use crate::article::Entity;
@@ -296,10 +297,25 @@ fn run_search(
         }),
         None => None,
     };
-    let (total, mut ranked, plain_counts, days) = searcher.search(
-        &main_query,
-        &(Count, rank_collector, facet_collector, histogram_collector),
-    )?;
+    // Without facets or a histogram to count, a search of words ranked by
+    // relevance counts its matches without scores and scores only those
+    // that may rank (see `maxscore`).
+    let words_plan = (filter_clauses.is_empty()
+        && plain_names.is_empty()
+        && histogram_collector.is_none()
+        && ranking.needs_scores())
+    .then(|| WordsPlan::of(text_query.as_ref()))
+    .flatten();
+    let (total, mut ranked, plain_counts, days) = match words_plan {
+        Some(plan) => {
+            let (ranked, total) = top_hits(&searcher, &plan, &main_query, &rank_collector)?;
+            (total, ranked, Vec::new(), None)
+        }
+        None => searcher.search(
+            &main_query,
+            &(Count, rank_collector, facet_collector, histogram_collector),
+        )?,
+    };
     let next_cursor = if ranked.len() > request.limit {
         ranked.truncate(request.limit);
         ranked.last().map(|(key, _)| encode_cursor(ranking, *key))

@@ -23,4 +23,5 @@ mod http_search;
 mod http_suggest;
 mod meilisearch_clients;
 mod properties;
+mod ranking;
 mod support;

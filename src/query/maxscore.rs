@@ -1,0 +1,530 @@
+//! The best hits of word queries without scoring every match.
+//!
+//! A bare word searches every `default_search` field, so it is a dis-max
+//! over one term per field ([`WordQuery`]). tantivy prunes with Block-WAND
+//! only unions whose scores it sums, so it scores every match of a dis-max:
+//! a word found in most articles costs as many BM25 evaluations as it has
+//! matches. Here the best hits of a word, or of words all required (AND) or
+//! any (OR), are found by MaxScore (Turtle & Flood, 1995) over their terms:
+//! once the page holds its hits, the terms whose bounds together cannot
+//! lift an article above the last kept hit stop driving the search, and an
+//! article they alone match is never scored. Scores are those tantivy gives
+//! the same query: each word's best field plus the tie breaker's share of
+//! the others, boosts applied, words summed.
+//!
+//! The total is still exact: it is counted apart, without scores.
+
+use std::fmt;
+use std::ops::Range;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::{
+    Bm25Weight, BooleanQuery, DisjunctionMaxQuery, EnableScoring, Occur, Query, TermQuery, Weight,
+};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{
+    DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED, Term,
+};
+
+use super::build::boosted;
+use super::rank::{RankCollector, RankKey, RankSegmentCollector};
+
+/// One analysed word looked for in several fields, each with its boost: the
+/// best field scores, the others add `tie_breaker` of theirs.
+#[derive(Debug, Clone)]
+pub struct WordQuery {
+    pub fields: Vec<(Term, Score)>,
+    pub tie_breaker: Score,
+}
+
+impl WordQuery {
+    /// The same query in tantivy's own terms, which searches, counts and
+    /// explains it wherever MaxScore does not run.
+    fn as_tantivy(&self) -> Box<dyn Query> {
+        let mut alternatives: Vec<Box<dyn Query>> = self
+            .fields
+            .iter()
+            .map(|(term, boost)| {
+                boosted(
+                    Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
+                    *boost,
+                )
+            })
+            .collect();
+        match alternatives.len() {
+            1 => alternatives.remove(0),
+            _ => Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                alternatives,
+                self.tie_breaker,
+            )),
+        }
+    }
+
+    /// The word's score from its fields' scores (`None`: no match), as
+    /// tantivy's `DisjunctionMaxCombiner` computes it.
+    fn combine(&self, scores: impl Iterator<Item = Option<Score>>) -> Option<Score> {
+        let mut max: Score = 0.0;
+        let mut sum: Score = 0.0;
+        let mut matched = false;
+        for score in scores.flatten() {
+            matched = true;
+            max = max.max(score);
+            sum += score;
+        }
+        // One field: the term's own score, as a lone term query gives.
+        matched.then_some(max + (sum - max) * self.tie_breaker)
+    }
+}
+
+impl Query for WordQuery {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        self.as_tantivy().weight(enable_scoring)
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for (term, _) in &self.fields {
+            visitor(term, false);
+        }
+    }
+}
+
+/// A query MaxScore can run: words, all required or any.
+pub struct WordsPlan<'q> {
+    words: Vec<&'q WordQuery>,
+    all_required: bool,
+}
+
+impl fmt::Debug for WordsPlan<'_> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("WordsPlan")
+            .field("words", &self.words)
+            .field("all_required", &self.all_required)
+            .finish()
+    }
+}
+
+impl<'q> WordsPlan<'q> {
+    /// The plan of a word, or of a boolean query whose clauses are all
+    /// words and all required or all optional; `None` for anything else
+    /// (phrases, prefixes, typo tolerance, negations, nesting), which
+    /// tantivy runs.
+    pub fn of(query: &'q dyn Query) -> Option<WordsPlan<'q>> {
+        if let Some(word) = query.downcast_ref::<WordQuery>() {
+            return Some(WordsPlan {
+                words: vec![word],
+                all_required: true,
+            });
+        }
+        let boolean = query.downcast_ref::<BooleanQuery>()?;
+        let clauses = boolean.clauses();
+        if boolean.get_minimum_number_should_match() > 1 {
+            return None;
+        }
+        if clauses.iter().all(|(occur, _)| *occur == Occur::Should) {
+            let words = clauses
+                .iter()
+                .map(|(_, clause)| clause.downcast_ref::<WordQuery>())
+                .collect::<Option<Vec<&WordQuery>>>()?;
+            return Some(WordsPlan {
+                words,
+                all_required: false,
+            });
+        }
+        // Required words come nested two by two (see `build::both`).
+        let mut words = Vec::new();
+        collect_required_words(query, &mut words)?;
+        Some(WordsPlan {
+            words,
+            all_required: true,
+        })
+    }
+
+    /// Offers the segment's best matches to `collector`: every match that
+    /// could rank above the collector's last kept hit, and none that it
+    /// skips could have. Returns the segment's number of live matches when
+    /// the search visited them all, `None` when it skipped some.
+    pub fn collect_segment(
+        &self,
+        weights: &PlanWeights,
+        reader: &SegmentReader,
+        collector: &mut RankSegmentCollector,
+    ) -> tantivy::Result<Option<u32>> {
+        let (cursors, layout) = self.cursors(weights, reader)?;
+        if cursors.is_empty()
+            || (self.all_required && layout.ranges.iter().any(|range| range.is_empty()))
+        {
+            return Ok(Some(0));
+        }
+        let postings: u64 = cursors
+            .iter()
+            .map(|cursor| u64::from(cursor.postings.doc_freq()))
+            .sum();
+        let drive = if self.all_required && self.words.len() > 1 {
+            Drive::Rarest(layout.rarest)
+        } else if postings <= EVERY_TERM_DRIVES_PER_HIT * collector.capacity() as u64 {
+            Drive::EveryTerm
+        } else {
+            Drive::MaxScore
+        };
+        let mut search = SegmentSearch::new(self, cursors, layout, drive);
+        let count = search.run(reader, collector);
+        Ok((drive != Drive::MaxScore).then_some(count))
+    }
+
+    /// Each word's terms present in the segment, grouped by word, and where
+    /// each word's are.
+    fn cursors(
+        &self,
+        weights: &PlanWeights,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<(Vec<TermCursor>, Layout)> {
+        let mut cursors = Vec::new();
+        let mut word_ranges = Vec::with_capacity(self.words.len());
+        for (word_index, word) in self.words.iter().enumerate() {
+            let start = cursors.len();
+            for (field_index, (term, _)) in word.fields.iter().enumerate() {
+                let field = term.field();
+                let Some(postings) = reader
+                    .inverted_index(field)?
+                    .read_postings(term, IndexRecordOption::WithFreqs)?
+                else {
+                    continue;
+                };
+                if postings.doc() == TERMINATED {
+                    continue;
+                }
+                let fieldnorms = reader
+                    .fieldnorms_readers()
+                    .get_field(field)?
+                    .unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
+                let weight = weights.weights[word_index][field_index].clone();
+                cursors.push(TermCursor {
+                    bound: weight.max_score(),
+                    word: word_index,
+                    postings,
+                    fieldnorms,
+                    weight,
+                });
+            }
+            word_ranges.push(start..cursors.len());
+        }
+        // The word with the fewest matches in all its fields.
+        let rarest = (0..word_ranges.len())
+            .min_by_key(|&word| {
+                cursors[word_ranges[word].clone()]
+                    .iter()
+                    .map(|cursor| u64::from(cursor.postings.doc_freq()))
+                    .sum::<u64>()
+            })
+            .unwrap_or(0);
+        Ok((
+            cursors,
+            Layout {
+                ranges: word_ranges,
+                rarest,
+            },
+        ))
+    }
+
+    /// The BM25 weights of every term, from the whole index's statistics.
+    pub fn weights(&self, searcher: &Searcher) -> tantivy::Result<PlanWeights> {
+        let weights = self
+            .words
+            .iter()
+            .map(|word| {
+                word.fields
+                    .iter()
+                    .map(|(term, boost)| {
+                        Ok(Bm25Weight::for_terms(searcher, std::slice::from_ref(term))?
+                            .boost_by(*boost))
+                    })
+                    .collect::<tantivy::Result<Vec<Bm25Weight>>>()
+            })
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(PlanWeights { weights })
+    }
+}
+
+/// Up to this many postings per hit the page keeps (a rare word), every
+/// term drives the search and the matches are counted on the way: scoring
+/// them all costs less than the second pass, which looks the terms up
+/// again, that counts what MaxScore skips.
+const EVERY_TERM_DRIVES_PER_HIT: u64 = 64;
+
+/// Which terms drive the search through a segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Drive {
+    /// Words all required: the terms of the word with the fewest matches;
+    /// the others are sought at each of its matches, which are all counted.
+    Rarest(usize),
+    /// Every term: each match is visited, and counted.
+    EveryTerm,
+    /// The terms whose bounds could lift an article above the last kept
+    /// hit, fewer as it rises; matches only the others hold are skipped.
+    MaxScore,
+}
+
+/// One segment's search for a plan: its terms' cursors and which of them
+/// drive.
+struct SegmentSearch<'p> {
+    plan: &'p WordsPlan<'p>,
+    cursors: Vec<TermCursor>,
+    layout: Layout,
+    drive: Drive,
+    /// Cursor indexes, lowest bound first: the order in which terms stop
+    /// driving as the threshold rises.
+    by_bound: Vec<usize>,
+    driving: Vec<bool>,
+    /// Per cursor, its score at the current article (or its bound, or
+    /// `None` where it does not match).
+    scores: Vec<Option<Score>>,
+}
+
+impl<'p> SegmentSearch<'p> {
+    fn new(
+        plan: &'p WordsPlan<'p>,
+        cursors: Vec<TermCursor>,
+        layout: Layout,
+        drive: Drive,
+    ) -> SegmentSearch<'p> {
+        let mut by_bound: Vec<usize> = (0..cursors.len()).collect();
+        by_bound.sort_by(|&a, &b| cursors[a].bound.total_cmp(&cursors[b].bound));
+        let driving = match drive {
+            Drive::Rarest(rarest) => cursors.iter().map(|cursor| cursor.word == rarest).collect(),
+            Drive::EveryTerm | Drive::MaxScore => vec![true; cursors.len()],
+        };
+        SegmentSearch {
+            plan,
+            scores: vec![None; cursors.len()],
+            cursors,
+            layout,
+            drive,
+            by_bound,
+            driving,
+        }
+    }
+
+    /// Offers the matches that may rank to `collector`; returns the number
+    /// of live matches visited.
+    fn run(&mut self, reader: &SegmentReader, collector: &mut RankSegmentCollector) -> u32 {
+        let alive = reader.alive_bitset();
+        let mut threshold = collector.threshold();
+        self.choose_driving(threshold);
+        let mut count = 0;
+        loop {
+            let doc = self
+                .cursors
+                .iter()
+                .zip(&self.driving)
+                .filter(|(_, driving)| **driving)
+                .map(|(cursor, _)| cursor.doc())
+                .min()
+                .unwrap_or(TERMINATED);
+            if doc == TERMINATED {
+                return count;
+            }
+            if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                let matched = match self.drive {
+                    Drive::Rarest(rarest) => self.seek_required(rarest, doc),
+                    Drive::EveryTerm | Drive::MaxScore => true,
+                };
+                count += u32::from(matched);
+                if matched && let Some(score) = self.score(doc, threshold) {
+                    collector.collect(doc, score);
+                    let raised = collector.threshold();
+                    if raised != threshold {
+                        threshold = raised;
+                        self.choose_driving(threshold);
+                    }
+                }
+            }
+            for (cursor, driving) in self.cursors.iter_mut().zip(&self.driving) {
+                if *driving && cursor.doc() == doc {
+                    cursor.postings.advance();
+                }
+            }
+        }
+    }
+
+    /// Under MaxScore, drops from the driving terms the lowest-bound ones
+    /// that together cannot lift an article above `threshold`: an article
+    /// only they match is never visited.
+    fn choose_driving(&mut self, threshold: Option<f64>) {
+        let Some(threshold) = threshold.filter(|_| self.drive == Drive::MaxScore) else {
+            return;
+        };
+        let mut reachable_bounds: Vec<Option<Score>> = vec![None; self.cursors.len()];
+        for &index in &self.by_bound {
+            reachable_bounds[index] = Some(self.cursors[index].bound);
+            // Any word may be missing: what the terms so far reach alone.
+            let reachable = self.total(&reachable_bounds, false).unwrap_or(0.0);
+            if !below(reachable, threshold) {
+                return;
+            }
+            self.driving[index] = false;
+        }
+    }
+
+    /// Whether every word other than `rarest` (whose term stands at `doc`)
+    /// has a term at `doc`; seeks only until each word has one.
+    fn seek_required(&mut self, rarest: usize, doc: DocId) -> bool {
+        let cursors = &mut self.cursors;
+        self.layout.ranges.iter().enumerate().all(|(word, range)| {
+            word == rarest
+                || cursors[range.clone()].iter_mut().any(|cursor| {
+                    if cursor.doc() < doc {
+                        cursor.postings.seek(doc);
+                    }
+                    cursor.doc() == doc
+                })
+        })
+    }
+
+    /// The score of `doc`, or `None` when it does not match or cannot rank
+    /// above `threshold`. The driving terms stand at or after `doc`; the
+    /// others are sought only when their bounds could lift it over the
+    /// threshold.
+    fn score(&mut self, doc: DocId, threshold: Option<f64>) -> Option<Score> {
+        for (index, cursor) in self.cursors.iter().enumerate() {
+            self.scores[index] = if cursor.doc() > doc {
+                None
+            } else if !self.driving[index] {
+                Some(cursor.bound)
+            } else if cursor.doc() == doc {
+                Some(cursor.score())
+            } else {
+                None
+            };
+        }
+        if let Some(threshold) = threshold
+            && below(self.total(&self.scores, self.plan.all_required)?, threshold)
+        {
+            return None;
+        }
+        for (index, cursor) in self.cursors.iter_mut().enumerate() {
+            if !self.driving[index] {
+                if cursor.doc() < doc {
+                    cursor.postings.seek(doc);
+                }
+                self.scores[index] = (cursor.doc() == doc).then(|| cursor.score());
+            }
+        }
+        self.total(&self.scores, self.plan.all_required)
+    }
+
+    /// The query's score from its terms' scores: words summed in the
+    /// query's order, each word combined over its fields; `None` when a
+    /// required word is missing or no word matches.
+    fn total(&self, scores: &[Option<Score>], all_required: bool) -> Option<Score> {
+        let mut total: Score = 0.0;
+        let mut matched = false;
+        for (word, range) in self.plan.words.iter().zip(&self.layout.ranges) {
+            match word.combine(scores[range.clone()].iter().copied()) {
+                Some(score) => {
+                    total += score;
+                    matched = true;
+                }
+                None if all_required => return None,
+                None => {}
+            }
+        }
+        matched.then_some(total)
+    }
+}
+
+/// Where a segment's terms are: each word's range of cursors, and the word
+/// with the fewest matches.
+struct Layout {
+    ranges: Vec<Range<usize>>,
+    rarest: usize,
+}
+
+/// Per word, per field: the term's BM25 weight with its boost.
+pub struct PlanWeights {
+    weights: Vec<Vec<Bm25Weight>>,
+}
+
+/// A term's matches in one segment, scored as tantivy's term scorer does
+/// (which tantivy does not export).
+struct TermCursor {
+    postings: SegmentPostings,
+    fieldnorms: FieldNormReader,
+    weight: Bm25Weight,
+    /// The most this term can score in any article.
+    bound: Score,
+    word: usize,
+}
+
+/// The hits `collector` keeps of the plan's matches, ranked.
+/// The hits `collector` keeps of the plan's matches, ranked, and the number
+/// of matches. `query` is the plan's query, which counts, without scores,
+/// the segments whose search skipped matches.
+pub fn top_hits(
+    searcher: &Searcher,
+    plan: &WordsPlan,
+    query: &dyn Query,
+    collector: &RankCollector,
+) -> tantivy::Result<(Vec<(RankKey, DocAddress)>, usize)> {
+    let weights = plan.weights(searcher)?;
+    let mut counting_weight: Option<Box<dyn Weight>> = None;
+    let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
+    let mut total = 0;
+    for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
+        let mut segment_collector = collector.for_segment(ordinal as SegmentOrdinal, reader)?;
+        let counted = plan.collect_segment(&weights, reader, &mut segment_collector)?;
+        fruits.push(segment_collector.harvest());
+        total += match counted {
+            Some(count) => count,
+            None => {
+                if counting_weight.is_none() {
+                    counting_weight =
+                        Some(query.weight(EnableScoring::disabled_from_searcher(searcher))?);
+                }
+                match &counting_weight {
+                    Some(weight) => weight.count(reader)?,
+                    None => 0,
+                }
+            }
+        } as usize;
+    }
+    Ok((collector.merge_fruits(fruits)?, total))
+}
+
+/// Appends the words of a query of required words, in the query's order;
+/// `None` when it holds anything else.
+fn collect_required_words<'q>(query: &'q dyn Query, words: &mut Vec<&'q WordQuery>) -> Option<()> {
+    if let Some(word) = query.downcast_ref::<WordQuery>() {
+        words.push(word);
+        return Some(());
+    }
+    let boolean = query.downcast_ref::<BooleanQuery>()?;
+    for (occur, clause) in boolean.clauses() {
+        if *occur != Occur::Must {
+            return None;
+        }
+        collect_required_words(clause.as_ref(), words)?;
+    }
+    Some(())
+}
+
+/// Whether a bound rules a match out. The bound is summed in another order
+/// than the score: a margin keeps rounding from ruling out a hit that ties
+/// the threshold.
+fn below(bound: Score, threshold: f64) -> bool {
+    f64::from(bound) * (1.0 + 1e-5) < threshold
+}
+
+impl TermCursor {
+    fn doc(&self) -> DocId {
+        self.postings.doc()
+    }
+
+    fn score(&self) -> Score {
+        let doc = self.postings.doc();
+        self.weight
+            .score(self.fieldnorms.fieldnorm_id(doc), self.postings.term_freq())
+    }
+}

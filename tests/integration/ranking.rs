@@ -1,0 +1,147 @@
+//! Searches of words find their best hits without scoring every match
+//! (`query::maxscore`); on real news they must rank exactly as the search
+//! that scores every match, which a histogram request forces.
+
+use newsdex::index::{NewsIndex, WriterOptions};
+use newsdex::ingest::{ReadOptions, read_inputs};
+use newsdex::query::histogram::Interval;
+use newsdex::query::{SearchRequest, SearchResponse, Sort, search};
+
+use crate::support::shared_path;
+
+/// BBC News in two segments (a commit after 1,100 articles), with every
+/// 97th article deleted after the last commit.
+fn bbc_index() -> Option<(NewsIndex, Vec<String>)> {
+    let root = shared_path("corpus/bbc-news")?;
+    let inputs = ["business", "entertainment", "politics", "sport", "tech"]
+        .iter()
+        .map(|category| root.join(category))
+        .collect::<Vec<_>>();
+    let index = NewsIndex::create_in_ram().expect("index");
+    let mut writer = index.writer(WriterOptions::default()).expect("writer");
+    let options = ReadOptions::default();
+    let mut titles = Vec::new();
+    let mut deleted = Vec::new();
+    for (number, record) in read_inputs(&inputs, &options).enumerate() {
+        let article = record.expect("reads").article;
+        titles.push(article.title.clone());
+        writer.upsert(&article).expect("indexes");
+        if number == 1_099 {
+            writer.commit().expect("commits");
+        }
+        if number % 97 == 0 {
+            deleted.push(article.id.clone());
+        }
+    }
+    writer.commit().expect("commits");
+    for id in &deleted {
+        writer.delete(id).expect("deletes");
+    }
+    writer.finish().expect("commits");
+    Some((index, titles))
+}
+
+/// Words of the titles, every few, so that they run from rare to common.
+fn title_words(titles: &[String]) -> Vec<String> {
+    let mut words: Vec<String> = titles
+        .iter()
+        .flat_map(|title| title.split(|c: char| !c.is_alphanumeric()))
+        .filter(|word| word.len() >= 3)
+        .map(str::to_lowercase)
+        .collect();
+    words.sort();
+    words.dedup();
+    words.into_iter().step_by(41).collect()
+}
+
+fn run(index: &NewsIndex, request: &SearchRequest) -> SearchResponse {
+    search(index, request).expect("searches")
+}
+
+/// The same hits, in the same order, with the same scores and total.
+fn assert_same_ranking(q: &str, pruned: &SearchResponse, exhaustive: &SearchResponse) {
+    assert_eq!(pruned.total, exhaustive.total, "total of {q:?}");
+    let ids = |response: &SearchResponse| -> Vec<String> {
+        response.hits.iter().map(|hit| hit.id.clone()).collect()
+    };
+    assert_eq!(ids(pruned), ids(exhaustive), "hits of {q:?}");
+    for (pruned_hit, exhaustive_hit) in pruned.hits.iter().zip(&exhaustive.hits) {
+        let (a, b) = (
+            pruned_hit.score.unwrap_or_default(),
+            exhaustive_hit.score.unwrap_or_default(),
+        );
+        assert!(
+            (a - b).abs() <= 1e-4 * b.abs().max(1.0),
+            "score of {q:?}: {a} vs {b}"
+        );
+    }
+    assert_eq!(
+        pruned.next_cursor, exhaustive.next_cursor,
+        "cursor of {q:?}"
+    );
+}
+
+#[test]
+fn words_rank_as_when_every_match_is_scored() {
+    let Some((index, titles)) = bbc_index() else {
+        eprintln!("skipped: ../shared/corpus/bbc-news is absent");
+        return;
+    };
+    assert!(index.searcher().segment_readers().len() > 1);
+    let words = title_words(&titles);
+    assert!(words.len() > 60, "{} words", words.len());
+    let mut queries: Vec<String> = words.clone();
+    for pair in words.windows(2).step_by(3) {
+        queries.push(format!("{} {}", pair[0], pair[1]));
+        queries.push(format!("{} OR {}", pair[0], pair[1]));
+    }
+    // Common words with rare ones, where pruning skips the most.
+    for rare in words.iter().step_by(7) {
+        queries.push(format!("said {rare}"));
+        queries.push(format!("year OR {rare}"));
+        queries.push(format!("government people {rare}"));
+    }
+    let mut pruned_matches = 0;
+    for q in &queries {
+        // Few hits kept per match make the search skip the most.
+        for (sort, offset, limit) in [
+            (Sort::Relevance, 0, 1),
+            (Sort::Relevance, 0, 10),
+            (Sort::Relevance, 10, 10),
+            (Sort::Recency, 0, 3),
+        ] {
+            let request = SearchRequest {
+                q: q.clone(),
+                sort,
+                offset,
+                limit,
+                highlight: false,
+                ..SearchRequest::default()
+            };
+            let pruned = run(&index, &request);
+            let exhaustive = run(
+                &index,
+                &SearchRequest {
+                    histogram: Some(Interval::Month),
+                    ..request.clone()
+                },
+            );
+            assert_same_ranking(q, &pruned, &exhaustive);
+            pruned_matches += pruned.total;
+            // The next page, by cursor, continues alike.
+            if let Some(cursor) = pruned.next_cursor.clone() {
+                let next = SearchRequest {
+                    cursor: Some(cursor),
+                    offset: 0,
+                    ..request.clone()
+                };
+                let exhaustive_next = SearchRequest {
+                    histogram: Some(Interval::Month),
+                    ..next.clone()
+                };
+                assert_same_ranking(q, &run(&index, &next), &run(&index, &exhaustive_next));
+            }
+        }
+    }
+    assert!(pruned_matches > 10_000, "{pruned_matches} matches in all");
+}
