@@ -15,7 +15,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime as TantivyDateTime, Term};
 
-use super::maxscore::WordQuery;
+use super::maxscore::{FieldTerms, WordQuery};
 use super::parser::{FieldRef, QueryError, QueryNode};
 use crate::index::analysis::{Analyzers, folded_analyzer, tokens};
 use crate::index::fields::{FieldKind, IndexField, IndexFields};
@@ -190,11 +190,23 @@ impl<'a> QueryBuilder<'a> {
         }
         // One analysed word in every field: a query that finds its best hits
         // without scoring every match.
-        let word_fields: Option<Vec<(Term, f32)>> = alternatives
+        let word_fields: Option<Vec<FieldTerms>> = alternatives
             .iter()
             .map(|(query, boost, analysed)| {
-                let term_query = query.downcast_ref::<TermQuery>().filter(|_| *analysed)?;
-                Some((term_query.term().clone(), *boost))
+                if !analysed {
+                    return None;
+                }
+                let terms = match query.downcast_ref::<TermQuery>() {
+                    Some(term_query) => vec![term_query.term().clone()],
+                    None => match query.downcast_ref::<WordQuery>()?.fields.as_slice() {
+                        [field] => field.terms.clone(),
+                        _ => return None,
+                    },
+                };
+                Some(FieldTerms {
+                    terms,
+                    boost: *boost,
+                })
             })
             .collect();
         if let Some(fields) = word_fields {
@@ -281,10 +293,20 @@ impl<'a> QueryBuilder<'a> {
                 per_language.push(query);
             }
         }
-        match per_language.len() {
-            0 => None,
-            1 => per_language.pop(),
-            _ => Some(Box::new(DisjunctionMaxQuery::new(per_language))),
+        // A term per language: the word in this field, searched for best
+        // hits by `maxscore` (see `build_text`).
+        let terms: Option<Vec<Term>> = per_language
+            .iter()
+            .map(|query| Some(query.downcast_ref::<TermQuery>()?.term().clone()))
+            .collect();
+        match (per_language.len(), terms) {
+            (0, _) => None,
+            (1, _) => per_language.pop(),
+            (_, Some(terms)) => Some(Box::new(WordQuery {
+                fields: vec![FieldTerms { terms, boost: 1.0 }],
+                tie_breaker: TIE_BREAKER,
+            })),
+            (_, None) => Some(Box::new(DisjunctionMaxQuery::new(per_language))),
         }
     }
 

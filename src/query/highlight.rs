@@ -8,6 +8,11 @@ use super::build::HighlightTerms;
 use super::edits::within_edits;
 use std::collections::{HashMap, HashSet};
 
+// Verdicts are looked up for most words of every hit's text: a fast hash
+// for short keys matters more there than resistance to crafted input,
+// since the words come from the index's own stored articles.
+use rustc_hash::FxHashMap;
+
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 use crate::index::analysis::{Analyzers, analysis_key, folded_analyzer};
@@ -23,7 +28,7 @@ pub struct Highlighter<'a> {
     folded: TextAnalyzer,
     /// Per analysis key, whether a lower-cased word matched: the hits of
     /// one search share most of their words.
-    verdicts: HashMap<&'static str, HashMap<String, bool>>,
+    verdicts: HashMap<&'static str, FxHashMap<String, bool>>,
 }
 
 impl<'a> Highlighter<'a> {

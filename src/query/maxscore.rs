@@ -12,7 +12,8 @@
 //! the same query: each word's best field plus the tie breaker's share of
 //! the others, boosts applied, words summed.
 //!
-//! The total is still exact: it is counted apart, without scores.
+//! The total is still exact: counted on the way where every match is
+//! visited, else apart, without scores, as facets and histograms are.
 
 use std::fmt;
 use std::ops::Range;
@@ -24,35 +25,51 @@ use tantivy::query::{
     Bm25Weight, BooleanQuery, DisjunctionMaxQuery, EnableScoring, Occur, Query, TermQuery, Weight,
 };
 use tantivy::schema::IndexRecordOption;
-use tantivy::{
-    DocAddress, DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED, Term,
-};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED, Term};
 
 use super::build::boosted;
-use super::rank::{RankCollector, RankKey, RankSegmentCollector};
+use super::rank::{RankCollector, RankSegmentCollector, RankedHits};
 
 /// One analysed word looked for in several fields, each with its boost: the
 /// best field scores, the others add `tie_breaker` of theirs.
 #[derive(Debug, Clone)]
 pub struct WordQuery {
-    pub fields: Vec<(Term, Score)>,
+    pub fields: Vec<FieldTerms>,
     pub tie_breaker: Score,
+}
+
+/// A word's terms in one field, one per analysis the search covers (the
+/// word stemmed for each language the index holds): the best one scores.
+#[derive(Debug, Clone)]
+pub struct FieldTerms {
+    pub terms: Vec<Term>,
+    pub boost: Score,
+}
+
+impl FieldTerms {
+    fn as_tantivy(&self) -> Box<dyn Query> {
+        let mut per_analysis: Vec<Box<dyn Query>> = self
+            .terms
+            .iter()
+            .map(|term| {
+                Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs))
+                    as Box<dyn Query>
+            })
+            .collect();
+        let query = match per_analysis.len() {
+            1 => per_analysis.remove(0),
+            _ => Box::new(DisjunctionMaxQuery::new(per_analysis)),
+        };
+        boosted(query, self.boost)
+    }
 }
 
 impl WordQuery {
     /// The same query in tantivy's own terms, which searches, counts and
     /// explains it wherever MaxScore does not run.
     fn as_tantivy(&self) -> Box<dyn Query> {
-        let mut alternatives: Vec<Box<dyn Query>> = self
-            .fields
-            .iter()
-            .map(|(term, boost)| {
-                boosted(
-                    Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
-                    *boost,
-                )
-            })
-            .collect();
+        let mut alternatives: Vec<Box<dyn Query>> =
+            self.fields.iter().map(FieldTerms::as_tantivy).collect();
         match alternatives.len() {
             1 => alternatives.remove(0),
             _ => Box::new(DisjunctionMaxQuery::with_tie_breaker(
@@ -62,19 +79,50 @@ impl WordQuery {
         }
     }
 
-    /// The word's score from its fields' scores (`None`: no match), as
-    /// tantivy's `DisjunctionMaxCombiner` computes it.
-    fn combine(&self, scores: impl Iterator<Item = Option<Score>>) -> Option<Score> {
+    /// The word's score from its terms' scores, given in field order with
+    /// the field each is in (`None`: no match), as tantivy's
+    /// `DisjunctionMaxCombiner` computes it: the best term of each field,
+    /// then the best field and the tie breaker's share of the others.
+    fn combine(&self, scores: impl Iterator<Item = (usize, Option<Score>)>) -> Option<Score> {
         let mut max: Score = 0.0;
         let mut sum: Score = 0.0;
         let mut matched = false;
-        for score in scores.flatten() {
-            matched = true;
-            max = max.max(score);
-            sum += score;
+        let mut add_field = |field_score: Option<Score>| {
+            if let Some(score) = field_score {
+                matched = true;
+                max = max.max(score);
+                sum += score;
+            }
+        };
+        let mut current: Option<(usize, Option<Score>)> = None;
+        for (field, score) in scores {
+            current = match current {
+                Some((current_field, best)) if current_field == field => {
+                    let best = match (best, score) {
+                        (Some(best), Some(score)) => Some(best.max(score)),
+                        (best, score) => best.or(score),
+                    };
+                    Some((field, best))
+                }
+                previous => {
+                    add_field(previous.and_then(|(_, best)| best));
+                    Some((field, score))
+                }
+            };
         }
-        // One field: the term's own score, as a lone term query gives.
+        add_field(current.and_then(|(_, best)| best));
+        // One field: its best term's own score, as a lone query gives.
         matched.then_some(max + (sum - max) * self.tie_breaker)
+    }
+
+    /// Every term, in field order, with its field's index and boost.
+    fn terms(&self) -> impl Iterator<Item = (usize, &Term, Score)> {
+        self.fields.iter().enumerate().flat_map(|(index, field)| {
+            field
+                .terms
+                .iter()
+                .map(move |term| (index, term, field.boost))
+        })
     }
 }
 
@@ -84,7 +132,7 @@ impl Query for WordQuery {
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for (term, _) in &self.fields {
+        for (_, term, _) in self.terms() {
             visitor(term, false);
         }
     }
@@ -185,7 +233,7 @@ impl<'q> WordsPlan<'q> {
         let mut word_ranges = Vec::with_capacity(self.words.len());
         for (word_index, word) in self.words.iter().enumerate() {
             let start = cursors.len();
-            for (field_index, (term, _)) in word.fields.iter().enumerate() {
+            for (term_index, (field_index, term, _)) in word.terms().enumerate() {
                 let field = term.field();
                 let Some(postings) = reader
                     .inverted_index(field)?
@@ -200,10 +248,11 @@ impl<'q> WordsPlan<'q> {
                     .fieldnorms_readers()
                     .get_field(field)?
                     .unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
-                let weight = weights.weights[word_index][field_index].clone();
+                let weight = weights.weights[word_index][term_index].clone();
                 cursors.push(TermCursor {
                     bound: weight.max_score(),
                     word: word_index,
+                    field: field_index,
                     postings,
                     fieldnorms,
                     weight,
@@ -235,11 +284,10 @@ impl<'q> WordsPlan<'q> {
             .words
             .iter()
             .map(|word| {
-                word.fields
-                    .iter()
-                    .map(|(term, boost)| {
+                word.terms()
+                    .map(|(_, term, boost)| {
                         Ok(Bm25Weight::for_terms(searcher, std::slice::from_ref(term))?
-                            .boost_by(*boost))
+                            .boost_by(boost))
                     })
                     .collect::<tantivy::Result<Vec<Bm25Weight>>>()
             })
@@ -422,7 +470,11 @@ impl<'p> SegmentSearch<'p> {
         let mut total: Score = 0.0;
         let mut matched = false;
         for (word, range) in self.plan.words.iter().zip(&self.layout.ranges) {
-            match word.combine(scores[range.clone()].iter().copied()) {
+            let word_scores = self.cursors[range.clone()]
+                .iter()
+                .zip(&scores[range.clone()])
+                .map(|(cursor, score)| (cursor.field, *score));
+            match word.combine(word_scores) {
                 Some(score) => {
                     total += score;
                     matched = true;
@@ -442,7 +494,8 @@ struct Layout {
     rarest: usize,
 }
 
-/// Per word, per field: the term's BM25 weight with its boost.
+/// Per word, per term in field order: the term's BM25 weight with its
+/// field's boost.
 pub struct PlanWeights {
     weights: Vec<Vec<Bm25Weight>>,
 }
@@ -456,18 +509,20 @@ struct TermCursor {
     /// The most this term can score in any article.
     bound: Score,
     word: usize,
+    /// The index of its field among its word's.
+    field: usize,
 }
 
 /// The hits `collector` keeps of the plan's matches, ranked.
-/// The hits `collector` keeps of the plan's matches, ranked, and the number
-/// of matches. `query` is the plan's query, which counts, without scores,
-/// the segments whose search skipped matches.
+/// The hits `collector` keeps of the plan's matches, ranked, and, given
+/// `count_with` (the plan's query, which counts without scores the segments
+/// whose search skipped matches), the number of matches.
 pub fn top_hits(
     searcher: &Searcher,
     plan: &WordsPlan,
-    query: &dyn Query,
+    count_with: Option<&dyn Query>,
     collector: &RankCollector,
-) -> tantivy::Result<(Vec<(RankKey, DocAddress)>, usize)> {
+) -> tantivy::Result<(RankedHits, Option<usize>)> {
     let weights = plan.weights(searcher)?;
     let mut counting_weight: Option<Box<dyn Weight>> = None;
     let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
@@ -476,6 +531,9 @@ pub fn top_hits(
         let mut segment_collector = collector.for_segment(ordinal as SegmentOrdinal, reader)?;
         let counted = plan.collect_segment(&weights, reader, &mut segment_collector)?;
         fruits.push(segment_collector.harvest());
+        let Some(query) = count_with else {
+            continue;
+        };
         total += match counted {
             Some(count) => count,
             None => {
@@ -490,7 +548,10 @@ pub fn top_hits(
             }
         } as usize;
     }
-    Ok((collector.merge_fruits(fruits)?, total))
+    Ok((
+        collector.merge_fruits(fruits)?,
+        count_with.is_some().then_some(total),
+    ))
 }
 
 /// Appends the words of a query of required words, in the query's order;
@@ -526,5 +587,36 @@ impl TermCursor {
         let doc = self.postings.doc();
         self.weight
             .score(self.fieldnorms.fieldnorm_id(doc), self.postings.term_freq())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::schema::{Field, STRING, Schema};
+
+    fn word(fields: usize) -> WordQuery {
+        let mut builder = Schema::builder();
+        let field: Field = builder.add_text_field("text", STRING);
+        WordQuery {
+            fields: (0..fields)
+                .map(|_| FieldTerms {
+                    terms: vec![Term::from_field_text(field, "word")],
+                    boost: 1.0,
+                })
+                .collect(),
+            tie_breaker: 0.3,
+        }
+    }
+
+    #[test]
+    fn a_field_scores_its_best_term_and_fields_combine_by_dis_max() {
+        let word = word(3);
+        // Field 0 has two analyses' terms (the best, 2.0, counts); field 1
+        // matches nothing; field 2 scores 0.5.
+        let scores = [(0, Some(1.0)), (0, Some(2.0)), (1, None), (2, Some(0.5))];
+        assert_eq!(word.combine(scores.into_iter()), Some(2.0 + 0.5 * 0.3));
+        assert_eq!(word.combine([(0, Some(1.5))].into_iter()), Some(1.5));
+        assert_eq!(word.combine([(0, None), (1, None)].into_iter()), None);
     }
 }

@@ -127,6 +127,9 @@ pub fn decode_cursor(cursor: &str, ranking: Ranking) -> Result<(RankKey, Option<
     Ok((key, now))
 }
 
+/// Hits with their keys, best first.
+pub type RankedHits = Vec<(RankKey, DocAddress)>;
+
 /// Collects the best `offset + limit` hits ranked after `after`, and returns
 /// `limit` of them from `offset` on.
 pub struct RankCollector {

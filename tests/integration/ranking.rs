@@ -1,13 +1,22 @@
 //! Searches of words find their best hits without scoring every match
-//! (`query::maxscore`); on real news they must rank exactly as the search
-//! that scores every match, which a histogram request forces.
+//! (`query::maxscore`); on real news they must rank, count and aggregate
+//! exactly as the search that scores every match. A clause excluding a word
+//! no article holds sends a query down that path without changing a score.
 
 use newsdex::index::{NewsIndex, WriterOptions};
 use newsdex::ingest::{ReadOptions, read_inputs};
 use newsdex::query::histogram::Interval;
 use newsdex::query::{SearchRequest, SearchResponse, Sort, search};
 
-use crate::support::shared_path;
+use crate::support::{fixture_index, shared_path};
+
+/// The same query, searched by scoring every match.
+fn exhaustive(request: &SearchRequest) -> SearchRequest {
+    SearchRequest {
+        q: format!("({}) -qqqzzzx", request.q),
+        ..request.clone()
+    }
+}
 
 /// BBC News in two segments (a commit after 1,100 articles), with every
 /// 97th article deleted after the last commit.
@@ -119,14 +128,7 @@ fn words_rank_as_when_every_match_is_scored() {
                 ..SearchRequest::default()
             };
             let pruned = run(&index, &request);
-            let exhaustive = run(
-                &index,
-                &SearchRequest {
-                    histogram: Some(Interval::Month),
-                    ..request.clone()
-                },
-            );
-            assert_same_ranking(q, &pruned, &exhaustive);
+            assert_same_ranking(q, &pruned, &run(&index, &exhaustive(&request)));
             pruned_matches += pruned.total;
             // The next page, by cursor, continues alike.
             if let Some(cursor) = pruned.next_cursor.clone() {
@@ -135,13 +137,58 @@ fn words_rank_as_when_every_match_is_scored() {
                     offset: 0,
                     ..request.clone()
                 };
-                let exhaustive_next = SearchRequest {
-                    histogram: Some(Interval::Month),
-                    ..next.clone()
-                };
-                assert_same_ranking(q, &run(&index, &next), &run(&index, &exhaustive_next));
+                assert_same_ranking(q, &run(&index, &next), &run(&index, &exhaustive(&next)));
             }
+            // With a histogram to count, hits are still found apart.
+            let counted = SearchRequest {
+                histogram: Some(Interval::Month),
+                ..request.clone()
+            };
+            assert_same_ranking(q, &run(&index, &counted), &pruned);
         }
     }
     assert!(pruned_matches > 10_000, "{pruned_matches} matches in all");
+}
+
+#[test]
+fn facets_and_histograms_count_as_when_every_match_is_scored() {
+    let dir = fixture_index();
+    let index = NewsIndex::open(dir.path()).expect("opens");
+    let mut words: Vec<String> = Vec::new();
+    for record in read_inputs(&["fixtures/articles".into()], &ReadOptions::default()) {
+        let article = record.expect("reads").article;
+        words.extend(
+            format!("{} {}", article.title, article.body)
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|word| word.len() > 3)
+                .map(str::to_lowercase)
+                .step_by(17),
+        );
+    }
+    words.sort();
+    words.dedup();
+    assert!(words.len() > 20, "{words:?}");
+    let facets: Vec<String> = ["tag", "section", "author", "person", "org", "location"]
+        .map(String::from)
+        .to_vec();
+    let mut aggregated = 0;
+    for pair in words.windows(2) {
+        for q in [pair[0].clone(), format!("{} OR {}", pair[0], pair[1])] {
+            let request = SearchRequest {
+                q: q.clone(),
+                limit: 3,
+                facets: facets.clone(),
+                histogram: Some(Interval::Day),
+                highlight: false,
+                ..SearchRequest::default()
+            };
+            let pruned = run(&index, &request);
+            let exhaustive = run(&index, &exhaustive(&request));
+            assert_same_ranking(&q, &pruned, &exhaustive);
+            assert_eq!(pruned.facets, exhaustive.facets, "facets of {q:?}");
+            assert_eq!(pruned.histogram, exhaustive.histogram, "histogram of {q:?}");
+            aggregated += pruned.facets.values().map(Vec::len).sum::<usize>();
+        }
+    }
+    assert!(aggregated > 100, "{aggregated} facet values in all");
 }
