@@ -12,8 +12,9 @@
 //! the same query: each word's best field plus the tie breaker's share of
 //! the others, boosts applied, words summed.
 //!
-//! The total is still exact: counted on the way where every match is
-//! visited, else apart, without scores, as facets and histograms are.
+//! The total, facets and histogram still cover every match: they are
+//! counted on the way where the search visits every match, else in a pass
+//! without scores.
 
 use std::fmt;
 use std::ops::Range;
@@ -192,19 +193,20 @@ impl<'q> WordsPlan<'q> {
 
     /// Offers the segment's best matches to `collector`: every match that
     /// could rank above the collector's last kept hit, and none that it
-    /// skips could have. Returns the segment's number of live matches when
-    /// the search visited them all, `None` when it skipped some.
+    /// skips could have. Returns whether the search visited every live
+    /// match, each of which it then gave to `visit`.
     pub fn collect_segment(
         &self,
         weights: &PlanWeights,
         reader: &SegmentReader,
         collector: &mut RankSegmentCollector,
-    ) -> tantivy::Result<Option<u32>> {
+        visit: &mut dyn FnMut(DocId),
+    ) -> tantivy::Result<bool> {
         let (cursors, layout) = self.cursors(weights, reader)?;
         if cursors.is_empty()
             || (self.all_required && layout.ranges.iter().any(|range| range.is_empty()))
         {
-            return Ok(Some(0));
+            return Ok(true);
         }
         let postings: u64 = cursors
             .iter()
@@ -218,8 +220,8 @@ impl<'q> WordsPlan<'q> {
             Drive::MaxScore
         };
         let mut search = SegmentSearch::new(self, cursors, layout, drive);
-        let count = search.run(reader, collector);
-        Ok((drive != Drive::MaxScore).then_some(count))
+        search.run(reader, collector, visit);
+        Ok(drive != Drive::MaxScore)
     }
 
     /// Each word's terms present in the segment, grouped by word, and where
@@ -355,13 +357,17 @@ impl<'p> SegmentSearch<'p> {
         }
     }
 
-    /// Offers the matches that may rank to `collector`; returns the number
-    /// of live matches visited.
-    fn run(&mut self, reader: &SegmentReader, collector: &mut RankSegmentCollector) -> u32 {
+    /// Offers the matches that may rank to `collector`, and, unless under
+    /// MaxScore, every live match to `visit`.
+    fn run(
+        &mut self,
+        reader: &SegmentReader,
+        collector: &mut RankSegmentCollector,
+        visit: &mut dyn FnMut(DocId),
+    ) {
         let alive = reader.alive_bitset();
         let mut threshold = collector.threshold();
         self.choose_driving(threshold);
-        let mut count = 0;
         loop {
             let doc = self
                 .cursors
@@ -372,14 +378,17 @@ impl<'p> SegmentSearch<'p> {
                 .min()
                 .unwrap_or(TERMINATED);
             if doc == TERMINATED {
-                return count;
+                return;
             }
             if alive.is_none_or(|alive| alive.is_alive(doc)) {
                 let matched = match self.drive {
                     Drive::Rarest(rarest) => self.seek_required(rarest, doc),
                     Drive::EveryTerm | Drive::MaxScore => true,
                 };
-                count += u32::from(matched);
+                // MaxScore skips matches: its segment is aggregated apart.
+                if matched && self.drive != Drive::MaxScore {
+                    visit(doc);
+                }
                 if matched && let Some(score) = self.score(doc, threshold) {
                     collector.collect(doc, score);
                     let raised = collector.threshold();
@@ -514,43 +523,45 @@ struct TermCursor {
 }
 
 /// The hits `collector` keeps of the plan's matches, ranked.
-/// The hits `collector` keeps of the plan's matches, ranked, and, given
-/// `count_with` (the plan's query, which counts without scores the segments
-/// whose search skipped matches), the number of matches.
-pub fn top_hits(
+/// The hits `collector` keeps of the plan's matches, ranked, and what
+/// `aggregations` (a count, facets, a histogram: collectors that need no
+/// score) make of every match. A segment whose search visited every match
+/// feeds them on the way; the others are gone through again by `query`
+/// (the plan's), without scores.
+pub fn top_hits<A: Collector>(
     searcher: &Searcher,
     plan: &WordsPlan,
-    count_with: Option<&dyn Query>,
+    query: &dyn Query,
     collector: &RankCollector,
-) -> tantivy::Result<(RankedHits, Option<usize>)> {
+    aggregations: &A,
+) -> tantivy::Result<(RankedHits, A::Fruit)> {
     let weights = plan.weights(searcher)?;
-    let mut counting_weight: Option<Box<dyn Weight>> = None;
+    let mut unscored_weight: Option<Box<dyn Weight>> = None;
     let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
-    let mut total = 0;
+    let mut aggregated = Vec::with_capacity(searcher.segment_readers().len());
     for (ordinal, reader) in searcher.segment_readers().iter().enumerate() {
-        let mut segment_collector = collector.for_segment(ordinal as SegmentOrdinal, reader)?;
-        let counted = plan.collect_segment(&weights, reader, &mut segment_collector)?;
+        let ordinal = ordinal as SegmentOrdinal;
+        let mut segment_collector = collector.for_segment(ordinal, reader)?;
+        let mut segment_aggregations = aggregations.for_segment(ordinal, reader)?;
+        let visited_all =
+            plan.collect_segment(&weights, reader, &mut segment_collector, &mut |doc| {
+                segment_aggregations.collect(doc, 0.0)
+            })?;
         fruits.push(segment_collector.harvest());
-        let Some(query) = count_with else {
+        if visited_all {
+            aggregated.push(segment_aggregations.harvest());
             continue;
-        };
-        total += match counted {
-            Some(count) => count,
-            None => {
-                if counting_weight.is_none() {
-                    counting_weight =
-                        Some(query.weight(EnableScoring::disabled_from_searcher(searcher))?);
-                }
-                match &counting_weight {
-                    Some(weight) => weight.count(reader)?,
-                    None => 0,
-                }
-            }
-        } as usize;
+        }
+        if unscored_weight.is_none() {
+            unscored_weight = Some(query.weight(EnableScoring::disabled_from_searcher(searcher))?);
+        }
+        if let Some(weight) = &unscored_weight {
+            aggregated.push(aggregations.collect_segment(weight.as_ref(), ordinal, reader)?);
+        }
     }
     Ok((
         collector.merge_fruits(fruits)?,
-        count_with.is_some().then_some(total),
+        aggregations.merge_fruits(aggregated)?,
     ))
 }
 

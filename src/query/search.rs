@@ -298,21 +298,25 @@ fn run_search(
         None => None,
     };
     // A search of words ranked by relevance scores only the matches that
-    // may rank (see `maxscore`); facets and the histogram, which need every
-    // match, are counted in a pass without scores.
+    // may rank (see `maxscore`); the count, facets and histogram, which
+    // need every match, are taken without scores.
     let words_plan = (filter_clauses.is_empty() && ranking.needs_scores())
         .then(|| WordsPlan::of(text_query.as_ref()))
         .flatten();
-
     let (total, mut ranked, plain_counts, days) = match words_plan {
+        // A count alone is tantivy's fastest pass over the matches.
         Some(plan) if plain_names.is_empty() && histogram_collector.is_none() => {
-            let (ranked, total) = top_hits(&searcher, &plan, Some(&main_query), &rank_collector)?;
-            (total.unwrap_or_default(), ranked, Vec::new(), None)
+            let (ranked, total) = top_hits(&searcher, &plan, &main_query, &rank_collector, &Count)?;
+            (total, ranked, Vec::new(), None)
         }
         Some(plan) => {
-            let (total, plain_counts, days) =
-                searcher.search(&main_query, &(Count, facet_collector, histogram_collector))?;
-            let (ranked, _) = top_hits(&searcher, &plan, None, &rank_collector)?;
+            let (ranked, (total, plain_counts, days)) = top_hits(
+                &searcher,
+                &plan,
+                &main_query,
+                &rank_collector,
+                &(Count, facet_collector, histogram_collector),
+            )?;
             (total, ranked, plain_counts, days)
         }
         None => searcher.search(
