@@ -28,7 +28,7 @@ pub struct Highlighter<'a> {
     folded: TextAnalyzer,
     /// Per analysis key, whether a lower-cased word matched: the hits of
     /// one search share most of their words.
-    verdicts: HashMap<&'static str, FxHashMap<String, bool>>,
+    verdicts: FxHashMap<&'static str, FxHashMap<String, bool>>,
 }
 
 impl<'a> Highlighter<'a> {
@@ -42,7 +42,7 @@ impl<'a> Highlighter<'a> {
             exact,
             analyzers: Analyzers::default(),
             folded: folded_analyzer(),
-            verdicts: HashMap::new(),
+            verdicts: FxHashMap::default(),
         }
     }
 
@@ -117,6 +117,10 @@ impl<'a> Highlighter<'a> {
         let fold = self.wants("");
         let stem_heads = self.heads(key);
         let fold_heads = self.heads("");
+        // Analysis never lengthens an ASCII word, so one shorter than every
+        // term and prefix cannot match them ("to" against "torownu").
+        let stem_shortest = self.shortest(key);
+        let fold_shortest = self.shortest("");
         // Arabic stemming removes prefixes, so every word is analysed. A
         // near spelling may differ anywhere, so under typo tolerance every
         // word long enough to be within its edits is (analysis never
@@ -170,13 +174,14 @@ impl<'a> Highlighter<'a> {
                 Some(lower) => lower.chars().count(),
                 None => word.len(),
             };
+            let long_enough = |shortest: usize| lowered.is_some() || length >= shortest;
             let stem = stem_key.is_some()
                 && (stem_every_word
-                    || stem_heads.contains(&head)
+                    || (stem_heads.contains(&head) && long_enough(stem_shortest))
                     || stem_floor.is_some_and(|floor| length >= floor));
             let folded = fold
                 && (lowered.is_some()
-                    || fold_heads.contains(&head)
+                    || (fold_heads.contains(&head) && long_enough(fold_shortest))
                     || fold_floor.is_some_and(|floor| length >= floor));
             if stem || folded {
                 lower.clear();
@@ -208,6 +213,23 @@ impl<'a> Highlighter<'a> {
             .filter(|(fuzzy_key, ..)| *fuzzy_key == key)
             .map(|(_, word, edits, _)| word.chars().count().saturating_sub(usize::from(*edits)))
             .min()
+    }
+
+    /// The characters of an analysis's shortest term or prefix (0 when it
+    /// has none).
+    fn shortest(&self, key: &str) -> usize {
+        let terms = self.exact.get(key).into_iter().flatten().copied();
+        let prefixes = self
+            .terms
+            .prefixes
+            .iter()
+            .filter(|(prefix_key, _)| *prefix_key == key)
+            .map(|(_, prefix)| prefix.as_str());
+        terms
+            .chain(prefixes)
+            .map(|text| text.chars().count())
+            .min()
+            .unwrap_or(0)
     }
 
     /// First two letters of every term and prefix of an analysis.
@@ -479,6 +501,37 @@ mod tests {
 
     /// A word is judged under each analysis on its own: stemmed "talking"
     /// misses the stem "tale", folded it matches the name "talking".
+    proptest::proptest! {
+        /// Skipping words by their first letters and length marks exactly
+        /// the words whose analysis gives the term.
+        #[test]
+        fn skipped_words_are_ones_that_cannot_match(
+            picks in proptest::collection::vec(0usize..18, 0..40),
+            query in 0usize..18,
+        ) {
+            const WORDS: [&str; 18] = [
+                "to", "talk", "Talks", "talking", "ta", "tal", "total", "told", "running",
+                "run", "runs", "ran", "rune", "generously", "generous", "gene", "go", "Generation",
+            ];
+            let mut english = crate::index::analysis::language_analyzer("en");
+            let Some(term) = crate::index::analysis::tokens(&mut english, WORDS[query]).pop() else {
+                return Ok(());
+            };
+            let mut terms = HighlightTerms::default();
+            terms.exact.insert(("en", term.text.clone()));
+            let text = picks.iter().map(|pick| WORDS[*pick]).collect::<Vec<_>>().join(" ");
+            let expected: Vec<(usize, usize)> = words(&text)
+                .filter(|(from, to)| {
+                    crate::index::analysis::tokens(&mut english, &text[*from..*to])
+                        .first()
+                        .is_some_and(|token| token.text == term.text)
+                })
+                .collect();
+            let mut highlighter = Highlighter::new(&terms);
+            proptest::prop_assert_eq!(highlighter.matches(&text, Some("en")), expected);
+        }
+    }
+
     #[test]
     fn each_analysis_judges_a_word_apart() {
         let mut terms = HighlightTerms::default();
