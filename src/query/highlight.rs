@@ -499,8 +499,6 @@ mod tests {
         }
     }
 
-    /// A word is judged under each analysis on its own: stemmed "talking"
-    /// misses the stem "tale", folded it matches the name "talking".
     proptest::proptest! {
         /// Skipping words by their first letters and length marks exactly
         /// the words whose analysis gives the term.
@@ -532,6 +530,8 @@ mod tests {
         }
     }
 
+    /// A word is judged under each analysis on its own: stemmed "talking"
+    /// misses the stem "tale", folded it matches the name "talking".
     #[test]
     fn each_analysis_judges_a_word_apart() {
         let mut terms = HighlightTerms::default();
