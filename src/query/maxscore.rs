@@ -226,11 +226,11 @@ impl<'q> WordsPlan<'q> {
 
     /// Each word's terms present in the segment, grouped by word, and where
     /// each word's are.
-    fn cursors(
+    fn cursors<'w>(
         &self,
-        weights: &PlanWeights,
+        weights: &'w PlanWeights,
         reader: &SegmentReader,
-    ) -> tantivy::Result<(Vec<TermCursor>, Layout)> {
+    ) -> tantivy::Result<(Vec<TermCursor<'w>>, Layout)> {
         let mut cursors = Vec::new();
         let mut word_ranges = Vec::with_capacity(self.words.len());
         for (word_index, word) in self.words.iter().enumerate() {
@@ -250,7 +250,7 @@ impl<'q> WordsPlan<'q> {
                     .fieldnorms_readers()
                     .get_field(field)?
                     .unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
-                let weight = weights.weights[word_index][term_index].clone();
+                let weight = &weights.weights[word_index][term_index];
                 cursors.push(TermCursor {
                     bound: weight.max_score(),
                     word: word_index,
@@ -319,9 +319,9 @@ enum Drive {
 
 /// One segment's search for a plan: its terms' cursors and which of them
 /// drive.
-struct SegmentSearch<'p> {
+struct SegmentSearch<'p, 'w> {
     plan: &'p WordsPlan<'p>,
-    cursors: Vec<TermCursor>,
+    cursors: Vec<TermCursor<'w>>,
     layout: Layout,
     drive: Drive,
     /// Cursor indexes, lowest bound first: the order in which terms stop
@@ -333,13 +333,13 @@ struct SegmentSearch<'p> {
     scores: Vec<Option<Score>>,
 }
 
-impl<'p> SegmentSearch<'p> {
+impl<'p, 'w> SegmentSearch<'p, 'w> {
     fn new(
         plan: &'p WordsPlan<'p>,
-        cursors: Vec<TermCursor>,
+        cursors: Vec<TermCursor<'w>>,
         layout: Layout,
         drive: Drive,
-    ) -> SegmentSearch<'p> {
+    ) -> SegmentSearch<'p, 'w> {
         let mut by_bound: Vec<usize> = (0..cursors.len()).collect();
         by_bound.sort_by(|&a, &b| cursors[a].bound.total_cmp(&cursors[b].bound));
         let driving = match drive {
@@ -511,10 +511,12 @@ pub struct PlanWeights {
 
 /// A term's matches in one segment, scored as tantivy's term scorer does
 /// (which tantivy does not export).
-struct TermCursor {
+struct TermCursor<'w> {
     postings: SegmentPostings,
     fieldnorms: FieldNormReader,
-    weight: Bm25Weight,
+    /// Borrowed: a weight carries a 256-entry table, too much to copy for
+    /// every term of every segment.
+    weight: &'w Bm25Weight,
     /// The most this term can score in any article.
     bound: Score,
     word: usize,
@@ -589,7 +591,7 @@ fn below(bound: Score, threshold: f64) -> bool {
     f64::from(bound) * (1.0 + 1e-5) < threshold
 }
 
-impl TermCursor {
+impl TermCursor<'_> {
     fn doc(&self) -> DocId {
         self.postings.doc()
     }
