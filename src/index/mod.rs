@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
+use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{
@@ -81,6 +82,13 @@ pub struct SearcherFacts {
     /// the others: weighing a term in a field a segment lacks still opens
     /// an empty dictionary for it, for every term of every query.
     pub text_fields_with_terms: HashSet<Field>,
+    /// Per segment, in the searcher's order: the article-id order column,
+    /// which breaks ties between hits, and the publication time column,
+    /// which recency and date sorts read. Opening a column looks its name
+    /// up in the segment's column directory: once per generation, not once
+    /// per search.
+    pub id_orders: Vec<Option<Column<u64>>>,
+    pub publication_times: Vec<Option<Column<tantivy::DateTime>>>,
 }
 
 /// Searcher facts and the generation they were read at.
@@ -378,7 +386,21 @@ impl NewsIndex {
                     FieldKind::Text => Some(field.field),
                     _ => field.text_field,
                 });
+        let column_name = |name: &str| {
+            self.fields
+                .get(name)
+                .map(|field| field.definition.name.clone())
+                .unwrap_or_default()
+        };
+        let (id_order, published_at) = (column_name("id_order"), column_name("published_at"));
         for segment in searcher.segment_readers() {
+            let fast_fields = segment.fast_fields();
+            facts
+                .id_orders
+                .push(fast_fields.column_opt(&id_order).ok().flatten());
+            facts
+                .publication_times
+                .push(fast_fields.column_opt(&published_at).ok().flatten());
             if let Some(field) = language
                 && let Ok(inverted) = segment.inverted_index(field)
                 && let Ok(mut stream) = inverted.terms().stream()

@@ -14,11 +14,14 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
+use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
+
 use tantivy::columnar::Column;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::parser::QueryError;
+use crate::index::SearcherFacts;
 
 /// Weight of the freshness decay's floor: an article of infinite age keeps
 /// this share of its relevance.
@@ -137,8 +140,8 @@ pub struct RankCollector {
     pub limit: usize,
     pub offset: usize,
     pub after: Option<RankKey>,
-    pub date_field: String,
-    pub tiebreak_field: String,
+    /// Per segment ordinal: the publication time and id order columns.
+    pub columns: Arc<SearcherFacts>,
 }
 
 pub struct RankSegmentCollector {
@@ -158,11 +161,16 @@ impl Collector for RankCollector {
     fn for_segment(
         &self,
         segment: SegmentOrdinal,
-        reader: &SegmentReader,
+        _reader: &SegmentReader,
     ) -> tantivy::Result<RankSegmentCollector> {
         let needs_dates = !matches!(self.ranking, Ranking::Relevance);
+        let segment_index = segment as usize;
         let dates = if needs_dates {
-            reader.fast_fields().column_opt(&self.date_field)?
+            self.columns
+                .publication_times
+                .get(segment_index)
+                .cloned()
+                .flatten()
         } else {
             None
         };
@@ -172,7 +180,7 @@ impl Collector for RankCollector {
             after: self.after,
             segment,
             dates,
-            tiebreaks: reader.fast_fields().column_opt(&self.tiebreak_field)?,
+            tiebreaks: self.columns.id_orders.get(segment_index).cloned().flatten(),
             heap: BinaryHeap::with_capacity(self.offset + self.limit + 1),
         })
     }

@@ -286,8 +286,7 @@ fn run_search(
         limit: request.limit + 1,
         offset: request.offset,
         after,
-        date_field: field_name(index, "published_at"),
-        tiebreak_field: field_name(index, "id_order"),
+        columns: facts.clone(),
     };
     // The histogram counts in the same pass over the matches.
     let histogram_collector = match request.histogram {
