@@ -215,18 +215,22 @@ impl<'a> Highlighter<'a> {
             .min()
     }
 
-    /// The characters of an analysis's shortest term or prefix (0 when it
-    /// has none).
-    fn shortest(&self, key: &str) -> usize {
+    /// An analysis's exact terms and prefixes.
+    fn terms_and_prefixes<'t>(&'t self, key: &'t str) -> impl Iterator<Item = &'t str> {
         let terms = self.exact.get(key).into_iter().flatten().copied();
         let prefixes = self
             .terms
             .prefixes
             .iter()
-            .filter(|(prefix_key, _)| *prefix_key == key)
+            .filter(move |(prefix_key, _)| *prefix_key == key)
             .map(|(_, prefix)| prefix.as_str());
-        terms
-            .chain(prefixes)
+        terms.chain(prefixes)
+    }
+
+    /// The characters of an analysis's shortest term or prefix (0 when it
+    /// has none).
+    fn shortest(&self, key: &str) -> usize {
+        self.terms_and_prefixes(key)
             .map(|text| text.chars().count())
             .min()
             .unwrap_or(0)
@@ -234,20 +238,7 @@ impl<'a> Highlighter<'a> {
 
     /// First two letters of every term and prefix of an analysis.
     fn heads(&self, key: &str) -> Vec<(char, char)> {
-        let mut heads: Vec<(char, char)> = self
-            .exact
-            .get(key)
-            .into_iter()
-            .flatten()
-            .map(|term| head(term))
-            .chain(
-                self.terms
-                    .prefixes
-                    .iter()
-                    .filter(|(prefix_key, _)| *prefix_key == key)
-                    .map(|(_, prefix)| head(prefix)),
-            )
-            .collect();
+        let mut heads: Vec<(char, char)> = self.terms_and_prefixes(key).map(head).collect();
         heads.sort_unstable();
         heads.dedup();
         heads

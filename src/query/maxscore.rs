@@ -16,7 +16,6 @@
 //! counted on the way where the search visits every match, else in a pass
 //! without scores.
 
-use std::fmt;
 use std::ops::Range;
 
 use tantivy::collector::{Collector, SegmentCollector};
@@ -140,19 +139,10 @@ impl Query for WordQuery {
 }
 
 /// A query MaxScore can run: words, all required or any.
+#[derive(Debug)]
 pub struct WordsPlan<'q> {
     words: Vec<&'q WordQuery>,
     all_required: bool,
-}
-
-impl fmt::Debug for WordsPlan<'_> {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter
-            .debug_struct("WordsPlan")
-            .field("words", &self.words)
-            .field("all_required", &self.all_required)
-            .finish()
-    }
 }
 
 impl<'q> WordsPlan<'q> {
@@ -195,7 +185,7 @@ impl<'q> WordsPlan<'q> {
     /// could rank above the collector's last kept hit, and none that it
     /// skips could have. Returns whether the search visited every live
     /// match, each of which it then gave to `visit`.
-    pub fn collect_segment(
+    fn collect_segment(
         &self,
         weights: &PlanWeights,
         reader: &SegmentReader,
@@ -281,7 +271,7 @@ impl<'q> WordsPlan<'q> {
     }
 
     /// The BM25 weights of every term, from the whole index's statistics.
-    pub fn weights(&self, searcher: &Searcher) -> tantivy::Result<PlanWeights> {
+    fn weights(&self, searcher: &Searcher) -> tantivy::Result<PlanWeights> {
         let weights = self
             .words
             .iter()
@@ -505,7 +495,7 @@ struct Layout {
 
 /// Per word, per term in field order: the term's BM25 weight with its
 /// field's boost.
-pub struct PlanWeights {
+struct PlanWeights {
     weights: Vec<Vec<Bm25Weight>>,
 }
 

@@ -2,7 +2,7 @@
 
 use predicates::prelude::*;
 
-use crate::support::{fixture_index, newsdex, search_json, titles};
+use crate::support::{fixture_index, index_fixtures, newsdex, search_json, titles};
 
 #[test]
 fn terms_phrases_and_booleans() {
@@ -266,12 +266,8 @@ fn people_organisations_and_places_found_in_the_text_are_searchable_and_counted(
 
 #[test]
 fn no_entities_indexes_only_the_entities_the_input_gives() {
-    let dir = tempfile::TempDir::new().expect("temp dir");
+    let dir = index_fixtures(&["--no-entities"]);
     let index = dir.path();
-    newsdex(index)
-        .args(["index", "--no-entities", "fixtures/articles"])
-        .assert()
-        .success();
     assert_eq!(
         search_json(index, &["", "--location", "Geneva"])["total"],
         1
@@ -287,12 +283,8 @@ fn a_field_no_article_fills_matches_nothing() {
     // Without extraction no article of the fixtures has a `misc` entity:
     // a query on that field must match nothing, alone or beside a word
     // that matches, rather than constrain nothing.
-    let dir = tempfile::TempDir::new().expect("temp dir");
+    let dir = index_fixtures(&["--no-entities"]);
     let index = dir.path();
-    newsdex(index)
-        .args(["index", "--no-entities", "fixtures/articles"])
-        .assert()
-        .success();
     assert!(search_json(index, &["ceasefire"])["total"].as_u64() > Some(0));
     assert_eq!(search_json(index, &["misc:ceasefire"])["total"], 0);
     assert_eq!(

@@ -35,9 +35,16 @@ pub fn newsdex(index: &Path) -> Command {
 
 /// A fresh index holding every article of `fixtures/articles`.
 pub fn fixture_index() -> TempDir {
+    index_fixtures(&[])
+}
+
+/// The same, indexed with `options` (e.g. `--no-entities`).
+pub fn index_fixtures(options: &[&str]) -> TempDir {
     let dir = TempDir::new().expect("temp dir");
     newsdex(dir.path())
-        .args(["index", "fixtures/articles"])
+        .arg("index")
+        .args(options)
+        .arg("fixtures/articles")
         .assert()
         .success();
     dir
