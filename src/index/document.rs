@@ -1,7 +1,12 @@
 //! Article ↔ tantivy document. The one place that knows which article field
 //! feeds which index field.
 
-use tantivy::schema::Value;
+use serde::de::DeserializeOwned;
+use tantivy::schema::Field;
+use tantivy::schema::document::{
+    DeserializeError, DocumentDeserialize, DocumentDeserializer, ValueDeserialize,
+    ValueDeserializer,
+};
 use tantivy::{DateTime as TantivyDateTime, TantivyDocument};
 
 use super::IndexError;
@@ -135,36 +140,70 @@ pub fn id_order(id: &str) -> u64 {
     hash
 }
 
-/// The article stored in a document.
-pub fn document_to_article(
-    document: &TantivyDocument,
-    fields: &IndexFields,
-) -> Result<Article, IndexError> {
-    let mut article = stored_article_without_body(document, fields)?;
-    article.body = stored_body(document, fields).to_string();
-    Ok(article)
+/// What the document store holds of an article: its JSON (all but the
+/// body) and its body text. Read in place of a `TantivyDocument`, which
+/// would build a generic value tree of the same two strings first.
+#[derive(Debug, Default)]
+pub struct StoredArticle {
+    texts: Vec<(Field, String)>,
 }
 
-/// The article stored in a document, its body left empty (see
-/// [`stored_body`]).
-pub fn stored_article_without_body(
-    document: &TantivyDocument,
-    fields: &IndexFields,
-) -> Result<Article, IndexError> {
-    let json = document
-        .get_first(fields.source)
-        .and_then(|value| value.as_str())
-        .ok_or_else(|| IndexError::Corrupt("stored document lacks its article".to_string()))?;
-    serde_json::from_str(json)
-        .map_err(|error| IndexError::Corrupt(format!("stored article is not valid: {error}")))
+impl DocumentDeserialize for StoredArticle {
+    fn deserialize<'de, D>(mut deserializer: D) -> Result<Self, DeserializeError>
+    where
+        D: DocumentDeserializer<'de>,
+    {
+        let mut texts = Vec::with_capacity(deserializer.size_hint());
+        while let Some((field, StoredText(text))) = deserializer.next_field()? {
+            texts.push((field, text));
+        }
+        Ok(StoredArticle { texts })
+    }
 }
 
-/// The body stored in a document ("" when the article had none), without
-/// the language marker its text field holds.
-pub fn stored_body<'d>(document: &'d TantivyDocument, fields: &IndexFields) -> &'d str {
-    document
-        .get_first(fields.body)
-        .and_then(|value| value.as_str())
-        .map(|text| split_marker(text).1)
-        .unwrap_or_default()
+/// A stored value; the schema stores only text (`_source` and text fields
+/// marked `stored`).
+struct StoredText(String);
+
+impl ValueDeserialize for StoredText {
+    fn deserialize<'de, D>(deserializer: D) -> Result<Self, DeserializeError>
+    where
+        D: ValueDeserializer<'de>,
+    {
+        deserializer.deserialize_string().map(StoredText)
+    }
+}
+
+impl StoredArticle {
+    fn text(&self, field: Field) -> Option<&str> {
+        self.texts
+            .iter()
+            .find(|(stored, _)| *stored == field)
+            .map(|(_, text)| text.as_str())
+    }
+
+    /// The stored JSON parsed as `T`: the whole article but its body, or a
+    /// view of some of its fields (serde skips the others unparsed).
+    pub fn parse<T: DeserializeOwned>(&self, fields: &IndexFields) -> Result<T, IndexError> {
+        let json = self
+            .text(fields.source)
+            .ok_or_else(|| IndexError::Corrupt("stored document lacks its article".to_string()))?;
+        serde_json::from_str(json)
+            .map_err(|error| IndexError::Corrupt(format!("stored article is not valid: {error}")))
+    }
+
+    /// The stored body ("" when the article had none), without the
+    /// language marker its text field holds.
+    pub fn body(&self, fields: &IndexFields) -> &str {
+        self.text(fields.body)
+            .map(|text| split_marker(text).1)
+            .unwrap_or_default()
+    }
+
+    /// The whole stored article.
+    pub fn article(&self, fields: &IndexFields) -> Result<Article, IndexError> {
+        let mut article: Article = self.parse(fields)?;
+        article.body = self.body(fields).to_string();
+        Ok(article)
+    }
 }

@@ -17,10 +17,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{
-    DocAddress, DocSet, Index, IndexReader, ReloadPolicy, Searcher, TERMINATED, TantivyDocument,
-    Term,
-};
+use tantivy::{DocAddress, DocSet, Index, IndexReader, ReloadPolicy, Searcher, TERMINATED, Term};
 
 pub use self::writer::{ArticleWriter, DEFAULT_COMMIT_EVERY, WriteOutcome, WriterOptions};
 use crate::article::Article;
@@ -260,8 +257,8 @@ impl NewsIndex {
         let Some(address) = self.live_document(&searcher, id)? else {
             return Ok(None);
         };
-        let document: TantivyDocument = searcher.doc(address)?;
-        document::document_to_article(&document, &self.fields).map(Some)
+        let stored: document::StoredArticle = searcher.doc(address)?;
+        stored.article(&self.fields).map(Some)
     }
 
     /// Whether a live document has this id, in the given searcher.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, Term};
 
 use super::build::{QueryBuilder, date_range_query};
 use super::facets::{FacetCollector, top_values};
@@ -20,7 +20,7 @@ use super::parser::{QueryError, QueryNode, parse_query};
 use super::rank::{RankCollector, Ranking, decode_cursor, encode_cursor};
 use crate::article::Entity;
 use crate::index::analysis::{DEFAULT_LANGUAGE, analysis_key, keyword_analyzer, tokens};
-use crate::index::document::{stored_article_without_body, stored_body};
+use crate::index::document::StoredArticle;
 use crate::index::fields::FieldKind;
 use crate::index::{IndexError, NewsIndex};
 
@@ -176,6 +176,34 @@ pub struct Hit {
     pub entities: Vec<Entity>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub highlights: Option<Highlights>,
+}
+
+/// The fields of a stored article a hit shows, and the summary its
+/// highlight falls back to without a body: the rest of the stored JSON
+/// (captions, live entries, update time) is skipped unparsed.
+#[derive(Deserialize)]
+struct HitSource {
+    id: String,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    authors: Vec<String>,
+    #[serde(default)]
+    section: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    published_at: Option<DateTime<FixedOffset>>,
+    #[serde(default)]
+    entities: Vec<Entity>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -366,12 +394,11 @@ fn run_search(
     let hits = ranked
         .into_iter()
         .map(|(score, address)| {
-            let document: TantivyDocument = searcher.doc(address)?;
-            // A hit shows no body, so only the rest is parsed.
-            let article = stored_article_without_body(&document, fields)?;
+            let stored: StoredArticle = searcher.doc(address)?;
+            let article: HitSource = stored.parse(fields)?;
             let highlights = request.highlight.then(|| {
                 let language = article.language.as_deref();
-                let body = match stored_body(&document, fields) {
+                let body = match stored.body(fields) {
                     "" => article.summary.as_deref().unwrap_or_default(),
                     body => body,
                 };

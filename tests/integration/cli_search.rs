@@ -2,7 +2,9 @@
 
 use predicates::prelude::*;
 
-use crate::support::{fixture_index, index_fixtures, newsdex, search_json, titles};
+use crate::support::{
+    FIXTURE_ARTICLES, fixture_index, index_fixtures, newsdex, search_json, titles,
+};
 
 #[test]
 fn terms_phrases_and_booleans() {
@@ -169,6 +171,42 @@ fn json_output_has_the_api_shape_with_highlights() {
             .expect("snippet")
             .contains("4,000 hectares &amp; was")
     );
+}
+
+#[test]
+fn hits_show_the_stored_article_fields() {
+    let dir = fixture_index();
+    let response = search_json(dir.path(), &["*", "--limit", "100"]);
+    let hits = response["hits"].as_array().expect("hits");
+    assert_eq!(hits.len() as u64, FIXTURE_ARTICLES);
+    let mut with_entities = 0;
+    for hit in hits {
+        let id = hit["id"].as_str().expect("id");
+        let output = newsdex(dir.path())
+            .args(["get", id])
+            .output()
+            .expect("runs");
+        let article: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        for field in [
+            "title",
+            "url",
+            "source",
+            "section",
+            "language",
+            "published_at",
+            "authors",
+            "tags",
+            "entities",
+        ] {
+            assert_eq!(hit[field], article[field], "{id}: {field}");
+        }
+        with_entities += usize::from(
+            article["entities"]
+                .as_array()
+                .is_some_and(|e| !e.is_empty()),
+        );
+    }
+    assert!(with_entities > 5, "{with_entities} hits with entities");
 }
 
 #[test]
