@@ -42,5 +42,6 @@ pub mod index;
 pub mod ingest;
 pub mod ner;
 pub mod query;
+mod word_cache;
 
 pub use article::{Article, Caption, Entity, EntityKind, LiveEntry};

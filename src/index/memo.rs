@@ -9,43 +9,22 @@
 //! cost a hash and one comparison. tantivy has no such filter and the
 //! stemmer crates keep no state, hence this one.
 //!
-//! The memory is a direct-mapped cache of [`SLOTS`] words of up to
-//! [`WORD_BYTES`] bytes, held inline with their terms in 32-byte slots
-//! (512 KiB): a lookup is one read and one 16-byte comparison. A hash table
-//! of boxed strings was tried first and cost as much as the stemming it
-//! saved, in cache misses. Two words that share a slot take turns; longer
-//! words are analysed every time. Each analyzer instance has its own cache
-//! (tantivy gives each indexing thread its own instance per field), made
+//! The memory is a [`WordCache`] of 2^14 words and their terms (512 KiB).
+//! Each analyzer instance has its own cache (tantivy gives each indexing
+//! thread its own instance per field), made
 //! only once the instance has analysed [`WARM_UP`] words, so the analyzers
 //! that queries and highlighting clone for a few words never pay for one.
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
-/// Slots per cache: a power of two.
-const SLOTS: usize = 1 << SLOT_BITS;
+use crate::word_cache::{Packed, WORD_BYTES, WordCache, pack};
+
+/// Slots per cache: 2^14.
 const SLOT_BITS: u32 = 14;
-/// The longest word and term a slot holds; the 16th byte is the length.
-const WORD_BYTES: usize = 15;
 /// A term's length byte when the word is dropped (a stop word).
 const DROPPED: u8 = u8::MAX;
 /// Words an instance analyses before it makes its cache.
 const WARM_UP: u32 = 4096;
-
-/// Bytes `0..len` of a word or term, zeros, then `len` in the last byte:
-/// so a whole slot compares at once, and an empty slot (all zeros) matches
-/// no word, as no token is empty.
-type Packed = [u8; WORD_BYTES + 1];
-
-#[derive(Clone, Copy)]
-struct Slot {
-    word: Packed,
-    term: Packed,
-}
-
-const EMPTY: Slot = Slot {
-    word: [0; WORD_BYTES + 1],
-    term: [0; WORD_BYTES + 1],
-};
 
 /// The term of a dropped word.
 const DROPPED_TERM: Packed = {
@@ -53,25 +32,6 @@ const DROPPED_TERM: Packed = {
     packed[WORD_BYTES] = DROPPED;
     packed
 };
-
-fn pack(bytes: &[u8], len: u8) -> Packed {
-    let mut packed = [0; WORD_BYTES + 1];
-    packed[..bytes.len()].copy_from_slice(bytes);
-    packed[WORD_BYTES] = len;
-    packed
-}
-
-/// A multiplicative hash of the packed word, its top bits.
-fn slot_of(word: &Packed) -> usize {
-    let low = u64::from_le_bytes([
-        word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
-    ]);
-    let high = u64::from_le_bytes([
-        word[8], word[9], word[10], word[11], word[12], word[13], word[14], word[15],
-    ]);
-    let mixed = (low ^ high.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    (mixed >> (64 - SLOT_BITS)) as usize
-}
 
 /// Applies `word` (a tokenizer of one whole word: a raw tokenizer followed
 /// by lower-casing, stop words and stemming) to each token, remembering
@@ -121,7 +81,7 @@ impl<T: Clone, W: Clone> Clone for MemoizedWordsFilter<T, W> {
 #[derive(Default)]
 struct Memory {
     analysed: u32,
-    slots: Option<Box<[Slot]>>,
+    terms: Option<WordCache<Packed, SLOT_BITS>>,
 }
 
 impl<T: Tokenizer, W: Tokenizer> Tokenizer for MemoizedWordsFilter<T, W> {
@@ -146,37 +106,34 @@ impl<T: TokenStream, W: Tokenizer> MemoizedWordsStream<'_, T, W> {
     /// Rewrites the current token to its term; false when it is dropped.
     fn normalize_current(&mut self) -> bool {
         let token = self.tail.token_mut();
-        let bytes = token.text.as_bytes();
-        let remembered = match &self.memory.slots {
-            Some(slots) if bytes.len() <= WORD_BYTES => {
-                let word = pack(bytes, bytes.len() as u8);
-                let index = slot_of(&word);
-                let slot = &slots[index];
-                if slot.word == word {
-                    return apply(token, &slot.term);
-                }
-                Some((word, index))
-            }
-            _ => None,
+        let remembered = match &self.memory.terms {
+            Some(terms) => match terms.key(&token.text) {
+                Some(key) => match terms.get(&key) {
+                    Some(term) => return apply(token, term),
+                    None => Some(key),
+                },
+                None => None,
+            },
+            None => None,
         };
         let term = analyse_word(self.word, &token.text);
-        match remembered {
-            Some((word, index)) => {
-                let term = match &term {
+        match (remembered, self.memory.terms.as_mut()) {
+            (Some(key), Some(terms)) => {
+                let packed = match &term {
                     None => Some(DROPPED_TERM),
                     Some(term) if term.len() <= WORD_BYTES => {
                         Some(pack(term.as_bytes(), term.len() as u8))
                     }
                     Some(_) => None,
                 };
-                if let (Some(term), Some(slots)) = (term, self.memory.slots.as_mut()) {
-                    slots[index] = Slot { word, term };
+                if let Some(packed) = packed {
+                    terms.put(key, packed);
                 }
             }
-            None => {
+            _ => {
                 self.memory.analysed = self.memory.analysed.saturating_add(1);
-                if self.memory.slots.is_none() && self.memory.analysed >= WARM_UP {
-                    self.memory.slots = Some(vec![EMPTY; SLOTS].into_boxed_slice());
+                if self.memory.terms.is_none() && self.memory.analysed >= WARM_UP {
+                    self.memory.terms = Some(WordCache::new([0; WORD_BYTES + 1]));
                 }
             }
         }
