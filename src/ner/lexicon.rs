@@ -88,6 +88,9 @@ impl Gazetteer {
 pub struct Clusters {
     /// Hash of the word as written → (path bits, path length).
     paths: HashMap<(u64, u8)>,
+    /// Distinguishes these clusters from others read in the process (0:
+    /// none), so per-thread memories of word features never mix them.
+    id: u64,
 }
 
 impl Clusters {
@@ -116,7 +119,13 @@ impl Clusters {
                 .fold(0u64, |bits, b| (bits << 1) | u64::from(b - b'0'));
             paths.insert(hash_str(0, word), (bits, path.len() as u8));
         }
-        Ok(Clusters { paths })
+        static READ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let id = READ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(Clusters { paths, id })
+    }
+
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     /// The path of a word, by the hash of its text as written.
