@@ -160,10 +160,8 @@ fn words_rank_as_when_every_match_is_scored() {
     assert!(pruned_matches > 10_000, "{pruned_matches} matches in all");
 }
 
-#[test]
-fn facets_and_histograms_count_as_when_every_match_is_scored() {
-    let dir = fixture_index();
-    let index = NewsIndex::open(dir.path()).expect("opens");
+/// Every 17th word of four letters or more of the fixture articles.
+fn fixture_words() -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     for record in read_inputs(&["fixtures/articles".into()], &ReadOptions::default()) {
         let article = record.expect("reads").article;
@@ -178,6 +176,14 @@ fn facets_and_histograms_count_as_when_every_match_is_scored() {
     words.sort();
     words.dedup();
     assert!(words.len() > 20, "{words:?}");
+    words
+}
+
+#[test]
+fn facets_and_histograms_count_as_when_every_match_is_scored() {
+    let dir = fixture_index();
+    let index = NewsIndex::open(dir.path()).expect("opens");
+    let words = fixture_words();
     let facets: Vec<String> = ["tag", "section", "author", "person", "org", "location"]
         .map(String::from)
         .to_vec();
@@ -201,4 +207,53 @@ fn facets_and_histograms_count_as_when_every_match_is_scored() {
         }
     }
     assert!(aggregated > 100, "{aggregated} facet values in all");
+}
+
+/// Recency ranking rules out matches before weighing their age, by score
+/// alone; a page of a few hits must be the head of the page that keeps
+/// every match. The fixtures are dated 2024–2025, so with half-lives of
+/// weeks their ages weigh unequally.
+#[test]
+fn recency_pages_are_the_head_of_the_ranking_of_every_match() {
+    let dir = fixture_index();
+    let index = NewsIndex::open(dir.path()).expect("opens");
+    let mut queries = vec!["*".to_string()];
+    for pair in fixture_words().windows(2).step_by(2) {
+        queries.push(format!("{} OR {}", pair[0], pair[1]));
+    }
+    let mut compared = 0;
+    for q in &queries {
+        for half_life in ["2w", "26w", "520w"] {
+            let every = SearchRequest {
+                q: q.clone(),
+                sort: Sort::Recency,
+                half_life: Some(half_life.to_string()),
+                limit: 100,
+                highlight: false,
+                ..SearchRequest::default()
+            };
+            let all = run(&index, &every);
+            assert!(all.total <= 100);
+            let ids = |response: &SearchResponse| -> Vec<String> {
+                response.hits.iter().map(|hit| hit.id.clone()).collect()
+            };
+            for limit in [1, 2, 3] {
+                let page = run(
+                    &index,
+                    &SearchRequest {
+                        limit,
+                        ..every.clone()
+                    },
+                );
+                let head: Vec<String> = ids(&all).into_iter().take(limit).collect();
+                assert_eq!(
+                    ids(&page),
+                    head,
+                    "{q:?}, half-life {half_life}, limit {limit}"
+                );
+                compared += page.hits.len();
+            }
+        }
+    }
+    assert!(compared > 100, "{compared} hits compared");
 }
