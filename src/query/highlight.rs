@@ -6,16 +6,16 @@
 
 use super::build::HighlightTerms;
 use super::edits::within_edits;
-use std::collections::{HashMap, HashSet};
 
 // Verdicts are looked up for most words of every hit's text: a fast hash
 // for short keys matters more there than resistance to crafted input,
 // since the words come from the index's own stored articles.
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 use crate::index::analysis::{Analyzers, analysis_key, folded_analyzer};
+use crate::word_cache::{Packed, WORD_BYTES, pack};
 
 /// Characters of body text a snippet shows around its best match.
 const SNIPPET_CHARS: usize = 240;
@@ -23,34 +23,80 @@ const SNIPPET_CHARS: usize = 240;
 pub struct Highlighter<'a> {
     terms: &'a HighlightTerms,
     /// The exact terms grouped by analysis key, to look tokens up by `&str`.
-    exact: HashMap<&'static str, HashSet<&'a str>>,
+    exact: Vec<(&'static str, FxHashSet<&'a str>)>,
     analyzers: Analyzers,
     folded: TextAnalyzer,
     /// Per analysis key, whether a lower-cased word matched: the hits of
     /// one search share most of their words.
-    verdicts: FxHashMap<&'static str, FxHashMap<String, bool>>,
+    verdicts: Vec<(&'static str, Verdicts)>,
+}
+
+/// Whether each word seen matched. Words of up to 15 bytes — nearly all —
+/// are keyed inline, so a lookup compares two words in registers rather
+/// than following a pointer to a heap string for each candidate.
+#[derive(Default)]
+struct Verdicts {
+    short: FxHashMap<Packed, bool>,
+    long: FxHashMap<String, bool>,
+}
+
+impl Verdicts {
+    fn get(&self, word: &str) -> Option<bool> {
+        match packed(word) {
+            Some(packed) => self.short.get(&packed).copied(),
+            None => self.long.get(word).copied(),
+        }
+    }
+
+    fn insert(&mut self, word: &str, verdict: bool) {
+        match packed(word) {
+            Some(packed) => self.short.insert(packed, verdict),
+            None => self.long.insert(word.to_string(), verdict),
+        };
+    }
+}
+
+fn packed(word: &str) -> Option<Packed> {
+    (word.len() <= WORD_BYTES).then(|| pack(word.as_bytes(), word.len() as u8))
 }
 
 impl<'a> Highlighter<'a> {
     pub fn new(terms: &'a HighlightTerms) -> Highlighter<'a> {
-        let mut exact: HashMap<&'static str, HashSet<&'a str>> = HashMap::new();
+        let mut exact: Vec<(&'static str, FxHashSet<&'a str>)> = Vec::new();
         for (key, term) in &terms.exact {
-            exact.entry(key).or_default().insert(term.as_str());
+            match exact.iter_mut().find(|(known, _)| same_key(known, key)) {
+                Some((_, set)) => {
+                    set.insert(term.as_str());
+                }
+                None => exact.push((key, FxHashSet::from_iter([term.as_str()]))),
+            }
         }
         Highlighter {
             terms,
             exact,
             analyzers: Analyzers::default(),
             folded: folded_analyzer(),
-            verdicts: FxHashMap::default(),
+            verdicts: Vec::new(),
         }
     }
 
     /// Whether a lower-cased word matches under `key`'s analysis ("" for
     /// plain folding), analysed once per highlighter.
     fn word_matches(&mut self, key: &'static str, lower: &str) -> bool {
-        if let Some(verdict) = self.verdicts.get(key).and_then(|words| words.get(lower)) {
-            return *verdict;
+        // Keys come from one table, so the pointer usually tells them apart.
+        let slot = match self
+            .verdicts
+            .iter()
+            .position(|(known, _)| same_key(known, key))
+        {
+            Some(slot) => slot,
+            None => {
+                self.verdicts.push((key, Verdicts::default()));
+                self.verdicts.len() - 1
+            }
+        };
+        if let Some(verdict) = self.verdicts[slot].1.get(lower) {
+            return verdict;
         }
         let term = {
             let analyzer = if key.is_empty() {
@@ -63,41 +109,45 @@ impl<'a> Highlighter<'a> {
             stream.advance().then(|| stream.token().text.clone())
         };
         let verdict = term.is_some_and(|term| self.is_match(key, &term));
-        self.verdicts
-            .entry(key)
-            .or_default()
-            .insert(lower.to_string(), verdict);
+        self.verdicts[slot].1.insert(lower, verdict);
         verdict
     }
 
     /// Whether `key`'s analysis has anything to look for.
     fn wants(&self, key: &str) -> bool {
-        self.exact.contains_key(key)
+        self.exact_terms(key).is_some()
             || self
                 .terms
                 .prefixes
                 .iter()
-                .any(|(prefix_key, _)| *prefix_key == key)
+                .any(|(prefix_key, _)| same_key(prefix_key, key))
             || self
                 .terms
                 .fuzzy
                 .iter()
-                .any(|(fuzzy_key, ..)| *fuzzy_key == key)
+                .any(|(fuzzy_key, ..)| same_key(fuzzy_key, key))
+    }
+
+    /// An analysis's exact terms.
+    fn exact_terms(&self, key: &str) -> Option<&FxHashSet<&'a str>> {
+        self.exact
+            .iter()
+            .find(|(known, _)| same_key(known, key))
+            .map(|(_, terms)| terms)
     }
 
     fn is_match(&self, analysis: &str, token: &str) -> bool {
-        self.exact
-            .get(analysis)
+        self.exact_terms(analysis)
             .is_some_and(|terms| terms.contains(token))
             || self.terms.prefixes.iter().any(|(prefix_key, prefix)| {
-                *prefix_key == analysis && token.starts_with(prefix.as_str())
+                same_key(prefix_key, analysis) && token.starts_with(prefix.as_str())
             })
             || self
                 .terms
                 .fuzzy
                 .iter()
                 .any(|(fuzzy_key, word, edits, prefix)| {
-                    *fuzzy_key == analysis && within_edits(token, word, *edits, *prefix)
+                    same_key(fuzzy_key, analysis) && within_edits(token, word, *edits, *prefix)
                 })
     }
 
@@ -210,19 +260,19 @@ impl<'a> Highlighter<'a> {
         self.terms
             .fuzzy
             .iter()
-            .filter(|(fuzzy_key, ..)| *fuzzy_key == key)
+            .filter(|(fuzzy_key, ..)| same_key(fuzzy_key, key))
             .map(|(_, word, edits, _)| word.chars().count().saturating_sub(usize::from(*edits)))
             .min()
     }
 
     /// An analysis's exact terms and prefixes.
     fn terms_and_prefixes<'t>(&'t self, key: &'t str) -> impl Iterator<Item = &'t str> {
-        let terms = self.exact.get(key).into_iter().flatten().copied();
+        let terms = self.exact_terms(key).into_iter().flatten().copied();
         let prefixes = self
             .terms
             .prefixes
             .iter()
-            .filter(move |(prefix_key, _)| *prefix_key == key)
+            .filter(move |(prefix_key, _)| same_key(prefix_key, key))
             .map(|(_, prefix)| prefix.as_str());
         terms.chain(prefixes)
     }
@@ -324,14 +374,31 @@ fn words_starting_with<'t>(
     wanted: &'t [bool; 256],
 ) -> impl Iterator<Item = (usize, usize)> + 't {
     let bytes = text.as_bytes();
+    // In ASCII text only the ASCII bytes wanted can occur; up to three of
+    // them (a query's words rarely start with more letters, each in two
+    // cases) are found by memchr's vectorised search, many times faster
+    // than a table lookup per byte.
+    let ascii: Vec<u8> = (0..0x80u8)
+        .filter(|byte| wanted[usize::from(*byte)])
+        .collect();
+    let search = match ascii[..] {
+        [] if text.is_ascii() => ByteSearch::None,
+        [one] if text.is_ascii() => ByteSearch::One(one),
+        [one, two] if text.is_ascii() => ByteSearch::Two(one, two),
+        [one, two, three] if text.is_ascii() => ByteSearch::Three(one, two, three),
+        _ => ByteSearch::Table,
+    };
+    let next_wanted = move |haystack: &[u8]| match search {
+        ByteSearch::None => None,
+        ByteSearch::One(one) => memchr::memchr(one, haystack),
+        ByteSearch::Two(one, two) => memchr::memchr2(one, two, haystack),
+        ByteSearch::Three(one, two, three) => memchr::memchr3(one, two, three, haystack),
+        ByteSearch::Table => haystack.iter().position(|byte| wanted[usize::from(*byte)]),
+    };
     let mut at = 0;
     std::iter::from_fn(move || {
         loop {
-            let hit = at
-                + bytes
-                    .get(at..)?
-                    .iter()
-                    .position(|byte| wanted[usize::from(*byte)])?;
+            let hit = at + next_wanted(bytes.get(at..)?)?;
             let (alphanumeric, length) = char_class(text, hit);
             at = hit + length;
             let inside_word = match hit.checked_sub(1).map(|previous| bytes[previous]) {
@@ -348,6 +415,24 @@ fn words_starting_with<'t>(
             }
         }
     })
+}
+
+/// Whether two analysis keys are the same. Keys come from one table of
+/// static strings, so their addresses usually tell: the comparison is made
+/// for every candidate word, and a call to compare bytes cost more than
+/// the rest of the lookup.
+fn same_key(known: &str, key: &str) -> bool {
+    std::ptr::eq(known, key) || known == key
+}
+
+/// How [`words_starting_with`] finds the next wanted byte.
+#[derive(Clone, Copy)]
+enum ByteSearch {
+    None,
+    One(u8),
+    Two(u8, u8),
+    Three(u8, u8, u8),
+    Table,
 }
 
 /// The first two characters of a word (a NUL for a missing second).
