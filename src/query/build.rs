@@ -4,18 +4,20 @@
 //! and is analysed once per language the search covers; the best field wins
 //! (dis-max with a tie breaker), as in Elasticsearch's `best_fields`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, FuzzyTermQuery, Occur,
-    PhrasePrefixQuery, PhraseQuery, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhrasePrefixQuery,
+    PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DateTime as TantivyDateTime, Term};
 
 use super::maxscore::{FieldTerms, WordQuery};
+use super::near::{self, NearSpellings};
 use super::parser::{FieldRef, QueryError, QueryNode};
 use crate::index::analysis::{Analyzers, folded_analyzer, tokens};
 use crate::index::fields::{FieldKind, IndexField, IndexFields};
@@ -46,6 +48,8 @@ pub struct QueryBuilder<'a> {
     /// The text fields that hold any term, when known: a clause on any
     /// other field matches nothing and is left out of the query.
     pub text_fields_with_terms: Option<&'a HashSet<Field>>,
+    /// Automata of near spellings built so far, by term, edits and prefix.
+    near: HashMap<(String, u8, bool), Arc<near::Automaton>>,
 }
 
 impl<'a> QueryBuilder<'a> {
@@ -60,6 +64,7 @@ impl<'a> QueryBuilder<'a> {
             highlight: HighlightTerms::default(),
             typo_tolerant: false,
             text_fields_with_terms: None,
+            near: HashMap::new(),
         }
     }
 
@@ -331,12 +336,13 @@ impl<'a> QueryBuilder<'a> {
         if !self.highlight.fuzzy.contains(&entry) {
             self.highlight.fuzzy.push(entry);
         }
-        let term = Term::from_field_text(field, &terms[0].text);
-        let fuzzy: Box<dyn Query> = if prefix {
-            Box::new(FuzzyTermQuery::new_prefix(term, distance, true))
-        } else {
-            Box::new(FuzzyTermQuery::new(term, distance, true))
-        };
+        // One automaton per word, shared by its fields.
+        let automaton = Arc::clone(
+            self.near
+                .entry((terms[0].text.clone(), distance, prefix))
+                .or_insert_with(|| near::automaton(&terms[0].text, distance, prefix)),
+        );
+        let fuzzy: Box<dyn Query> = Box::new(NearSpellings { field, automaton });
         Some(Box::new(BooleanQuery::new(vec![
             (Occur::Should, exact),
             (

@@ -9,6 +9,7 @@ pub mod filter_expression;
 pub mod highlight;
 pub mod histogram;
 pub mod maxscore;
+mod near;
 pub mod parser;
 pub mod rank;
 pub mod search;
