@@ -24,11 +24,20 @@ pub struct Highlighter<'a> {
     terms: &'a HighlightTerms,
     /// The exact terms grouped by analysis key, to look tokens up by `&str`.
     exact: Vec<(&'static str, FxHashSet<&'a str>)>,
-    analyzers: Analyzers,
     folded: TextAnalyzer,
     /// Per analysis key, whether a lower-cased word matched: the hits of
     /// one search share most of their words.
     verdicts: Vec<(&'static str, Verdicts)>,
+}
+
+thread_local! {
+    /// Each thread's language analyses for highlighting, kept from search
+    /// to search so that their memory of words (`index::memo`, made after
+    /// a few thousand words) serves every search after the first few:
+    /// stemming the candidate words of each hit afresh was a tenth of a
+    /// highlighted search, and a seventh under typo tolerance, where every
+    /// word long enough is a candidate.
+    static HIGHLIGHT_ANALYZERS: std::cell::RefCell<Analyzers> = std::cell::RefCell::default();
 }
 
 /// Whether each word seen matched. Words of up to 15 bytes — nearly all —
@@ -74,7 +83,6 @@ impl<'a> Highlighter<'a> {
         Highlighter {
             terms,
             exact,
-            analyzers: Analyzers::default(),
             folded: folded_analyzer(),
             verdicts: Vec::new(),
         }
@@ -98,15 +106,15 @@ impl<'a> Highlighter<'a> {
         if let Some(verdict) = self.verdicts[slot].1.get(lower) {
             return verdict;
         }
-        let term = {
-            let analyzer = if key.is_empty() {
-                &mut self.folded
-            } else {
-                self.analyzers.get(key)
-            };
-            let mut stream = analyzer.token_stream(lower);
-            // A word the analysis drops (a stop word) matches nothing.
+        // A word the analysis drops (a stop word) matches nothing.
+        let term = if key.is_empty() {
+            let mut stream = self.folded.token_stream(lower);
             stream.advance().then(|| stream.token().text.clone())
+        } else {
+            HIGHLIGHT_ANALYZERS.with_borrow_mut(|analyzers| {
+                let mut stream = analyzers.get(key).token_stream(lower);
+                stream.advance().then(|| stream.token().text.clone())
+            })
         };
         let verdict = term.is_some_and(|term| self.is_match(key, &term));
         self.verdicts[slot].1.insert(lower, verdict);
