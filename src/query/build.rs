@@ -13,7 +13,7 @@ use tantivy::query::{
     PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::tokenizer::TextAnalyzer;
+use tantivy::tokenizer::{TextAnalyzer, Token};
 use tantivy::{DateTime as TantivyDateTime, Term};
 
 use super::maxscore::{FieldTerms, WordQuery};
@@ -50,6 +50,9 @@ pub struct QueryBuilder<'a> {
     pub text_fields_with_terms: Option<&'a HashSet<Field>>,
     /// Automata of near spellings built so far, by term, edits and prefix.
     near: HashMap<(String, u8, bool), Arc<near::Automaton>>,
+    /// The tokens of the text being built, per analysis (`None`: plain
+    /// folding); cleared for each text.
+    analysed: Vec<(Option<&'static str>, Vec<Token>)>,
 }
 
 impl<'a> QueryBuilder<'a> {
@@ -65,7 +68,22 @@ impl<'a> QueryBuilder<'a> {
             typo_tolerant: false,
             text_fields_with_terms: None,
             near: HashMap::new(),
+            analysed: Vec::new(),
         }
+    }
+
+    /// The tokens of `text` under an analysis (`None`: plain folding),
+    /// analysed once per text however many fields search it.
+    fn analyse(&mut self, key: Option<&'static str>, text: &str) -> Vec<Token> {
+        if let Some((_, tokens)) = self.analysed.iter().find(|(known, _)| *known == key) {
+            return tokens.clone();
+        }
+        let analysed = match key {
+            Some(key) => tokens(self.analyzers.get(key), text),
+            None => tokens(&mut self.folded, text),
+        };
+        self.analysed.push((key, analysed.clone()));
+        analysed
     }
 
     pub fn build(&mut self, node: &QueryNode) -> Result<Box<dyn Query>, QueryError> {
@@ -147,28 +165,29 @@ impl<'a> QueryBuilder<'a> {
         phrase: bool,
         start: usize,
     ) -> Result<Option<Box<dyn Query>>, QueryError> {
-        let targets: Vec<IndexField> = match field {
-            Some(field_ref) => vec![self.resolve(field_ref)?.clone()],
-            None => self
-                .fields
+        let fields: &'a IndexFields = self.fields;
+        let targets: Vec<&'a IndexField> = match field {
+            Some(field_ref) => vec![self.resolve(field_ref)?],
+            None => fields
                 .fields
                 .iter()
                 .filter(|field| field.definition.default_search)
-                .cloned()
                 .collect(),
         };
+        // A bare word searches several fields with the same analyses.
+        self.analysed.clear();
         // Each alternative with its boost, and whether it searches analysed
         // text (a text field or a facet's text side).
         let mut alternatives: Vec<(Box<dyn Query>, f32, bool)> = Vec::new();
         // Whether a clause was left out because its field holds no terms.
         let mut left_out = false;
-        for target in &targets {
+        for &target in &targets {
             let boost = target.definition.boost;
             let built = match target.definition.kind {
                 FieldKind::Text => self.text_field_query(target.field, text, prefix, phrase),
                 FieldKind::Facet => match target.text_field {
                     Some(text_field) => {
-                        let terms = tokens(&mut self.folded, text);
+                        let terms = self.analyse(None, text);
                         self.record_highlight("", &terms, prefix);
                         self.term_query("", text_field, &terms, text, prefix, phrase)
                     }
@@ -280,11 +299,11 @@ impl<'a> QueryBuilder<'a> {
         let mut per_language: Vec<Box<dyn Query>> = Vec::new();
         let mut seen: HashSet<Vec<String>> = HashSet::new();
         for key in self.language_keys.clone() {
-            let mut terms = tokens(self.analyzers.get(key), text);
+            let mut terms = self.analyse(Some(key), text);
             if prefix {
                 // A stemmer would cut the word being typed ("governme" →
                 // "govern"), so the last word is matched as typed, folded.
-                let typed = tokens(&mut self.folded, text);
+                let typed = self.analyse(None, text);
                 if let (Some(last), Some(typed_last)) = (terms.last_mut(), typed.last()) {
                     last.text = typed_last.text.clone();
                 }
