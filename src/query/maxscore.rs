@@ -514,7 +514,6 @@ struct TermCursor<'w> {
     field: usize,
 }
 
-/// The hits `collector` keeps of the plan's matches, ranked.
 /// The hits `collector` keeps of the plan's matches, ranked, and what
 /// `aggregations` (a count, facets, a histogram: collectors that need no
 /// score) make of every match. A segment whose search visited every match
