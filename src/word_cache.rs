@@ -18,12 +18,16 @@ pub const WORD_BYTES: usize = 15;
 /// word, as no word held is empty.
 pub type Packed = [u8; WORD_BYTES + 1];
 
-/// Packs `bytes` (at most [`WORD_BYTES`]) with `len` as the last byte.
-pub fn pack(bytes: &[u8], len: u8) -> Packed {
+/// A word packed inline, when it has at most [`WORD_BYTES`] bytes.
+pub fn packed(word: &str) -> Option<Packed> {
+    let bytes = word.as_bytes();
+    if bytes.len() > WORD_BYTES {
+        return None;
+    }
     let mut packed = [0; WORD_BYTES + 1];
     packed[..bytes.len()].copy_from_slice(bytes);
-    packed[WORD_BYTES] = len;
-    packed
+    packed[WORD_BYTES] = bytes.len() as u8;
+    Some(packed)
 }
 
 /// A word's place in a cache: its packed form and slot.
@@ -48,11 +52,10 @@ impl<V: Copy, const BITS: u32> WordCache<V, BITS> {
 
     /// The key of a non-empty word short enough to be held.
     pub fn key(&self, word: &str) -> Option<Key> {
-        let bytes = word.as_bytes();
-        if bytes.is_empty() || bytes.len() > WORD_BYTES {
+        if word.is_empty() {
             return None;
         }
-        let word = pack(bytes, bytes.len() as u8);
+        let word = packed(word)?;
         let low = u64::from_le_bytes([
             word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
         ]);

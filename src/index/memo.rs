@@ -17,7 +17,7 @@
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
-use crate::word_cache::{Packed, WORD_BYTES, WordCache, pack};
+use crate::word_cache::{Packed, WORD_BYTES, WordCache, packed};
 
 /// Slots per cache: 2^14.
 const SLOT_BITS: u32 = 14;
@@ -119,15 +119,12 @@ impl<T: TokenStream, W: Tokenizer> MemoizedWordsStream<'_, T, W> {
         let term = analyse_word(self.word, &token.text);
         match (remembered, self.memory.terms.as_mut()) {
             (Some(key), Some(terms)) => {
-                let packed = match &term {
+                let kept = match &term {
                     None => Some(DROPPED_TERM),
-                    Some(term) if term.len() <= WORD_BYTES => {
-                        Some(pack(term.as_bytes(), term.len() as u8))
-                    }
-                    Some(_) => None,
+                    Some(term) => packed(term),
                 };
-                if let Some(packed) = packed {
-                    terms.put(key, packed);
+                if let Some(kept) = kept {
+                    terms.put(key, kept);
                 }
             }
             _ => {

@@ -15,7 +15,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 use crate::index::analysis::{Analyzers, analysis_key, folded_analyzer};
-use crate::word_cache::{Packed, WORD_BYTES, pack};
+use crate::word_cache::{Packed, packed};
 
 /// Characters of body text a snippet shows around its best match.
 const SNIPPET_CHARS: usize = 240;
@@ -63,10 +63,6 @@ impl Verdicts {
             None => self.long.insert(word.to_string(), verdict),
         };
     }
-}
-
-fn packed(word: &str) -> Option<Packed> {
-    (word.len() <= WORD_BYTES).then(|| pack(word.as_bytes(), word.len() as u8))
 }
 
 impl<'a> Highlighter<'a> {
