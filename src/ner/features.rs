@@ -733,6 +733,48 @@ mod tests {
         assert_eq!(memory.word("Paris", &second), Word::new("Paris", &second));
     }
 
+    /// On real news (the seed page, BBC News business articles) with the
+    /// shipped clusters: every token's remembered features are the ones
+    /// made afresh, on a first pass (filling the memory) and a second.
+    #[test]
+    fn remembered_words_of_real_news_are_the_words_made_afresh() {
+        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+        let mut paths: Vec<std::path::PathBuf> = ["seeds", "corpus/bbc-news/business"]
+            .iter()
+            .filter_map(|dir| std::fs::read_dir(shared.join(dir)).ok())
+            .flatten()
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .collect();
+        if paths.is_empty() {
+            eprintln!("skipped: ../shared/seeds and ../shared/corpus/bbc-news are absent");
+            return;
+        }
+        paths.sort();
+        let lexicon = crate::ner::Lexicon::shipped().expect("shipped lexicon");
+        let clusters = &lexicon.clusters;
+        let mut memory = WordMemory::default();
+        memory.forget_unless(clusters);
+        let mut remembered = 0;
+        for pass in 0..2 {
+            for path in &paths {
+                let bytes = std::fs::read(path).expect("reads");
+                let text = String::from_utf8_lossy(&bytes);
+                for sentence in crate::ner::tokenize::sentences(&text) {
+                    for token in sentence {
+                        let word = token.text(&text);
+                        let fresh = Word::new(word, clusters);
+                        remembered += usize::from(memory.words.is_some());
+                        assert_eq!(memory.word(word, clusters), fresh, "{word:?}, pass {pass}");
+                    }
+                }
+            }
+        }
+        assert!(
+            remembered > 100_000,
+            "{remembered} words read with a memory"
+        );
+    }
+
     proptest! {
         #[test]
         fn remembered_words_are_the_words_made_afresh(
