@@ -61,6 +61,8 @@ pub struct SearchArgs {
     /// Match the last word as a prefix.
     #[arg(long)]
     pub prefix: bool,
+    /// Hits per page, up to 100; 0 prints the count, facets and histogram
+    /// alone.
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
     #[arg(long, default_value_t = 0)]

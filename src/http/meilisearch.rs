@@ -202,7 +202,7 @@ fn plan(query: MeiliQuery) -> Result<Plan, ApiError> {
         to: filter.to,
         sort,
         // A page of none still counts matches and facets.
-        limit: limit.clamp(1, MAX_LIMIT),
+        limit: limit.min(MAX_LIMIT),
         offset,
         facets: facets.iter().map(|(field, _)| field.clone()).collect(),
         highlight,

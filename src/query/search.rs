@@ -327,29 +327,48 @@ fn run_search(
     // A search of words ranked by relevance scores only the matches that
     // may rank (see `maxscore`); the count, facets and histogram, which
     // need every match, are taken without scores.
-    let words_plan = (filter_clauses.is_empty() && ranking.needs_scores())
-        .then(|| WordsPlan::of(text_query.as_ref()))
-        .flatten();
-    let (total, mut ranked, plain_counts, days) = match words_plan {
-        // A count alone is tantivy's fastest pass over the matches.
-        Some(plan) if plain_names.is_empty() && histogram_collector.is_none() => {
-            let (ranked, total) = top_hits(&searcher, &plan, &main_query, &rank_collector, &Count)?;
-            (total, ranked, Vec::new(), None)
+    let (total, mut ranked, plain_counts, days) = if request.limit == 0 {
+        // A page of none: the count, facets and histogram alone, unranked.
+        // Without facets or histogram, tantivy counts without visiting the
+        // matches where it can.
+        if plain_names.is_empty() && histogram_collector.is_none() {
+            (
+                searcher.search(&main_query, &Count)?,
+                Vec::new(),
+                Vec::new(),
+                None,
+            )
+        } else {
+            let (total, plain_counts, days) =
+                searcher.search(&main_query, &(Count, facet_collector, histogram_collector))?;
+            (total, Vec::new(), plain_counts, days)
         }
-        Some(plan) => {
-            let (ranked, (total, plain_counts, days)) = top_hits(
-                &searcher,
-                &plan,
+    } else {
+        let words_plan = (filter_clauses.is_empty() && ranking.needs_scores())
+            .then(|| WordsPlan::of(text_query.as_ref()))
+            .flatten();
+        match words_plan {
+            // A count alone is tantivy's fastest pass over the matches.
+            Some(plan) if plain_names.is_empty() && histogram_collector.is_none() => {
+                let (ranked, total) =
+                    top_hits(&searcher, &plan, &main_query, &rank_collector, &Count)?;
+                (total, ranked, Vec::new(), None)
+            }
+            Some(plan) => {
+                let (ranked, (total, plain_counts, days)) = top_hits(
+                    &searcher,
+                    &plan,
+                    &main_query,
+                    &rank_collector,
+                    &(Count, facet_collector, histogram_collector),
+                )?;
+                (total, ranked, plain_counts, days)
+            }
+            None => searcher.search(
                 &main_query,
-                &rank_collector,
-                &(Count, facet_collector, histogram_collector),
-            )?;
-            (total, ranked, plain_counts, days)
+                &(Count, rank_collector, facet_collector, histogram_collector),
+            )?,
         }
-        None => searcher.search(
-            &main_query,
-            &(Count, rank_collector, facet_collector, histogram_collector),
-        )?,
     };
     let next_cursor = if ranked.len() > request.limit {
         ranked.truncate(request.limit);
@@ -501,9 +520,9 @@ fn field_name(index: &NewsIndex, name: &str) -> String {
 }
 
 fn validate(index: &NewsIndex, request: &SearchRequest) -> Result<(), QueryError> {
-    if request.limit == 0 || request.limit > MAX_LIMIT {
+    if request.limit > MAX_LIMIT {
         return Err(QueryError::new(format!(
-            "limit must be between 1 and {MAX_LIMIT}, got {}",
+            "limit must be between 0 (counts and facets only) and {MAX_LIMIT}, got {}",
             request.limit
         )));
     }

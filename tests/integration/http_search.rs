@@ -323,3 +323,46 @@ async fn histogram_counts_matches_over_time() {
         (400, Some("bad_request"))
     );
 }
+
+/// `limit=0` asks for counts alone, as a dashboard or a facet sidebar does:
+/// the same total, facets and histogram as a page of hits, and no hits.
+#[tokio::test]
+async fn a_page_of_none_counts_like_a_page_of_hits() {
+    let app = demo_app(None, None);
+    for query in [
+        "q=",
+        "q=ceasefire",
+        "q=ceasefire&facets=tag,source&tag=Diplomacy&tag=Energy",
+        "q=&facets=language,person&histogram=month",
+        "q=talks%20OR%20energy&from=2025-01-01&histogram=day",
+        "q=geneva%20talk&prefix=true&typo=auto&facets=tag",
+        "q=zeppelin&facets=tag",
+    ] {
+        let (status, page) = call(
+            &app,
+            "GET",
+            &format!("/search?{query}&limit=100"),
+            None,
+            &[],
+        )
+        .await;
+        assert_eq!(status, 200, "{query}: {page}");
+        let (status, counts) =
+            call(&app, "GET", &format!("/search?{query}&limit=0"), None, &[]).await;
+        assert_eq!(status, 200, "{query}: {counts}");
+        assert_eq!(counts["hits"], json!([]), "{query}");
+        assert_eq!(counts["next_cursor"], json!(null), "{query}");
+        for key in ["total", "facets", "histogram"] {
+            assert_eq!(counts[key], page[key], "{query}: {key}");
+        }
+        if query != "q=zeppelin&facets=tag" {
+            assert!(page["total"].as_u64() > Some(0), "{query}: {page}");
+        }
+        if query.contains("histogram") {
+            assert!(
+                page["histogram"].as_array().is_some_and(|b| !b.is_empty()),
+                "{query}: {page}"
+            );
+        }
+    }
+}
