@@ -110,47 +110,6 @@ pub struct Entity {
 }
 
 impl Article {
-    /// A copy of the article with an empty body, for storing the body
-    /// apart. The pattern names every field, so a new one cannot be missed.
-    pub fn without_body(&self) -> Article {
-        let Article {
-            id,
-            url,
-            source,
-            language,
-            title,
-            summary,
-            body: _,
-            captions,
-            authors,
-            section,
-            tags,
-            published_at,
-            updated_at,
-            reading_time,
-            entities,
-            entries,
-        } = self;
-        Article {
-            id: id.clone(),
-            url: url.clone(),
-            source: source.clone(),
-            language: language.clone(),
-            title: title.clone(),
-            summary: summary.clone(),
-            body: String::new(),
-            captions: captions.clone(),
-            authors: authors.clone(),
-            section: section.clone(),
-            tags: tags.clone(),
-            published_at: *published_at,
-            updated_at: *updated_at,
-            reading_time: *reading_time,
-            entities: entities.clone(),
-            entries: entries.clone(),
-        }
-    }
-
     /// Values of one entity kind, in article order.
     pub fn entity_names(&self, kind: EntityKind) -> impl Iterator<Item = &str> {
         self.entities

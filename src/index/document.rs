@@ -1,17 +1,17 @@
 //! Article ↔ tantivy document. The one place that knows which article field
 //! feeds which index field.
 
-use serde::de::DeserializeOwned;
 use tantivy::schema::Field;
 use tantivy::schema::document::{
     DeserializeError, DocumentDeserialize, DocumentDeserializer, ValueDeserialize,
-    ValueDeserializer,
+    ValueDeserializer, ValueVisitor,
 };
 use tantivy::{DateTime as TantivyDateTime, TantivyDocument};
 
 use super::IndexError;
 use super::analysis::{analysis_key, mark_language, split_marker};
 use super::fields::{FieldKind, IndexFields};
+use super::record;
 use crate::article::{Article, EntityKind};
 
 /// The values an article gives an index field, named by the field's `source`.
@@ -64,10 +64,10 @@ pub fn source_values<'a>(article: &'a Article, source: &str) -> Vec<std::borrow:
 }
 
 /// Builds the document of an article. Text is analysed in the article's
-/// language; the article is stored as JSON, all but its body, which its
-/// text field stores: a hit then parses only the article's smaller fields
-/// and highlights the body where the store holds it, and the body is
-/// copied into the document once.
+/// language; the article is stored as its record, all but its body, which
+/// its text field stores: a hit then decodes only the article's smaller
+/// fields and highlights the body where the store holds it, and the body
+/// is copied into the document once.
 pub fn article_to_document(
     article: &Article,
     fields: &IndexFields,
@@ -118,10 +118,7 @@ pub fn article_to_document(
                 document.add_u64(index_field.field, id_order(&article.id));
             }
             FieldKind::Source => {
-                let json = serde_json::to_string(&article.without_body()).map_err(|error| {
-                    IndexError::Corrupt(format!("cannot serialise article {}: {error}", article.id))
-                })?;
-                document.add_text(index_field.field, json);
+                document.add_bytes(index_field.field, &record::encode(article)?);
             }
         }
     }
@@ -140,11 +137,13 @@ pub fn id_order(id: &str) -> u64 {
     hash
 }
 
-/// What the document store holds of an article: its JSON (all but the
-/// body) and its body text. Read in place of a `TantivyDocument`, which
-/// would build a generic value tree of the same two strings first.
+/// What the document store holds of an article: its record (all but the
+/// body, see [`record`]) and its body text. Read in place of a
+/// `TantivyDocument`, which would build a generic value tree of the same
+/// two values first.
 #[derive(Debug, Default)]
 pub struct StoredArticle {
+    record: Option<Vec<u8>>,
     texts: Vec<(Field, String)>,
 }
 
@@ -153,56 +152,71 @@ impl DocumentDeserialize for StoredArticle {
     where
         D: DocumentDeserializer<'de>,
     {
-        let mut texts = Vec::with_capacity(deserializer.size_hint());
-        while let Some((field, StoredText(text))) = deserializer.next_field()? {
-            texts.push((field, text));
+        let mut stored = StoredArticle {
+            record: None,
+            texts: Vec::with_capacity(deserializer.size_hint()),
+        };
+        while let Some((field, value)) = deserializer.next_field()? {
+            match value {
+                StoredValue::Record(record) => stored.record = Some(record),
+                StoredValue::Text(text) => stored.texts.push((field, text)),
+            }
         }
-        Ok(StoredArticle { texts })
+        Ok(stored)
     }
 }
 
-/// A stored value; the schema stores only text (`_source` and text fields
-/// marked `stored`).
-struct StoredText(String);
+/// A stored value: the schema stores the record's bytes (`_source`) and the
+/// text of text fields marked `stored`.
+enum StoredValue {
+    Record(Vec<u8>),
+    Text(String),
+}
 
-impl ValueDeserialize for StoredText {
+impl ValueDeserialize for StoredValue {
     fn deserialize<'de, D>(deserializer: D) -> Result<Self, DeserializeError>
     where
         D: ValueDeserializer<'de>,
     {
-        deserializer.deserialize_string().map(StoredText)
+        struct Visitor;
+        impl ValueVisitor for Visitor {
+            type Value = StoredValue;
+            fn visit_string(&self, text: String) -> Result<StoredValue, DeserializeError> {
+                Ok(StoredValue::Text(text))
+            }
+            fn visit_bytes(&self, bytes: Vec<u8>) -> Result<StoredValue, DeserializeError> {
+                Ok(StoredValue::Record(bytes))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
     }
 }
 
 impl StoredArticle {
-    fn text(&self, field: Field) -> Option<&str> {
-        self.texts
-            .iter()
-            .find(|(stored, _)| *stored == field)
-            .map(|(_, text)| text.as_str())
+    fn record(&self) -> Result<&[u8], IndexError> {
+        self.record
+            .as_deref()
+            .ok_or_else(|| IndexError::Corrupt("stored document lacks its article".to_string()))
     }
 
-    /// The stored JSON parsed as `T`: the whole article but its body, or a
-    /// view of some of its fields (serde skips the others unparsed).
-    pub fn parse<T: DeserializeOwned>(&self, fields: &IndexFields) -> Result<T, IndexError> {
-        let json = self
-            .text(fields.source)
-            .ok_or_else(|| IndexError::Corrupt("stored document lacks its article".to_string()))?;
-        serde_json::from_str(json)
-            .map_err(|error| IndexError::Corrupt(format!("stored article is not valid: {error}")))
+    /// The fields a hit shows; the rest of the record is left unread.
+    pub fn hit_fields(&self) -> Result<record::HitFields<'static>, IndexError> {
+        record::decode_hit(self.record()?)
     }
 
     /// The stored body ("" when the article had none), without the
     /// language marker its text field holds.
     pub fn body(&self, fields: &IndexFields) -> &str {
-        self.text(fields.body)
-            .map(|text| split_marker(text).1)
+        self.texts
+            .iter()
+            .find(|(stored, _)| *stored == fields.body)
+            .map(|(_, text)| split_marker(text).1)
             .unwrap_or_default()
     }
 
     /// The whole stored article.
     pub fn article(&self, fields: &IndexFields) -> Result<Article, IndexError> {
-        let mut article: Article = self.parse(fields)?;
+        let mut article = record::decode_article(self.record()?)?;
         article.body = self.body(fields).to_string();
         Ok(article)
     }

@@ -83,7 +83,7 @@ pub struct IndexFields {
     pub id: Field,
     pub id_order: Field,
     pub source: Field,
-    /// The body's text field, which also stores it (the article's JSON
+    /// The body's text field, which also stores it (the article's record
     /// lacks it).
     pub body: Field,
     pub published_at: Field,
@@ -145,7 +145,7 @@ impl IndexFields {
                     (builder.add_date_field(name, options), None)
                 }
                 FieldKind::Tiebreak => (builder.add_u64_field(name, FAST), None),
-                FieldKind::Source => (builder.add_text_field(name, STORED), None),
+                FieldKind::Source => (builder.add_bytes_field(name, STORED), None),
             };
             fields.push(IndexField {
                 definition: definition.clone(),

@@ -6,6 +6,7 @@ pub mod document;
 pub mod fields;
 mod memo;
 pub mod published_days;
+pub mod record;
 pub mod value_words;
 mod writer;
 

@@ -22,6 +22,7 @@ use crate::article::Entity;
 use crate::index::analysis::{DEFAULT_LANGUAGE, analysis_key, keyword_analyzer, tokens};
 use crate::index::document::StoredArticle;
 use crate::index::fields::FieldKind;
+use crate::index::record::owned;
 use crate::index::{IndexError, NewsIndex};
 
 /// Most hits one page may hold.
@@ -176,34 +177,6 @@ pub struct Hit {
     pub entities: Vec<Entity>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub highlights: Option<Highlights>,
-}
-
-/// The fields of a stored article a hit shows, and the summary its
-/// highlight falls back to without a body: the rest of the stored JSON
-/// (captions, live entries, update time) is skipped unparsed.
-#[derive(Deserialize)]
-struct HitSource {
-    id: String,
-    #[serde(default)]
-    url: Option<String>,
-    #[serde(default)]
-    source: Option<String>,
-    #[serde(default)]
-    language: Option<String>,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    summary: Option<String>,
-    #[serde(default)]
-    authors: Vec<String>,
-    #[serde(default)]
-    section: Option<String>,
-    #[serde(default)]
-    tags: Vec<String>,
-    #[serde(default)]
-    published_at: Option<DateTime<FixedOffset>>,
-    #[serde(default)]
-    entities: Vec<Entity>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -414,7 +387,7 @@ fn run_search(
         .into_iter()
         .map(|(score, address)| {
             let stored: StoredArticle = searcher.doc(address)?;
-            let article: HitSource = stored.parse(fields)?;
+            let article = stored.hit_fields()?;
             let highlights = request.highlight.then(|| {
                 let language = article.language.as_deref();
                 let body = match stored.body(fields) {
@@ -431,17 +404,17 @@ fn run_search(
                 }
             });
             Ok(Hit {
-                id: article.id,
+                published_at: article.published_at()?,
+                id: article.id.into_owned(),
                 score,
-                title: article.title,
-                url: article.url,
-                source: article.source,
-                section: article.section,
-                language: article.language,
-                published_at: article.published_at,
-                authors: article.authors,
-                tags: article.tags,
-                entities: article.entities,
+                title: article.title.into_owned(),
+                url: owned(article.url),
+                source: owned(article.source),
+                section: owned(article.section),
+                language: owned(article.language),
+                authors: article.authors.into_owned(),
+                tags: article.tags.into_owned(),
+                entities: article.entities.into_owned(),
                 highlights,
             })
         })
