@@ -6,7 +6,7 @@ use tantivy::schema::document::{
     DeserializeError, DocumentDeserialize, DocumentDeserializer, ValueDeserialize,
     ValueDeserializer, ValueVisitor,
 };
-use tantivy::{DateTime as TantivyDateTime, TantivyDocument};
+use tantivy::{DateTime as TantivyDateTime, DocAddress, Searcher, TantivyDocument};
 
 use super::IndexError;
 use super::analysis::{analysis_key, mark_language, split_marker};
@@ -73,6 +73,8 @@ pub fn article_to_document(
     fields: &IndexFields,
 ) -> Result<TantivyDocument, IndexError> {
     let mut document = TantivyDocument::new();
+    // The record goes first: a hit that needs no body stops reading there.
+    document.add_bytes(fields.source, &record::encode(article)?);
     let language_key = analysis_key(article.language.as_deref());
     for index_field in &fields.fields {
         let definition = &index_field.definition;
@@ -117,9 +119,7 @@ pub fn article_to_document(
             FieldKind::Tiebreak => {
                 document.add_u64(index_field.field, id_order(&article.id));
             }
-            FieldKind::Source => {
-                document.add_bytes(index_field.field, &record::encode(article)?);
-            }
+            FieldKind::Source => {}
         }
     }
     Ok(document)
@@ -147,8 +147,25 @@ pub struct StoredArticle {
     texts: Vec<(Field, String)>,
 }
 
-impl DocumentDeserialize for StoredArticle {
-    fn deserialize<'de, D>(mut deserializer: D) -> Result<Self, DeserializeError>
+impl StoredArticle {
+    /// Reads a stored article; without `body`, only its record. The record
+    /// is stored first, so a read without the body stops before it and
+    /// neither copies nor validates its text.
+    pub fn read(
+        searcher: &Searcher,
+        address: DocAddress,
+        body: bool,
+    ) -> tantivy::Result<StoredArticle> {
+        if body {
+            searcher.doc(address)
+        } else {
+            searcher
+                .doc::<RecordOnly>(address)
+                .map(|RecordOnly(stored)| stored)
+        }
+    }
+
+    fn read_fields<'de, D>(mut deserializer: D, body: bool) -> Result<Self, DeserializeError>
     where
         D: DocumentDeserializer<'de>,
     {
@@ -158,11 +175,38 @@ impl DocumentDeserialize for StoredArticle {
         };
         while let Some((field, value)) = deserializer.next_field()? {
             match value {
-                StoredValue::Record(record) => stored.record = Some(record),
-                StoredValue::Text(text) => stored.texts.push((field, text)),
+                StoredValue::Record(record) => {
+                    stored.record = Some(record);
+                    if !body {
+                        break;
+                    }
+                }
+                StoredValue::Text(text) if body => stored.texts.push((field, text)),
+                StoredValue::Text(_) => {}
             }
         }
         Ok(stored)
+    }
+}
+
+impl DocumentDeserialize for StoredArticle {
+    fn deserialize<'de, D>(deserializer: D) -> Result<Self, DeserializeError>
+    where
+        D: DocumentDeserializer<'de>,
+    {
+        StoredArticle::read_fields(deserializer, true)
+    }
+}
+
+/// A stored article read without its body.
+struct RecordOnly(StoredArticle);
+
+impl DocumentDeserialize for RecordOnly {
+    fn deserialize<'de, D>(deserializer: D) -> Result<Self, DeserializeError>
+    where
+        D: DocumentDeserializer<'de>,
+    {
+        StoredArticle::read_fields(deserializer, false).map(RecordOnly)
     }
 }
 

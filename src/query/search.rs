@@ -386,7 +386,7 @@ fn run_search(
     let hits = ranked
         .into_iter()
         .map(|(score, address)| {
-            let stored: StoredArticle = searcher.doc(address)?;
+            let stored = StoredArticle::read(&searcher, address, request.highlight && snippets)?;
             let article = stored.hit_fields()?;
             let highlights = request.highlight.then(|| {
                 let language = article.language.as_deref();

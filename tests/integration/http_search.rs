@@ -366,3 +366,25 @@ async fn a_page_of_none_counts_like_a_page_of_hits() {
         }
     }
 }
+
+/// A search without highlights reads hits without their bodies; every
+/// field it shows is the one a highlighted search shows.
+#[tokio::test]
+async fn hits_without_highlights_show_the_same_fields() {
+    let app = demo_app(None, None);
+    let (_, plain) = call(&app, "GET", "/search?limit=100&highlight=false", None, &[]).await;
+    let (_, marked) = call(&app, "GET", "/search?limit=100", None, &[]).await;
+    let plain = plain["hits"].as_array().expect("hits").clone();
+    let mut marked = marked["hits"].as_array().expect("hits").clone();
+    assert!(plain.len() > 10, "{plain:?}");
+    for hit in &mut marked {
+        let highlights = hit.as_object_mut().and_then(|hit| hit.remove("highlights"));
+        assert!(highlights.is_some(), "{hit}");
+    }
+    assert_eq!(plain, marked);
+    assert!(
+        plain
+            .iter()
+            .any(|hit| hit["entities"].as_array().is_some_and(|e| !e.is_empty()))
+    );
+}
