@@ -17,10 +17,12 @@
 //! without scores.
 
 use std::ops::Range;
+use std::sync::Arc;
 
+use tantivy::InvertedIndexReader;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::postings::{Postings, SegmentPostings, TermInfo};
 use tantivy::query::{
     Bm25Weight, BooleanQuery, DisjunctionMaxQuery, EnableScoring, Occur, Query, TermQuery, Weight,
 };
@@ -188,11 +190,12 @@ impl<'q> WordsPlan<'q> {
     fn collect_segment(
         &self,
         weights: &PlanWeights,
+        lookups: &SegmentLookups,
         reader: &SegmentReader,
         collector: &mut RankSegmentCollector,
         visit: &mut dyn FnMut(DocId),
     ) -> tantivy::Result<bool> {
-        let (cursors, layout) = self.cursors(weights, reader)?;
+        let (cursors, layout) = self.cursors(weights, lookups, reader)?;
         if cursors.is_empty()
             || (self.all_required && layout.ranges.iter().any(|range| range.is_empty()))
         {
@@ -219,20 +222,21 @@ impl<'q> WordsPlan<'q> {
     fn cursors<'w>(
         &self,
         weights: &'w PlanWeights,
+        lookups: &SegmentLookups,
         reader: &SegmentReader,
     ) -> tantivy::Result<(Vec<TermCursor<'w>>, Layout)> {
         let mut cursors = Vec::new();
         let mut word_ranges = Vec::with_capacity(self.words.len());
+        let mut found = lookups.iter();
         for (word_index, word) in self.words.iter().enumerate() {
             let start = cursors.len();
             for (term_index, (field_index, term, _)) in word.terms().enumerate() {
                 let field = term.field();
-                let Some(postings) = reader
-                    .inverted_index(field)?
-                    .read_postings(term, IndexRecordOption::WithFreqs)?
-                else {
+                let Some(Some((inverted_index, term_info))) = found.next() else {
                     continue;
                 };
+                let postings = inverted_index
+                    .read_postings_from_terminfo(term_info, IndexRecordOption::WithFreqs)?;
                 if postings.doc() == TERMINATED {
                     continue;
                 }
@@ -270,20 +274,76 @@ impl<'q> WordsPlan<'q> {
         ))
     }
 
-    /// The BM25 weights of every term, from the whole index's statistics.
-    fn weights(&self, searcher: &Searcher) -> tantivy::Result<PlanWeights> {
-        let weights = self
-            .words
+    /// Every term's entry in each segment's term dictionary, in the order
+    /// of [`WordQuery::terms`], word after word: looked up once, for both
+    /// the BM25 weights (document frequencies) and the cursors (postings).
+    fn lookups(&self, searcher: &Searcher) -> tantivy::Result<Vec<SegmentLookups>> {
+        searcher
+            .segment_readers()
             .iter()
-            .map(|word| {
-                word.terms()
-                    .map(|(_, term, boost)| {
-                        Ok(Bm25Weight::for_terms(searcher, std::slice::from_ref(term))?
-                            .boost_by(boost))
+            .map(|reader| {
+                self.words
+                    .iter()
+                    .flat_map(|word| word.terms())
+                    .map(|(_, term, _)| {
+                        let inverted_index = reader.inverted_index(term.field())?;
+                        let term_info = inverted_index.get_term_info(term)?;
+                        Ok(term_info.map(|term_info| (inverted_index, term_info)))
                     })
-                    .collect::<tantivy::Result<Vec<Bm25Weight>>>()
+                    .collect()
             })
-            .collect::<tantivy::Result<Vec<_>>>()?;
+            .collect()
+    }
+
+    /// The BM25 weights of every term, from the whole index's statistics,
+    /// as tantivy's `Bm25Weight::for_terms` computes them from the same.
+    fn weights(
+        &self,
+        searcher: &Searcher,
+        lookups: &[SegmentLookups],
+    ) -> tantivy::Result<PlanWeights> {
+        let total_docs: u64 = searcher
+            .segment_readers()
+            .iter()
+            .map(|reader| u64::from(reader.max_doc()))
+            .sum();
+        let mut average_fieldnorms: Vec<(tantivy::schema::Field, Score)> = Vec::new();
+        let mut term_index = 0;
+        let mut weights = Vec::with_capacity(self.words.len());
+        for word in &self.words {
+            let mut word_weights = Vec::new();
+            for (_, term, boost) in word.terms() {
+                let field = term.field();
+                let average_fieldnorm =
+                    match average_fieldnorms.iter().find(|(known, _)| *known == field) {
+                        Some((_, average)) => *average,
+                        None => {
+                            let mut tokens = 0u64;
+                            for reader in searcher.segment_readers() {
+                                tokens += reader.inverted_index(field)?.total_num_tokens();
+                            }
+                            let average = tokens as Score / total_docs as Score;
+                            average_fieldnorms.push((field, average));
+                            average
+                        }
+                    };
+                let doc_freq: u64 = lookups
+                    .iter()
+                    .filter_map(|segment| segment[term_index].as_ref())
+                    .map(|(_, term_info)| u64::from(term_info.doc_freq))
+                    .sum();
+                term_index += 1;
+                word_weights.push(
+                    Bm25Weight::for_one_term_without_explain(
+                        doc_freq,
+                        total_docs,
+                        average_fieldnorm,
+                    )
+                    .boost_by(boost),
+                );
+            }
+            weights.push(word_weights);
+        }
         Ok(PlanWeights { weights })
     }
 }
@@ -493,6 +553,10 @@ struct Layout {
     rarest: usize,
 }
 
+/// A segment's term dictionary entry of each of a plan's terms (`None`
+/// where the segment lacks the term), with the field's inverted index.
+type SegmentLookups = Vec<Option<(Arc<InvertedIndexReader>, TermInfo)>>;
+
 /// Per word, per term in field order: the term's BM25 weight with its
 /// field's boost.
 struct PlanWeights {
@@ -526,7 +590,8 @@ pub fn top_hits<A: Collector>(
     collector: &RankCollector,
     aggregations: &A,
 ) -> tantivy::Result<(RankedHits, A::Fruit)> {
-    let weights = plan.weights(searcher)?;
+    let lookups = plan.lookups(searcher)?;
+    let weights = plan.weights(searcher, &lookups)?;
     let mut unscored_weight: Option<Box<dyn Weight>> = None;
     let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
     let mut aggregated = Vec::with_capacity(searcher.segment_readers().len());
@@ -534,10 +599,13 @@ pub fn top_hits<A: Collector>(
         let ordinal = ordinal as SegmentOrdinal;
         let mut segment_collector = collector.for_segment(ordinal, reader)?;
         let mut segment_aggregations = aggregations.for_segment(ordinal, reader)?;
-        let visited_all =
-            plan.collect_segment(&weights, reader, &mut segment_collector, &mut |doc| {
-                segment_aggregations.collect(doc, 0.0)
-            })?;
+        let visited_all = plan.collect_segment(
+            &weights,
+            &lookups[ordinal as usize],
+            reader,
+            &mut segment_collector,
+            &mut |doc| segment_aggregations.collect(doc, 0.0),
+        )?;
         fruits.push(segment_collector.harvest());
         if visited_all {
             aggregated.push(segment_aggregations.harvest());
