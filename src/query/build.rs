@@ -5,6 +5,7 @@
 //! (dis-max with a tie breaker), as in Elasticsearch's `best_fields`.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
@@ -51,8 +52,11 @@ pub struct QueryBuilder<'a> {
     /// Automata of near spellings built so far, by term, edits and prefix.
     near: HashMap<(String, u8, bool), Arc<near::Automaton>>,
     /// The tokens of the text being built, per analysis (`None`: plain
-    /// folding); cleared for each text.
-    analysed: Vec<(Option<&'static str>, Vec<Token>)>,
+    /// folding), shared by the fields that search it; cleared for each text.
+    analysed: Vec<(Option<&'static str>, Rc<Vec<Token>>)>,
+    /// The analyses whose terms of the text being built are recorded for
+    /// highlighting; cleared for each text.
+    recorded: Vec<Option<&'static str>>,
 }
 
 impl<'a> QueryBuilder<'a> {
@@ -69,20 +73,21 @@ impl<'a> QueryBuilder<'a> {
             text_fields_with_terms: None,
             near: HashMap::new(),
             analysed: Vec::new(),
+            recorded: Vec::new(),
         }
     }
 
     /// The tokens of `text` under an analysis (`None`: plain folding),
     /// analysed once per text however many fields search it.
-    fn analyse(&mut self, key: Option<&'static str>, text: &str) -> Vec<Token> {
+    fn analyse(&mut self, key: Option<&'static str>, text: &str) -> Rc<Vec<Token>> {
         if let Some((_, tokens)) = self.analysed.iter().find(|(known, _)| *known == key) {
-            return tokens.clone();
+            return Rc::clone(tokens);
         }
-        let analysed = match key {
+        let analysed = Rc::new(match key {
             Some(key) => tokens(self.analyzers.get(key), text),
             None => tokens(&mut self.folded, text),
-        };
-        self.analysed.push((key, analysed.clone()));
+        });
+        self.analysed.push((key, Rc::clone(&analysed)));
         analysed
     }
 
@@ -176,6 +181,7 @@ impl<'a> QueryBuilder<'a> {
         };
         // A bare word searches several fields with the same analyses.
         self.analysed.clear();
+        self.recorded.clear();
         // Each alternative with its boost, and whether it searches analysed
         // text (a text field or a facet's text side).
         let mut alternatives: Vec<(Box<dyn Query>, f32, bool)> = Vec::new();
@@ -188,7 +194,7 @@ impl<'a> QueryBuilder<'a> {
                 FieldKind::Facet => match target.text_field {
                     Some(text_field) => {
                         let terms = self.analyse(None, text);
-                        self.record_highlight("", &terms, prefix);
+                        self.record_highlight(None, &terms, prefix);
                         self.term_query("", text_field, &terms, text, prefix, phrase)
                     }
                     None => None,
@@ -297,22 +303,31 @@ impl<'a> QueryBuilder<'a> {
         phrase: bool,
     ) -> Option<Box<dyn Query>> {
         let mut per_language: Vec<Box<dyn Query>> = Vec::new();
-        let mut seen: HashSet<Vec<String>> = HashSet::new();
+        let mut seen: Vec<Rc<Vec<Token>>> = Vec::new();
         for key in self.language_keys.clone() {
             let mut terms = self.analyse(Some(key), text);
             if prefix {
                 // A stemmer would cut the word being typed ("governme" →
                 // "govern"), so the last word is matched as typed, folded.
                 let typed = self.analyse(None, text);
-                if let (Some(last), Some(typed_last)) = (terms.last_mut(), typed.last()) {
+                if let (Some(last), Some(typed_last)) =
+                    (Rc::make_mut(&mut terms).last_mut(), typed.last())
+                {
                     last.text = typed_last.text.clone();
                 }
             }
-            self.record_highlight(key, &terms, prefix);
-            let signature: Vec<String> = terms.iter().map(|token| token.text.clone()).collect();
-            if !seen.insert(signature) {
+            self.record_highlight(Some(key), &terms, prefix);
+            // Languages whose analyses agree search the same terms once.
+            let same_terms = |other: &Rc<Vec<Token>>| {
+                other
+                    .iter()
+                    .map(|token| &token.text)
+                    .eq(terms.iter().map(|token| &token.text))
+            };
+            if seen.iter().any(same_terms) {
                 continue;
             }
+            seen.push(Rc::clone(&terms));
             if let Some(query) = self.term_query(key, field, &terms, text, prefix, phrase) {
                 per_language.push(query);
             }
@@ -371,12 +386,20 @@ impl<'a> QueryBuilder<'a> {
         ])))
     }
 
+    /// Records the terms of an analysis (`None`: plain folding, recorded
+    /// under "") for highlighting, once per text however many fields
+    /// search them.
     fn record_highlight(
         &mut self,
-        key: &'static str,
+        analysis: Option<&'static str>,
         terms: &[tantivy::tokenizer::Token],
         prefix: bool,
     ) {
+        if self.recorded.contains(&analysis) {
+            return;
+        }
+        self.recorded.push(analysis);
+        let key = analysis.unwrap_or("");
         for (index, token) in terms.iter().enumerate() {
             let entry = (key, token.text.clone());
             if prefix && index + 1 == terms.len() {
