@@ -300,48 +300,42 @@ fn run_search(
     // A search of words ranked by relevance scores only the matches that
     // may rank (see `maxscore`); the count, facets and histogram, which
     // need every match, are taken without scores.
-    let (total, mut ranked, plain_counts, days) = if request.limit == 0 {
-        // A page of none: the count, facets and histogram alone, unranked.
-        // Without facets or histogram, tantivy counts without visiting the
-        // matches where it can.
-        if plain_names.is_empty() && histogram_collector.is_none() {
-            (
-                searcher.search(&main_query, &Count)?,
-                Vec::new(),
-                Vec::new(),
-                None,
-            )
-        } else {
+    let counts_alone = plain_names.is_empty() && histogram_collector.is_none();
+    let words_plan = (request.limit > 0 && filter_clauses.is_empty() && ranking.needs_scores())
+        .then(|| WordsPlan::of(text_query.as_ref()))
+        .flatten();
+    let (total, mut ranked, plain_counts, days) = match words_plan {
+        // A page of none: the count, facets and histogram alone, unranked;
+        // a count alone is tantivy's fastest pass over the matches.
+        _ if request.limit == 0 && counts_alone => (
+            searcher.search(&main_query, &Count)?,
+            Vec::new(),
+            Vec::new(),
+            None,
+        ),
+        _ if request.limit == 0 => {
             let (total, plain_counts, days) =
                 searcher.search(&main_query, &(Count, facet_collector, histogram_collector))?;
             (total, Vec::new(), plain_counts, days)
         }
-    } else {
-        let words_plan = (filter_clauses.is_empty() && ranking.needs_scores())
-            .then(|| WordsPlan::of(text_query.as_ref()))
-            .flatten();
-        match words_plan {
-            // A count alone is tantivy's fastest pass over the matches.
-            Some(plan) if plain_names.is_empty() && histogram_collector.is_none() => {
-                let (ranked, total) =
-                    top_hits(&searcher, &plan, &main_query, &rank_collector, &Count)?;
-                (total, ranked, Vec::new(), None)
-            }
-            Some(plan) => {
-                let (ranked, (total, plain_counts, days)) = top_hits(
-                    &searcher,
-                    &plan,
-                    &main_query,
-                    &rank_collector,
-                    &(Count, facet_collector, histogram_collector),
-                )?;
-                (total, ranked, plain_counts, days)
-            }
-            None => searcher.search(
-                &main_query,
-                &(Count, rank_collector, facet_collector, histogram_collector),
-            )?,
+        Some(plan) if counts_alone => {
+            let (ranked, total) = top_hits(&searcher, &plan, &main_query, &rank_collector, &Count)?;
+            (total, ranked, Vec::new(), None)
         }
+        Some(plan) => {
+            let (ranked, (total, plain_counts, days)) = top_hits(
+                &searcher,
+                &plan,
+                &main_query,
+                &rank_collector,
+                &(Count, facet_collector, histogram_collector),
+            )?;
+            (total, ranked, plain_counts, days)
+        }
+        None => searcher.search(
+            &main_query,
+            &(Count, rank_collector, facet_collector, histogram_collector),
+        )?,
     };
     let next_cursor = if ranked.len() > request.limit {
         ranked.truncate(request.limit);
