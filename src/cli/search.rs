@@ -11,6 +11,8 @@ use super::output::{print_response, terminal_style};
 use crate::index::NewsIndex;
 use crate::query::dates::{BoundSide, parse_date_bound};
 use crate::query::histogram::Interval;
+use crate::query::maxscore::Matching;
+use crate::query::parser::Syntax;
 use crate::query::search::Typo;
 use crate::query::{Filters, SearchError, SearchRequest, Sort, search};
 
@@ -61,6 +63,14 @@ pub struct SearchArgs {
     /// Match the last word as a prefix.
     #[arg(long)]
     pub prefix: bool,
+    /// How many of the query's words an article must hold: all, most
+    /// (any, those holding more of the query first) or any.
+    #[arg(long = "match", default_value = "most")]
+    pub matching: Matching,
+    /// Refuse query syntax errors with their column instead of reading the
+    /// text as words.
+    #[arg(long)]
+    pub strict: bool,
     /// Hits per page, up to 100; 0 prints the count, facets and histogram
     /// alone.
     #[arg(long, default_value_t = 10)]
@@ -125,6 +135,12 @@ impl SearchArgs {
             histogram: self.histogram,
             typo: self.typo,
             prefix: self.prefix,
+            matching: self.matching,
+            syntax: if self.strict {
+                Syntax::Strict
+            } else {
+                Syntax::Lenient
+            },
             facets: self
                 .facets
                 .into_iter()

@@ -11,6 +11,8 @@ use super::auth::require_read;
 use super::error::{ApiError, ErrorCode};
 use crate::query::dates::{BoundSide, parse_date_bound};
 use crate::query::histogram::Interval;
+use crate::query::maxscore::Matching;
+use crate::query::parser::Syntax;
 use crate::query::search::Typo;
 use crate::query::{Filters, SearchRequest, SearchResponse, Sort, search};
 
@@ -49,6 +51,9 @@ pub struct SearchBody {
     highlight: Option<bool>,
     typo: Option<Typo>,
     prefix: Option<bool>,
+    #[serde(rename = "match")]
+    matching: Option<Matching>,
+    syntax: Option<Syntax>,
 }
 
 impl SearchBody {
@@ -93,6 +98,8 @@ impl SearchBody {
             highlight: self.highlight.unwrap_or(defaults.highlight),
             typo: self.typo.unwrap_or(defaults.typo),
             prefix: self.prefix.unwrap_or(defaults.prefix),
+            matching: self.matching.unwrap_or(defaults.matching),
+            syntax: self.syntax.unwrap_or(defaults.syntax),
         })
     }
 
@@ -109,6 +116,8 @@ impl SearchBody {
                 "to" => body.to = Some(value),
                 "sort" => body.sort = Some(parse_value(&value)?),
                 "typo" => body.typo = Some(parse_value(&value)?),
+                "match" => body.matching = Some(parse_value(&value)?),
+                "syntax" => body.syntax = Some(parse_value(&value)?),
                 "histogram" => body.histogram = Some(parse_value(&value)?),
                 "half_life" => body.half_life = Some(value),
                 "cursor" => body.cursor = Some(value),

@@ -97,18 +97,46 @@ fn build_language_analyzer(key: &str) -> TextAnalyzer {
     let Some(language) = stemmer_language(key) else {
         return folded_analyzer();
     };
-    // Lower-casing, stop words and stemming act on each word alone, so
+    // Lower-casing, stemming and accent folding act on each word alone, so
     // their result is remembered per distinct word (see `memo`); the
     // tokenizer and the length filter are chained by type, not boxed, as
-    // they run for every word indexed.
-    let stop_words =
-        StopWordFilter::new(language).unwrap_or_else(|| StopWordFilter::remove(Vec::new()));
-    let word = Stemmer::new(language)
-        .transform(stop_words.transform(LowerCaser.transform(RawTokenizer::default())));
+    // they run for every word indexed. Stop words are kept, so a phrase
+    // keeps its words ("bank of england" is not "bank for england"); a
+    // query of words leaves them out (see [`is_stop_word`]). Folding
+    // after stemming lets the stemmer see the accents it needs, and makes
+    // "Etats-Unis" and "États-Unis" one term.
+    let word = AsciiFoldingFilter
+        .transform(Stemmer::new(language).transform(LowerCaser.transform(RawTokenizer::default())));
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(MemoizedWords::new(word))
         .build()
+}
+
+/// Whether `word` is a stop word of the language of an analysis key (none
+/// for keys without a stemmer).
+pub fn is_stop_word(key: &str, word: &str) -> bool {
+    static FILTERS: LazyLock<Mutex<HashMap<String, TextAnalyzer>>> =
+        LazyLock::new(|| Mutex::new(HashMap::new()));
+    let Some(language) = stemmer_language(key) else {
+        return false;
+    };
+    let build = || {
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(
+                StopWordFilter::new(language).unwrap_or_else(|| StopWordFilter::remove(Vec::new())),
+            )
+            .build()
+    };
+    let has_words = |analyzer: &mut TextAnalyzer| {
+        let mut stream = analyzer.token_stream(word);
+        stream.advance()
+    };
+    match FILTERS.lock() {
+        Ok(mut filters) => !has_words(filters.entry(key.to_string()).or_insert_with(build)),
+        Err(_) => !has_words(&mut build()),
+    }
 }
 
 /// Lower-cased, accent-folded words: for names, tags and unstemmed languages.
@@ -243,14 +271,14 @@ mod tests {
                 .iter()
                 .map(|token| token.text.as_str())
                 .collect::<Vec<_>>(),
-            ["négoci"]
+            ["le", "negoci"]
         );
         assert_eq!(
             tokens(&mut tokenizer, "The talks")
                 .iter()
                 .map(|token| token.text.as_str())
                 .collect::<Vec<_>>(),
-            ["talk"]
+            ["the", "talk"]
         );
         let unstemmed = mark_language("", "Zażółć");
         assert_eq!(tokens(&mut tokenizer, &unstemmed)[0].text, "zazolc");
@@ -260,9 +288,13 @@ mod tests {
     fn each_language_stems_its_own_words() {
         assert_eq!(
             terms("en", "The talks in Paris are running"),
-            ["talk", "pari", "run"]
+            ["the", "talk", "in", "pari", "are", "run"]
         );
-        assert_eq!(terms("fr", "les négociations"), ["négoci"]);
+        assert_eq!(terms("fr", "les négociations"), ["le", "negoci"]);
+        assert_eq!(terms("fr", "États-Unis"), terms("fr", "Etats-Unis"));
+        assert_eq!(terms("en", "États-Unis"), terms("en", "Etats-Unis"));
+        assert!(is_stop_word("en", "The") && is_stop_word("fr", "les"));
+        assert!(!is_stop_word("en", "talks") && !is_stop_word("", "the"));
         assert_eq!(analysis_key(None), "en");
         assert_eq!(analysis_key(Some("pl")), "");
         assert_eq!(terms("", "Zażółć gęślą"), ["zazolc", "gesla"]);

@@ -119,6 +119,15 @@ pub fn article_to_document(
             FieldKind::Tiebreak => {
                 document.add_u64(index_field.field, id_order(&article.id));
             }
+            FieldKind::Vocabulary => {
+                for source in definition.source.split('+') {
+                    for value in source_values(article, source) {
+                        if !value.is_empty() {
+                            document.add_text(index_field.field, value.as_ref());
+                        }
+                    }
+                }
+            }
             FieldKind::Source => {}
         }
     }

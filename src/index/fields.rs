@@ -27,6 +27,10 @@ pub enum FieldKind {
     Date,
     Tiebreak,
     Source,
+    /// The unstemmed, accent-folded words of the `+`-joined source fields,
+    /// documents only (no frequencies or positions): the dictionary where
+    /// near spellings and completions of a query's words are looked up.
+    Vocabulary,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -87,6 +91,8 @@ pub struct IndexFields {
     /// lacks it).
     pub body: Field,
     pub published_at: Field,
+    /// Where near spellings and completions are looked up, when declared.
+    pub vocabulary: Option<Field>,
 }
 
 impl IndexFields {
@@ -146,6 +152,14 @@ impl IndexFields {
                 }
                 FieldKind::Tiebreak => (builder.add_u64_field(name, FAST), None),
                 FieldKind::Source => (builder.add_bytes_field(name, STORED), None),
+                FieldKind::Vocabulary => {
+                    let options = TextOptions::default().set_indexing_options(
+                        TextFieldIndexing::default()
+                            .set_tokenizer(FOLDED_ANALYZER)
+                            .set_index_option(IndexRecordOption::Basic),
+                    );
+                    (builder.add_text_field(name, options), None)
+                }
             };
             fields.push(IndexField {
                 definition: definition.clone(),
@@ -184,6 +198,10 @@ impl IndexFields {
                 .map(|field| field.field)
                 .ok_or("schema/index.fields.json lacks a stored body text field")?,
             published_at: find(FieldKind::Date, "published_at")?,
+            vocabulary: fields
+                .iter()
+                .find(|field| field.definition.kind == FieldKind::Vocabulary)
+                .map(|field| field.field),
             schema,
             by_name,
             fields,
@@ -209,13 +227,23 @@ impl IndexFields {
     }
 
     /// Names a query can use in `field:value`.
+    /// Whether a query may name `name` (a field or an alias) as a field.
+    pub fn is_queryable(&self, name: &str) -> bool {
+        self.get(name).is_some_and(|field| {
+            !matches!(
+                field.definition.kind,
+                FieldKind::Source | FieldKind::Tiebreak | FieldKind::Vocabulary
+            )
+        })
+    }
+
     pub fn queryable_names(&self) -> Vec<&str> {
         self.fields
             .iter()
             .filter(|field| {
                 !matches!(
                     field.definition.kind,
-                    FieldKind::Source | FieldKind::Tiebreak
+                    FieldKind::Source | FieldKind::Tiebreak | FieldKind::Vocabulary
                 )
             })
             .map(|field| field.definition.name.as_str())

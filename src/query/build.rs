@@ -1,8 +1,18 @@
 //! Parsed query + index fields → tantivy query.
 //!
-//! A bare term searches every `default_search` field, each with its boost,
-//! and is analysed once per language the search covers; the best field wins
-//! (dis-max with a tie breaker), as in Elasticsearch's `best_fields`.
+//! Bare words written side by side become one [`WordsQuery`]: each word
+//! searches every `default_search` field with its boost, analysed once per
+//! language the search covers (the best field scores, the others add a
+//! tie breaker's share, as in Elasticsearch's `best_fields`), and the
+//! request's [`Matching`] strategy says how many words an article must
+//! hold. A word that is a stop word in every analysis is left out when
+//! other words remain, so "war in ukraine" searches "war" and "ukraine".
+//! Typo tolerance and search-as-you-type add each word's near spellings
+//! and completions, found in the index's vocabulary (the unstemmed words
+//! of titles and summaries) and searched as the stems of those words, at
+//! a share of a full match: "inflaton" finds "inflation", and the exact
+//! word always outranks its neighbours. Phrases, fielded terms and groups
+//! are required clauses beside the words.
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -15,16 +25,27 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::{TextAnalyzer, Token};
-use tantivy::{DateTime as TantivyDateTime, Term};
+use tantivy::{DateTime as TantivyDateTime, Searcher, Term};
 
-use super::maxscore::{FieldTerms, WordQuery};
+use super::maxscore::{FieldTerms, Matching, WordQuery, WordsQuery};
 use super::near::{self, NearSpellings};
 use super::parser::{FieldRef, QueryError, QueryNode};
-use crate::index::analysis::{Analyzers, folded_analyzer, tokens};
+use crate::index::analysis::{Analyzers, folded_analyzer, is_stop_word, tokens};
 use crate::index::fields::{FieldKind, IndexField, IndexFields};
 
 /// How much of a field's best match the other matching fields add.
 const TIE_BREAKER: f32 = 0.3;
+/// Share of a full match that a near spelling of a word scores, per edit
+/// away: one edit 0.5, two 0.25.
+const NEAR_SPELLING_SHARE: f32 = 0.5;
+/// Share of a full match that a completion of a word being typed scores.
+const COMPLETION_SHARE: f32 = 0.8;
+/// Most near spellings or completions a word is searched for: those most
+/// articles hold (Elasticsearch's `max_expansions` is 50).
+const MAX_EXPANSIONS: usize = 30;
+/// Most vocabulary terms read per segment while looking for them, so a
+/// one-letter prefix costs a bounded walk of the term dictionary.
+const MAX_SCANNED_TERMS: usize = 20_000;
 
 /// Terms a query looks for, kept to highlight them in results.
 #[derive(Debug, Default, Clone)]
@@ -38,17 +59,34 @@ pub struct HighlightTerms {
     pub fuzzy: Vec<(&'static str, String, u8, bool)>,
 }
 
+/// A bare word of the query as the builder searches it.
+#[derive(Debug, Clone)]
+struct WordSpec {
+    /// As typed (one word: "U.S." gives two).
+    typed: String,
+    /// Lower-cased and accent-folded.
+    folded: String,
+    prefix: bool,
+    /// Edits asked for with `word~N`.
+    edits: Option<u8>,
+    boost: f32,
+}
+
 pub struct QueryBuilder<'a> {
     fields: &'a IndexFields,
     language_keys: Vec<&'static str>,
     analyzers: Analyzers,
     folded: TextAnalyzer,
     pub highlight: HighlightTerms,
-    /// Whether single words also match within a few edits.
+    /// Whether bare words also match their near spellings.
     pub typo_tolerant: bool,
+    /// How many bare words written side by side an article must hold.
+    pub matching: Matching,
     /// The text fields that hold any term, when known: a clause on any
     /// other field matches nothing and is left out of the query.
     pub text_fields_with_terms: Option<&'a HashSet<Field>>,
+    /// Where near spellings and completions are looked up, when known.
+    pub searcher: Option<&'a Searcher>,
     /// Automata of near spellings built so far, by term, edits and prefix.
     near: HashMap<(String, u8, bool), Arc<near::Automaton>>,
     /// The tokens of the text being built, per analysis (`None`: plain
@@ -70,7 +108,9 @@ impl<'a> QueryBuilder<'a> {
             folded: folded_analyzer(),
             highlight: HighlightTerms::default(),
             typo_tolerant: false,
+            matching: Matching::default(),
             text_fields_with_terms: None,
+            searcher: None,
             near: HashMap::new(),
             analysed: Vec::new(),
             recorded: Vec::new(),
@@ -97,45 +137,37 @@ impl<'a> QueryBuilder<'a> {
             .unwrap_or_else(|| Box::new(EmptyQuery)))
     }
 
-    /// `None` for a clause that analyses to nothing (only stop words), which
-    /// then constrains nothing, as in the common search engines.
+    /// `None` for a clause that analyses to nothing, which then constrains
+    /// nothing, as in the common search engines. Nodes nest only as deep
+    /// as the parser allows (brackets and negations); words side by side
+    /// are one flat query however many there are.
     fn build_node(&mut self, node: &QueryNode) -> Result<Option<Box<dyn Query>>, QueryError> {
         match node {
             QueryNode::All => Ok(Some(Box::new(AllQuery))),
+            QueryNode::Term { field: None, .. } => {
+                self.build_clauses(std::slice::from_ref(node), self.matching)
+            }
             QueryNode::Term {
-                field,
+                field: Some(field),
                 text,
                 prefix,
                 start,
-            } => self.build_text(field.as_ref(), text, *prefix, false, *start),
-            QueryNode::Phrase { field, text, start } => {
-                self.build_text(field.as_ref(), text, false, true, *start)
-            }
-            QueryNode::And(children) => {
-                let mut required: Option<Box<dyn Query>> = None;
-                let mut excluded: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-                for child in children {
-                    match child {
-                        QueryNode::Not(inner) => {
-                            if let Some(query) = self.build_negated(inner)? {
-                                excluded.push((Occur::MustNot, query));
-                            }
-                        }
-                        other => {
-                            if let Some(query) = self.build_node(other)? {
-                                required = Some(match required {
-                                    Some(before) => both(before, query),
-                                    None => query,
-                                });
-                            }
-                        }
-                    }
-                }
-                let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-                clauses.extend(required.map(|query| (Occur::Must, query)));
-                clauses.extend(excluded);
-                Ok(boolean_or_none(clauses))
-            }
+                edits,
+                boost,
+            } => Ok(self
+                .build_text(Some(field), text, *prefix, None, *edits, *start)?
+                .map(|query| boosted(query, boost.unwrap_or(1.0)))),
+            QueryNode::Phrase {
+                field,
+                text,
+                start,
+                slop,
+                boost,
+            } => Ok(self
+                .build_text(field.as_ref(), text, false, Some(*slop), None, *start)?
+                .map(|query| boosted(query, boost.unwrap_or(1.0)))),
+            QueryNode::Match(children) => self.build_clauses(children, self.matching),
+            QueryNode::And(children) => self.build_clauses(children, Matching::All),
             QueryNode::Or(children) => {
                 let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
                 for child in children {
@@ -154,6 +186,258 @@ impl<'a> QueryBuilder<'a> {
         }
     }
 
+    /// Clauses side by side (or joined by `AND`, `matching` then `All`):
+    /// the bare words one [`WordsQuery`], the rest required or excluded,
+    /// all in one flat boolean query.
+    fn build_clauses(
+        &mut self,
+        children: &[QueryNode],
+        matching: Matching,
+    ) -> Result<Option<Box<dyn Query>>, QueryError> {
+        let mut words: Vec<WordSpec> = Vec::new();
+        let mut required: Vec<Box<dyn Query>> = Vec::new();
+        let mut excluded: Vec<Box<dyn Query>> = Vec::new();
+        for child in children {
+            match child {
+                QueryNode::Term {
+                    field: None,
+                    text,
+                    prefix,
+                    edits,
+                    boost,
+                    ..
+                } => self.split_words(text, *prefix, *edits, boost.unwrap_or(1.0), &mut words),
+                QueryNode::Not(inner) => excluded.extend(self.build_negated(inner)?),
+                other => required.extend(self.build_node(other)?),
+            }
+        }
+        let words_query = self.words_query(words, matching);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(words_query) = words_query {
+            // Beside required clauses, words that need not all match only
+            // rank what those clauses find.
+            let occur = if required.is_empty() || matching == Matching::All {
+                Occur::Must
+            } else {
+                Occur::Should
+            };
+            clauses.push((occur, words_query));
+        }
+        clauses.extend(required.into_iter().map(|query| (Occur::Must, query)));
+        clauses.extend(excluded.into_iter().map(|query| (Occur::MustNot, query)));
+        Ok(boolean_or_none(clauses))
+    }
+
+    /// The words of a bare term as typed: one per folded token, so that
+    /// "U.S." or "Japan's" search their parts as words. Only the last part
+    /// of a prefix is a prefix.
+    fn split_words(
+        &mut self,
+        text: &str,
+        prefix: bool,
+        edits: Option<u8>,
+        boost: f32,
+        words: &mut Vec<WordSpec>,
+    ) {
+        let parts = tokens(&mut self.folded, text);
+        let count = parts.len();
+        for (index, token) in parts.into_iter().enumerate() {
+            let typed = text
+                .get(token.offset_from..token.offset_to)
+                .unwrap_or(&token.text)
+                .to_string();
+            words.push(WordSpec {
+                typed,
+                folded: token.text,
+                prefix: prefix && index + 1 == count,
+                edits,
+                boost,
+            });
+        }
+    }
+
+    /// Whether a word is a stop word in every analysis the search covers.
+    fn is_stop_word(&self, word: &WordSpec) -> bool {
+        !self.language_keys.is_empty()
+            && self
+                .language_keys
+                .iter()
+                .all(|key| is_stop_word(key, &word.typed))
+    }
+
+    /// The words as one query, stop words left out unless nothing else
+    /// remains (or the word is being typed); `None` when there are none.
+    fn words_query(&mut self, words: Vec<WordSpec>, matching: Matching) -> Option<Box<dyn Query>> {
+        if words.is_empty() {
+            return None;
+        }
+        let keep: Vec<bool> = words
+            .iter()
+            .map(|word| word.prefix || !self.is_stop_word(word))
+            .collect();
+        let words: Vec<WordSpec> = if keep.iter().any(|kept| *kept) {
+            words
+                .into_iter()
+                .zip(keep)
+                .filter_map(|(word, kept)| kept.then_some(word))
+                .collect()
+        } else {
+            words
+        };
+        let mut word_queries = Vec::with_capacity(words.len());
+        for word in &words {
+            match self.word_query(word) {
+                Some(query) => word_queries.push(query),
+                // A word no field can hold: all words required match none.
+                None if matching == Matching::All => return Some(Box::new(EmptyQuery)),
+                None => {}
+            }
+        }
+        if word_queries.is_empty() {
+            return Some(Box::new(EmptyQuery));
+        }
+        Some(Box::new(WordsQuery {
+            words: word_queries,
+            matching,
+        }))
+    }
+
+    /// One word in every `default_search` field: its analyses, and its near
+    /// spellings and completions at their shares.
+    fn word_query(&mut self, word: &WordSpec) -> Option<WordQuery> {
+        let distance = match word.edits {
+            Some(edits) => edits,
+            None if self.typo_tolerant => typo_distance(&word.folded),
+            None => 0,
+        };
+        let expansions = self.expand(&word.folded, distance, word.prefix);
+        let fields: &'a IndexFields = self.fields;
+        let mut field_terms = Vec::new();
+        let mut analysed: Vec<(&'static str, Vec<(String, f32)>)> = Vec::new();
+        for key in self.language_keys.clone() {
+            let mut terms: Vec<(String, f32)> = Vec::new();
+            let analyzer = self.analyzers.get(key);
+            if let Some(token) = tokens(analyzer, &word.typed).into_iter().next() {
+                terms.push((token.text, 1.0));
+            }
+            for (candidate, share) in &expansions {
+                if let Some(token) = tokens(analyzer, candidate).into_iter().next() {
+                    add_term(&mut terms, token.text, *share);
+                }
+            }
+            analysed.push((key, terms));
+        }
+        let mut folded_terms: Vec<(String, f32)> = vec![(word.folded.clone(), 1.0)];
+        for (candidate, share) in &expansions {
+            add_term(&mut folded_terms, candidate.clone(), *share);
+        }
+        for target in fields
+            .fields
+            .iter()
+            .filter(|field| field.definition.default_search)
+        {
+            if !self.holds_terms(target) {
+                continue;
+            }
+            let terms: Vec<(Term, f32)> = match (target.definition.kind, target.text_field) {
+                (FieldKind::Text, _) => {
+                    let mut terms: Vec<(Term, f32)> = Vec::new();
+                    for (_, analysed_terms) in &analysed {
+                        for (text, share) in analysed_terms {
+                            let term = Term::from_field_text(target.field, text);
+                            match terms.iter_mut().find(|(known, _)| *known == term) {
+                                Some((_, known_share)) => *known_share = known_share.max(*share),
+                                None => terms.push((term, *share)),
+                            }
+                        }
+                    }
+                    terms
+                }
+                (FieldKind::Facet, Some(text_field)) => folded_terms
+                    .iter()
+                    .map(|(text, share)| (Term::from_field_text(text_field, text), *share))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if terms.is_empty() {
+                continue;
+            }
+            field_terms.push(FieldTerms {
+                terms,
+                boost: target.definition.boost * word.boost,
+            });
+        }
+        for (key, terms) in &analysed {
+            for (text, _) in terms {
+                self.highlight.exact.insert((key, text.clone()));
+            }
+            if word.prefix
+                && let Some((text, _)) = terms.first()
+            {
+                self.highlight.prefixes.insert((key, text.clone()));
+            }
+        }
+        for (text, _) in &folded_terms {
+            self.highlight.exact.insert(("", text.clone()));
+        }
+        if word.prefix {
+            self.highlight.prefixes.insert(("", word.folded.clone()));
+        }
+        (!field_terms.is_empty()).then_some(WordQuery {
+            fields: field_terms,
+            tie_breaker: TIE_BREAKER,
+            boost: word.boost,
+        })
+    }
+
+    /// The words of the index's vocabulary within `distance` edits of
+    /// `folded` (or beginning with such a word, for a word being typed),
+    /// the ones most articles hold first, each with the share of a full
+    /// match it scores; the word itself is not among them.
+    fn expand(&mut self, folded: &str, distance: u8, prefix: bool) -> Vec<(String, f32)> {
+        let (Some(searcher), Some(vocabulary)) = (self.searcher, self.fields.vocabulary) else {
+            return Vec::new();
+        };
+        if distance == 0 && !prefix {
+            return Vec::new();
+        }
+        let automaton = Arc::clone(
+            self.near
+                .entry((folded.to_string(), distance, prefix))
+                .or_insert_with(|| near::automaton(folded, distance, prefix)),
+        );
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        for reader in searcher.segment_readers() {
+            let Ok(inverted_index) = reader.inverted_index(vocabulary) else {
+                continue;
+            };
+            let Ok(mut stream) = inverted_index.terms().search(&*automaton).into_stream() else {
+                continue;
+            };
+            let mut scanned = 0;
+            while scanned < MAX_SCANNED_TERMS && stream.advance() {
+                scanned += 1;
+                let Ok(word) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                if word == folded {
+                    continue;
+                }
+                *counts.entry(word.to_string()).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+        let mut candidates: Vec<(String, u64)> = counts.into_iter().collect();
+        candidates.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        candidates.truncate(MAX_EXPANSIONS);
+        candidates
+            .into_iter()
+            .map(|(word, _)| {
+                let share = expansion_share(folded, &word, distance, prefix);
+                (word, share)
+            })
+            .collect()
+    }
+
     /// What a negation excludes; its terms are not highlighted.
     fn build_negated(&mut self, inner: &QueryNode) -> Result<Option<Box<dyn Query>>, QueryError> {
         let saved = self.highlight.clone();
@@ -162,14 +446,18 @@ impl<'a> QueryBuilder<'a> {
         query
     }
 
+    /// A phrase (`slop` given) or a fielded term in each field it searches.
     fn build_text(
         &mut self,
         field: Option<&FieldRef>,
         text: &str,
         prefix: bool,
-        phrase: bool,
+        slop: Option<u32>,
+        edits: Option<u8>,
         start: usize,
     ) -> Result<Option<Box<dyn Query>>, QueryError> {
+        let phrase = slop.is_some();
+        let slop = slop.unwrap_or(0);
         let fields: &'a IndexFields = self.fields;
         let targets: Vec<&'a IndexField> = match field {
             Some(field_ref) => vec![self.resolve(field_ref)?],
@@ -182,20 +470,21 @@ impl<'a> QueryBuilder<'a> {
         // A bare word searches several fields with the same analyses.
         self.analysed.clear();
         self.recorded.clear();
-        // Each alternative with its boost, and whether it searches analysed
-        // text (a text field or a facet's text side).
-        let mut alternatives: Vec<(Box<dyn Query>, f32, bool)> = Vec::new();
+        // Each alternative with its boost.
+        let mut alternatives: Vec<(Box<dyn Query>, f32)> = Vec::new();
         // Whether a clause was left out because its field holds no terms.
         let mut left_out = false;
         for &target in &targets {
             let boost = target.definition.boost;
             let built = match target.definition.kind {
-                FieldKind::Text => self.text_field_query(target.field, text, prefix, phrase),
+                FieldKind::Text => {
+                    self.text_field_query(target.field, text, prefix, slop, phrase, edits)
+                }
                 FieldKind::Facet => match target.text_field {
                     Some(text_field) => {
                         let terms = self.analyse(None, text);
                         self.record_highlight(None, &terms, prefix);
-                        self.term_query("", text_field, &terms, text, prefix, phrase)
+                        self.term_query("", text_field, &terms, text, prefix, slop, phrase, edits)
                     }
                     None => None,
                 },
@@ -204,50 +493,22 @@ impl<'a> QueryBuilder<'a> {
                     IndexRecordOption::Basic,
                 )) as Box<dyn Query>),
                 FieldKind::Date => Some(date_query(target.field, text, start)?),
-                FieldKind::Tiebreak | FieldKind::Source => None,
+                FieldKind::Tiebreak | FieldKind::Source | FieldKind::Vocabulary => None,
             };
             if let Some(query) = built {
                 if !self.holds_terms(target) {
                     left_out = true;
                     continue;
                 }
-                let analysed = matches!(target.definition.kind, FieldKind::Text | FieldKind::Facet);
-                alternatives.push((query, boost, analysed));
+                alternatives.push((query, boost));
             }
         }
         if alternatives.is_empty() {
             return Ok(left_out.then(|| Box::new(EmptyQuery) as Box<dyn Query>));
         }
-        // One analysed word in every field: a query that finds its best hits
-        // without scoring every match.
-        let word_fields: Option<Vec<FieldTerms>> = alternatives
-            .iter()
-            .map(|(query, boost, analysed)| {
-                if !analysed {
-                    return None;
-                }
-                let terms = match query.downcast_ref::<TermQuery>() {
-                    Some(term_query) => vec![term_query.term().clone()],
-                    None => match query.downcast_ref::<WordQuery>()?.fields.as_slice() {
-                        [field] => field.terms.clone(),
-                        _ => return None,
-                    },
-                };
-                Some(FieldTerms {
-                    terms,
-                    boost: *boost,
-                })
-            })
-            .collect();
-        if let Some(fields) = word_fields {
-            return Ok(Some(Box::new(WordQuery {
-                fields,
-                tie_breaker: TIE_BREAKER,
-            })));
-        }
         let mut alternatives: Vec<Box<dyn Query>> = alternatives
             .into_iter()
-            .map(|(query, boost, _)| boosted(query, boost))
+            .map(|(query, boost)| boosted(query, boost))
             .collect();
         Ok(match alternatives.len() {
             1 => alternatives.pop(),
@@ -278,7 +539,7 @@ impl<'a> QueryBuilder<'a> {
             .filter(|field| {
                 !matches!(
                     field.definition.kind,
-                    FieldKind::Source | FieldKind::Tiebreak
+                    FieldKind::Source | FieldKind::Tiebreak | FieldKind::Vocabulary
                 )
             })
             .ok_or_else(|| {
@@ -300,7 +561,9 @@ impl<'a> QueryBuilder<'a> {
         field: Field,
         text: &str,
         prefix: bool,
+        slop: u32,
         phrase: bool,
+        edits: Option<u8>,
     ) -> Option<Box<dyn Query>> {
         let mut per_language: Vec<Box<dyn Query>> = Vec::new();
         let mut seen: Vec<Rc<Vec<Token>>> = Vec::new();
@@ -328,29 +591,22 @@ impl<'a> QueryBuilder<'a> {
                 continue;
             }
             seen.push(Rc::clone(&terms));
-            if let Some(query) = self.term_query(key, field, &terms, text, prefix, phrase) {
+            if let Some(query) =
+                self.term_query(key, field, &terms, text, prefix, slop, phrase, edits)
+            {
                 per_language.push(query);
             }
         }
-        // A term per language: the word in this field, searched for best
-        // hits by `maxscore` (see `build_text`).
-        let terms: Option<Vec<Term>> = per_language
-            .iter()
-            .map(|query| Some(query.downcast_ref::<TermQuery>()?.term().clone()))
-            .collect();
-        match (per_language.len(), terms) {
-            (0, _) => None,
-            (1, _) => per_language.pop(),
-            (_, Some(terms)) => Some(Box::new(WordQuery {
-                fields: vec![FieldTerms { terms, boost: 1.0 }],
-                tie_breaker: TIE_BREAKER,
-            })),
-            (_, None) => Some(Box::new(DisjunctionMaxQuery::new(per_language))),
+        match per_language.len() {
+            0 => None,
+            1 => per_language.pop(),
+            _ => Some(Box::new(DisjunctionMaxQuery::new(per_language))),
         }
     }
 
-    /// The query for analysed `terms`, with typo tolerance for a lone word
-    /// when it is on: the exact word scores, near spellings also match.
+    /// The query for analysed `terms` of a fielded term or a phrase, with
+    /// the near spellings `field:word~N` asks for: the exact word scores,
+    /// near spellings also match.
     #[allow(clippy::too_many_arguments)]
     fn term_query(
         &mut self,
@@ -359,11 +615,17 @@ impl<'a> QueryBuilder<'a> {
         terms: &[tantivy::tokenizer::Token],
         typed: &str,
         prefix: bool,
+        slop: u32,
         phrase: bool,
+        edits: Option<u8>,
     ) -> Option<Box<dyn Query>> {
-        let exact = positional_query(field, terms, prefix)?;
-        let distance = typo_distance(typed);
-        if !self.typo_tolerant || phrase || terms.len() != 1 || distance == 0 {
+        let exact = positional_query(field, terms, prefix, slop)?;
+        let distance = match edits {
+            Some(edits) => edits,
+            None if self.typo_tolerant => typo_distance(typed),
+            None => 0,
+        };
+        if phrase || terms.len() != 1 || distance == 0 {
             return Some(exact);
         }
         let entry = (key, terms[0].text.clone(), distance, prefix);
@@ -423,6 +685,29 @@ pub(crate) fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
 /// Weight of a near spelling against the exact word.
 const FUZZY_WEIGHT: f32 = 0.3;
 
+/// Adds a term, or raises the share of one already there.
+fn add_term(terms: &mut Vec<(String, f32)>, text: String, share: f32) {
+    match terms.iter_mut().find(|(known, _)| *known == text) {
+        Some((_, known_share)) => *known_share = known_share.max(share),
+        None => terms.push((text, share)),
+    }
+}
+
+/// The share of a full match a vocabulary word found for `typed` scores:
+/// a completion of a word being typed [`COMPLETION_SHARE`], a near
+/// spelling [`NEAR_SPELLING_SHARE`] per edit (a completion that is also a
+/// near spelling both).
+fn expansion_share(typed: &str, word: &str, distance: u8, prefix: bool) -> f32 {
+    let edits = (0..=distance)
+        .find(|edits| super::edits::within_edits(word, typed, *edits, prefix))
+        .unwrap_or(distance);
+    let mut share = NEAR_SPELLING_SHARE.powi(i32::from(edits));
+    if prefix && word.len() > typed.len() {
+        share *= COMPLETION_SHARE;
+    }
+    share
+}
+
 /// Edits tolerated in a typed word: none under 5 letters, one from 5, two
 /// from 9 (Meilisearch's defaults; short words have too many neighbours).
 fn typo_distance(word: &str) -> u8 {
@@ -440,6 +725,7 @@ fn positional_query(
     field: Field,
     terms: &[tantivy::tokenizer::Token],
     prefix: bool,
+    slop: u32,
 ) -> Option<Box<dyn Query>> {
     let first_position = terms.first()?.position;
     let with_offsets: Vec<(usize, Term)> = terms
@@ -458,18 +744,9 @@ fn positional_query(
         let (_, term) = with_offsets.into_iter().next()?;
         return Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
     }
-    Some(Box::new(PhraseQuery::new_with_offset(with_offsets)))
-}
-
-/// Both queries required. Required clauses are nested two by two, so that
-/// their scores add in the query's order whatever order tantivy intersects
-/// them in (it adds the two cheapest first): the same sum to the last bit
-/// as `maxscore` gives, whose cursors stay valid across both.
-fn both(first: Box<dyn Query>, second: Box<dyn Query>) -> Box<dyn Query> {
-    Box::new(BooleanQuery::new(vec![
-        (Occur::Must, first),
-        (Occur::Must, second),
-    ]))
+    let mut phrase = PhraseQuery::new_with_offset(with_offsets);
+    phrase.set_slop(slop);
+    Some(Box::new(phrase))
 }
 
 fn boolean_or_none(mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Option<Box<dyn Query>> {

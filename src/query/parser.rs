@@ -9,9 +9,20 @@
 //! tag:nato  author:"Jane Doe"   a field; also field:(a OR b)
 //! ukrai*                        a prefix
 //! published_at:2025-02          a day, month or year
+//! cocoa^2  inflaton~1  "rates interest"~2   a boost, edits, phrase slop
 //! ```
 //!
 //! Operators are upper-case; lower-case "and", "or" and "not" are words.
+//! Words written side by side form a [`QueryNode::Match`]: how many of them
+//! an article must hold is the request's matching strategy; words joined
+//! by `AND` are all required.
+//!
+//! A query is read leniently unless the request asks for strict syntax: a
+//! search box must never answer a person's text with a syntax error. Only a
+//! known field name (aliases included) followed directly by its value is a
+//! field (`Ukraine: live updates` is three words, `tag:nato` a field); a
+//! text the grammar cannot read (unbalanced quotes or brackets, a stray
+//! operator) is read as its words, and [`ParsedQuery::relaxed`] says so.
 //! newsdex parses queries itself rather than with tantivy's parser because
 //! it must report the column of a syntax error, know field aliases, and
 //! analyse each term in every language the index holds.
@@ -22,6 +33,45 @@ use std::fmt;
 pub const MAX_QUERY_CHARS: usize = 4096;
 /// Deepest nesting of parentheses and negations accepted.
 const MAX_DEPTH: usize = 32;
+/// Most words and phrases a query is searched for; a lenient reading
+/// ignores the rest (and says so), a strict one refuses the query.
+pub const MAX_QUERY_WORDS: usize = 64;
+/// Most edits `word~N` asks for.
+const MAX_EDITS: u8 = 2;
+
+/// How query text is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Syntax {
+    /// Never an error for what a person types: see the module docs.
+    #[default]
+    Lenient,
+    /// Syntax errors are refused with their column, for programs.
+    Strict,
+}
+
+impl std::str::FromStr for Syntax {
+    type Err = String;
+    fn from_str(value: &str) -> Result<Syntax, String> {
+        match value {
+            "lenient" => Ok(Syntax::Lenient),
+            "strict" => Ok(Syntax::Strict),
+            other => Err(format!(
+                "unknown syntax `{other}`; expected lenient or strict"
+            )),
+        }
+    }
+}
+
+/// A query as read, and how the text was read where a lenient reading
+/// departed from the grammar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedQuery {
+    pub node: QueryNode,
+    /// The words searched, when the text could not be read as written or
+    /// held more than [`MAX_QUERY_WORDS`] words.
+    pub relaxed: Option<String>,
+}
 
 /// A parsed query. Spans are character offsets into the query text.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,12 +83,23 @@ pub enum QueryNode {
         text: String,
         prefix: bool,
         start: usize,
+        /// `word~N`: near spellings within N edits also match.
+        edits: Option<u8>,
+        /// `word^N`: the word's score is multiplied by N.
+        boost: Option<f32>,
     },
     Phrase {
         field: Option<FieldRef>,
         text: String,
         start: usize,
+        /// `"a b"~N`: the words may stand up to N positions apart.
+        slop: u32,
+        boost: Option<f32>,
     },
+    /// Clauses written side by side: bare words match by the request's
+    /// strategy, everything else is required.
+    Match(Vec<QueryNode>),
+    /// Clauses joined by `AND`: all required.
     And(Vec<QueryNode>),
     Or(Vec<QueryNode>),
     Not(Box<QueryNode>),
@@ -94,7 +155,8 @@ impl std::error::Error for QueryError {}
 #[derive(Debug, Clone, PartialEq)]
 enum Token {
     Word(String),
-    Quoted(String),
+    /// A quoted phrase and the `~N` / `^N` written right after it.
+    Quoted(String, Suffix),
     FieldPrefix(String),
     Open,
     Close,
@@ -103,6 +165,50 @@ enum Token {
     Not,
     Minus,
     Plus,
+}
+
+/// `~N` and `^N` after a word or phrase.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct Suffix {
+    tilde: Option<u32>,
+    boost: Option<f32>,
+}
+
+/// Splits `word~2`, `word^1.5`, `word~` (two edits) into the word and its
+/// suffixes; `None` when the text after `~` or `^` is not a number, which
+/// then belongs to the word.
+fn split_suffix(text: &str) -> Option<(&str, Suffix)> {
+    let mut rest = text;
+    let mut suffix = Suffix::default();
+    for _ in 0..2 {
+        if let Some(at) = rest.rfind('^')
+            && at > 0
+            && suffix.boost.is_none()
+        {
+            let number: f32 = rest[at + 1..].parse().ok()?;
+            if !(number.is_finite() && number >= 0.0) {
+                return None;
+            }
+            suffix.boost = Some(number);
+            rest = &rest[..at];
+            continue;
+        }
+        if let Some(at) = rest.rfind('~')
+            && at > 0
+            && suffix.tilde.is_none()
+        {
+            let digits = &rest[at + 1..];
+            suffix.tilde = Some(if digits.is_empty() {
+                u32::from(MAX_EDITS)
+            } else {
+                digits.parse().ok()?
+            });
+            rest = &rest[..at];
+            continue;
+        }
+        break;
+    }
+    (suffix != Suffix::default()).then_some((rest, suffix))
 }
 
 #[derive(Debug, Clone)]
@@ -115,7 +221,21 @@ fn is_word_char(c: char) -> bool {
     !c.is_whitespace() && !matches!(c, '(' | ')' | '"')
 }
 
-fn lex(query: &str) -> Result<Vec<Lexeme>, QueryError> {
+/// What the lexer knows of the index: whether a name is a field.
+struct Reading<'a> {
+    syntax: Syntax,
+    is_field: &'a dyn Fn(&str) -> bool,
+}
+
+impl Reading<'_> {
+    /// Whether `name:` opens a field: any name in strict syntax (an unknown
+    /// one is then refused by name), a known one in lenient syntax.
+    fn opens_field(&self, name: &str) -> bool {
+        is_field_name(name) && (self.syntax == Syntax::Strict || (self.is_field)(name))
+    }
+}
+
+fn lex(query: &str, reading: &Reading) -> Result<Vec<Lexeme>, QueryError> {
     let chars: Vec<char> = query.chars().collect();
     let mut lexemes = Vec::new();
     let mut index = 0;
@@ -142,7 +262,20 @@ fn lex(query: &str) -> Result<Vec<Lexeme>, QueryError> {
                     .ok_or_else(|| QueryError::at(start, "unclosed quote"))?;
                 let text: String = chars[index + 1..index + 1 + close].iter().collect();
                 index += close + 2;
-                Token::Quoted(text)
+                // `"a b"~2`, `"a b"^2`: a suffix written right after.
+                let mut end = index;
+                while end < chars.len() && is_word_char(chars[end]) {
+                    end += 1;
+                }
+                let after: String = chars[index..end].iter().collect();
+                let suffix = match split_suffix(&format!("x{after}")) {
+                    Some(("x", suffix)) => {
+                        index = end;
+                        suffix
+                    }
+                    _ => Suffix::default(),
+                };
+                Token::Quoted(text, suffix)
             }
             '-' | '+'
                 if chars
@@ -158,9 +291,16 @@ fn lex(query: &str) -> Result<Vec<Lexeme>, QueryError> {
                     end += 1;
                     // `field:` ends a word so that `field:"a b"` and
                     // `field:(a b)` work; `10:25` stays one word.
+                    // In lenient syntax the value must follow the colon
+                    // directly: `Ukraine: live` is words.
                     if chars[end - 1] == ':' && end - 1 > index {
                         let name: String = chars[index..end - 1].iter().collect();
-                        if is_field_name(&name) {
+                        let value_follows = chars
+                            .get(end)
+                            .is_some_and(|next| !next.is_whitespace() && *next != ')');
+                        if reading.opens_field(&name)
+                            && (value_follows || reading.syntax == Syntax::Strict)
+                        {
                             break;
                         }
                     }
@@ -172,7 +312,15 @@ fn lex(query: &str) -> Result<Vec<Lexeme>, QueryError> {
                     "OR" | "||" => Token::Or,
                     "NOT" => Token::Not,
                     _ => match word.strip_suffix(':') {
-                        Some(name) if is_field_name(name) => Token::FieldPrefix(name.to_string()),
+                        Some(name)
+                            if reading.opens_field(name)
+                                && (reading.syntax == Syntax::Strict
+                                    || chars.get(end).is_some_and(|next| {
+                                        !next.is_whitespace() && *next != ')'
+                                    })) =>
+                        {
+                            Token::FieldPrefix(name.to_string())
+                        }
                         _ => Token::Word(word),
                     },
                 }
@@ -192,15 +340,64 @@ fn is_field_name(name: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// Parses query text. An empty query matches every article.
+/// Parses query text strictly, taking any `name:` for a field (the
+/// builder refuses unknown ones). An empty query matches every article.
 pub fn parse_query(query: &str) -> Result<QueryNode, QueryError> {
+    read_query(query, Syntax::Strict, &|_| true).map(|parsed| parsed.node)
+}
+
+/// Reads query text in `syntax`; `is_field` tells the field names of the
+/// index (aliases included). A lenient reading never fails but for a text
+/// over [`MAX_QUERY_CHARS`].
+pub fn read_query(
+    query: &str,
+    syntax: Syntax,
+    is_field: &dyn Fn(&str) -> bool,
+) -> Result<ParsedQuery, QueryError> {
     if query.chars().count() > MAX_QUERY_CHARS {
         return Err(QueryError::at(
             MAX_QUERY_CHARS,
             format!("query is longer than {MAX_QUERY_CHARS} characters"),
         ));
     }
-    let lexemes = lex(query)?;
+    let reading = Reading { syntax, is_field };
+    let parsed = lex(query, &reading).and_then(|lexemes| parse_lexemes(lexemes, query));
+    let node = match (parsed, syntax) {
+        (Ok(node), _) => node,
+        (Err(error), Syntax::Strict) => return Err(error),
+        (Err(_), Syntax::Lenient) => {
+            let node = plain_words(query);
+            let relaxed = describe_words(&node);
+            return Ok(ParsedQuery {
+                node: limit_words(node).0,
+                relaxed: Some(relaxed),
+            });
+        }
+    };
+    let words = count_words(&node);
+    if words > MAX_QUERY_WORDS {
+        if syntax == Syntax::Strict {
+            return Err(QueryError::new(format!(
+                "the query holds {words} words and phrases; at most {MAX_QUERY_WORDS} are searched"
+            )));
+        }
+        let (node, kept) = limit_words(node);
+        let relaxed = format!(
+            "the first {kept} of {words} words and phrases (at most {MAX_QUERY_WORDS} are searched): {}",
+            describe_words(&node)
+        );
+        return Ok(ParsedQuery {
+            node,
+            relaxed: Some(relaxed),
+        });
+    }
+    Ok(ParsedQuery {
+        node,
+        relaxed: None,
+    })
+}
+
+fn parse_lexemes(lexemes: Vec<Lexeme>, query: &str) -> Result<QueryNode, QueryError> {
     let mut parser = Parser {
         lexemes,
         index: 0,
@@ -221,6 +418,104 @@ pub fn parse_query(query: &str) -> Result<QueryNode, QueryError> {
         ));
     }
     Ok(node)
+}
+
+/// The text as words alone: quotes, brackets, operators and field syntax
+/// dropped; what a lenient reading searches when the grammar fails.
+fn plain_words(query: &str) -> QueryNode {
+    let mut words = Vec::new();
+    let mut offset = 0;
+    for piece in query.split_whitespace() {
+        let start_byte = query[offset..].find(piece).map_or(offset, |at| offset + at);
+        offset = start_byte + piece.len();
+        if matches!(piece, "AND" | "OR" | "NOT" | "&&" | "||") {
+            continue;
+        }
+        let text: String = piece
+            .chars()
+            .filter(|c| !matches!(c, '(' | ')' | '"' | '“' | '”'))
+            .collect();
+        let text = text.trim_start_matches(['-', '+']);
+        if text.is_empty() {
+            continue;
+        }
+        words.push(QueryNode::Term {
+            field: None,
+            text: text.to_string(),
+            prefix: false,
+            start: query[..start_byte].chars().count(),
+            edits: None,
+            boost: None,
+        });
+    }
+    match words.len() {
+        0 => QueryNode::All,
+        1 => words.remove(0),
+        _ => QueryNode::Match(words),
+    }
+}
+
+/// Words and phrases a query looks for, negated ones included.
+fn count_words(node: &QueryNode) -> usize {
+    let mut count = 0;
+    let mut pending = vec![node];
+    while let Some(node) = pending.pop() {
+        match node {
+            QueryNode::Term { .. } | QueryNode::Phrase { .. } => count += 1,
+            QueryNode::Match(children) | QueryNode::And(children) | QueryNode::Or(children) => {
+                pending.extend(children)
+            }
+            QueryNode::Not(inner) => pending.push(inner),
+            QueryNode::All => {}
+        }
+    }
+    count
+}
+
+/// The query cut to its first [`MAX_QUERY_WORDS`] words and phrases (in
+/// text order, clauses past the limit dropped), and how many it kept.
+fn limit_words(node: QueryNode) -> (QueryNode, usize) {
+    if count_words(&node) <= MAX_QUERY_WORDS {
+        let kept = count_words(&node);
+        return (node, kept);
+    }
+    match node {
+        QueryNode::Match(children) | QueryNode::And(children) | QueryNode::Or(children)
+            if children.len() > 1 =>
+        {
+            let mut kept = Vec::new();
+            let mut total = 0;
+            for child in children {
+                let words = count_words(&child);
+                if total + words > MAX_QUERY_WORDS {
+                    break;
+                }
+                total += words;
+                kept.push(child);
+            }
+            (QueryNode::Match(kept), total)
+        }
+        other => (other, MAX_QUERY_WORDS),
+    }
+}
+
+/// The words and phrases of a query, as text, for telling a user how a
+/// relaxed query was read.
+fn describe_words(node: &QueryNode) -> String {
+    let mut words = Vec::new();
+    let mut pending = vec![node];
+    while let Some(node) = pending.pop() {
+        match node {
+            QueryNode::Term { text, .. } => words.push(text.clone()),
+            QueryNode::Phrase { text, .. } => words.push(format!("\"{text}\"")),
+            QueryNode::Match(children) | QueryNode::And(children) | QueryNode::Or(children) => {
+                pending.extend(children.iter().rev())
+            }
+            QueryNode::Not(inner) => pending.push(inner),
+            QueryNode::All => {}
+        }
+    }
+    words.join(" ")
 }
 
 struct Parser {
@@ -294,6 +589,7 @@ impl Parser {
             ));
         }
         let mut clauses = vec![self.parse_unary(field)?];
+        let mut explicit_and = false;
         loop {
             match self.peek().map(|lexeme| &lexeme.token) {
                 None | Some(Token::Close) | Some(Token::Or) => break,
@@ -302,15 +598,16 @@ impl Parser {
                     if self.at_clause_end() {
                         return Err(QueryError::at(and, "`AND` needs a term after it"));
                     }
+                    explicit_and = true;
                 }
                 Some(_) => {}
             }
             clauses.push(self.parse_unary(field)?);
         }
-        Ok(if clauses.len() == 1 {
-            clauses.remove(0)
-        } else {
-            QueryNode::And(clauses)
+        Ok(match (clauses.len(), explicit_and) {
+            (1, _) => clauses.remove(0),
+            (_, true) => QueryNode::And(clauses),
+            (_, false) => QueryNode::Match(clauses),
         })
     }
 
@@ -360,24 +657,42 @@ impl Parser {
                 Ok(inner)
             }
             Token::Close => Err(QueryError::at(lexeme.start, "unmatched `)`")),
-            Token::Quoted(text) => Ok(QueryNode::Phrase {
+            Token::Quoted(text, suffix) => Ok(QueryNode::Phrase {
                 field: field.cloned(),
                 text,
                 start: lexeme.start,
+                slop: suffix.tilde.unwrap_or(0),
+                boost: suffix.boost,
             }),
             Token::Word(word) => {
                 if word == "*" && field.is_none() {
                     return Ok(QueryNode::All);
                 }
+                let (word, suffix) = match split_suffix(&word) {
+                    Some((word, suffix)) => (word.to_string(), suffix),
+                    None => (word, Suffix::default()),
+                };
                 let (text, prefix) = match word.strip_suffix('*') {
                     Some(stem) if !stem.is_empty() => (stem.to_string(), true),
                     _ => (word, false),
+                };
+                let edits = match suffix.tilde {
+                    Some(edits) if edits > u32::from(MAX_EDITS) => {
+                        return Err(QueryError::at(
+                            lexeme.start,
+                            format!("`~{edits}`: at most {MAX_EDITS} edits are supported"),
+                        ));
+                    }
+                    Some(edits) => Some(edits as u8),
+                    None => None,
                 };
                 Ok(QueryNode::Term {
                     field: field.cloned(),
                     text,
                     prefix,
                     start: lexeme.start,
+                    edits,
+                    boost: suffix.boost,
                 })
             }
             Token::FieldPrefix(name) => {
@@ -392,7 +707,7 @@ impl Parser {
                     start: lexeme.start,
                 };
                 match self.peek().map(|next| &next.token) {
-                    Some(Token::Word(_) | Token::Quoted(_) | Token::Open) => {
+                    Some(Token::Word(_) | Token::Quoted(..) | Token::Open) => {
                         self.parse_primary(Some(&field_ref))
                     }
                     _ => Err(QueryError::at(
@@ -418,20 +733,27 @@ mod tests {
             text: text.into(),
             prefix: false,
             start,
+            edits: None,
+            boost: None,
         }
+    }
+
+    fn lenient(query: &str) -> ParsedQuery {
+        let known = |name: &str| matches!(name, "tag" | "tags" | "author" | "title");
+        read_query(query, Syntax::Lenient, &known).unwrap()
     }
 
     #[test]
     fn boolean_structure_parses() {
         assert_eq!(
             parse_query("rutte ukraine").unwrap(),
-            QueryNode::And(vec![term("rutte", 0), term("ukraine", 6)])
+            QueryNode::Match(vec![term("rutte", 0), term("ukraine", 6)])
         );
         assert_eq!(
             parse_query("a OR b c").unwrap(),
             QueryNode::Or(vec![
                 term("a", 0),
-                QueryNode::And(vec![term("b", 5), term("c", 7)])
+                QueryNode::Match(vec![term("b", 5), term("c", 7)])
             ])
         );
         assert_eq!(
@@ -444,8 +766,8 @@ mod tests {
     #[test]
     fn fields_phrases_and_prefixes_parse() {
         let node = parse_query("author:\"Jane Doe\" tag:(nato OR eu) ukrai*").unwrap();
-        let QueryNode::And(clauses) = node else {
-            panic!("expected AND")
+        let QueryNode::Match(clauses) = node else {
+            panic!("expected clauses side by side")
         };
         assert!(
             matches!(&clauses[0], QueryNode::Phrase { field: Some(f), text, .. } if f.name == "author" && text == "Jane Doe")
@@ -474,5 +796,110 @@ mod tests {
         }
         let deep = "(".repeat(100) + "a" + &")".repeat(100);
         assert!(parse_query(&deep).is_err());
+    }
+
+    #[test]
+    fn explicit_and_requires_every_clause() {
+        assert_eq!(
+            parse_query("a AND b c").unwrap(),
+            QueryNode::And(vec![term("a", 0), term("b", 6), term("c", 8)])
+        );
+    }
+
+    #[test]
+    fn a_colon_opens_only_a_known_field_with_its_value_attached() {
+        // A headline with a colon is words.
+        assert_eq!(
+            lenient("Ukraine: live updates").node,
+            QueryNode::Match(vec![
+                term("Ukraine:", 0),
+                term("live", 9),
+                term("updates", 14)
+            ])
+        );
+        // A known field with its value attached is a field...
+        let QueryNode::Term { field, text, .. } = lenient("tag:nato").node else {
+            panic!("expected a term")
+        };
+        assert_eq!(
+            (field.unwrap().name.as_str(), text.as_str()),
+            ("tag", "nato")
+        );
+        // ...a space after the colon makes it a word.
+        assert!(matches!(lenient("tag: nato").node, QueryNode::Match(_)));
+        // A URL is a word.
+        assert_eq!(
+            lenient("https://example.org/news/ukraine-talks").node,
+            term("https://example.org/news/ukraine-talks", 0)
+        );
+        assert_eq!(lenient("Ukraine: live updates").relaxed, None);
+    }
+
+    #[test]
+    fn what_the_grammar_cannot_read_is_read_as_words() {
+        for query in [
+            "\"unclosed quote",
+            "(open bracket",
+            "close) bracket",
+            "AND stray",
+            "stray OR",
+            "tag: (",
+            "a ()",
+        ] {
+            let parsed = lenient(query);
+            assert!(parsed.relaxed.is_some(), "{query}");
+            assert!(
+                parse_query(query).is_err(),
+                "{query} is an error in strict syntax"
+            );
+        }
+        assert_eq!(
+            lenient("(open bracket").node,
+            QueryNode::Match(vec![term("open", 0), term("bracket", 6)])
+        );
+        assert_eq!(
+            lenient("\"unclosed quote").relaxed.as_deref(),
+            Some("unclosed quote")
+        );
+    }
+
+    #[test]
+    fn boosts_edits_and_slop_parse() {
+        assert!(matches!(
+            parse_query("cocoa^2").unwrap(),
+            QueryNode::Term { boost: Some(2.0), edits: None, ref text, .. } if text == "cocoa"
+        ));
+        assert!(matches!(
+            parse_query("inflaton~1").unwrap(),
+            QueryNode::Term { edits: Some(1), ref text, .. } if text == "inflaton"
+        ));
+        assert!(matches!(
+            parse_query("inflaton~").unwrap(),
+            QueryNode::Term { edits: Some(2), .. }
+        ));
+        assert!(matches!(
+            parse_query("\"rates interest\"~2").unwrap(),
+            QueryNode::Phrase { slop: 2, ref text, .. } if text == "rates interest"
+        ));
+        assert!(matches!(
+            parse_query("\"rates interest\"^3").unwrap(),
+            QueryNode::Phrase {
+                slop: 0,
+                boost: Some(3.0),
+                ..
+            }
+        ));
+        // Not a number: part of the word.
+        assert_eq!(parse_query("a^b").unwrap(), term("a^b", 0));
+        assert_eq!(parse_query("word~5").unwrap_err().position, Some(0));
+    }
+
+    #[test]
+    fn long_queries_keep_their_first_words() {
+        let query = vec!["abcdef"; 230].join(" ");
+        let parsed = lenient(&query);
+        assert_eq!(count_words(&parsed.node), MAX_QUERY_WORDS);
+        assert!(parsed.relaxed.unwrap().starts_with("the first 64 of 230"));
+        assert!(read_query(&query, Syntax::Strict, &|_| true).is_err());
     }
 }

@@ -15,8 +15,8 @@ use super::build::{QueryBuilder, date_range_query};
 use super::facets::{FacetCollector, top_values};
 use super::highlight::Highlighter;
 use super::histogram::{Bucket, HistogramCollector, Interval, buckets};
-use super::maxscore::{WordsPlan, top_hits};
-use super::parser::{QueryError, QueryNode, parse_query};
+use super::maxscore::{Matching, WordsPlan, top_hits};
+use super::parser::{QueryError, QueryNode, Syntax, read_query};
 use super::rank::{RankCollector, Ranking, decode_cursor, encode_cursor};
 use crate::article::Entity;
 use crate::index::analysis::{DEFAULT_LANGUAGE, analysis_key, keyword_analyzer, tokens};
@@ -90,6 +90,11 @@ pub struct SearchRequest {
     pub typo: Typo,
     /// The last word matches as a prefix (search as you type).
     pub prefix: bool,
+    /// How many of the words written side by side an article must hold.
+    #[serde(rename = "match")]
+    pub matching: Matching,
+    /// How `q` is read: leniently (never a syntax error) or strictly.
+    pub syntax: Syntax,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -130,8 +135,17 @@ impl Default for SearchRequest {
             highlight: true,
             typo: Typo::Off,
             prefix: false,
+            matching: Matching::default(),
+            syntax: Syntax::default(),
         }
     }
+}
+
+/// How the query text was read, when a lenient reading departed from it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct QueryReading {
+    /// The words and phrases searched.
+    pub interpreted_as: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -149,6 +163,9 @@ pub struct SearchResponse {
     /// Pass as `cursor` to get the page after this one; absent on the last.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub next_cursor: Option<String>,
+    /// Present when the query text could not be read as written.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub query: Option<QueryReading>,
     pub took_ms: u64,
 }
 
@@ -232,7 +249,9 @@ fn run_search(
     let searcher = index.searcher();
     let fields = index.fields();
 
-    let mut node = parse_query(&request.q)?;
+    let is_field = |name: &str| fields.is_queryable(name);
+    let parsed = read_query(&request.q, request.syntax, &is_field)?;
+    let mut node = parsed.node;
     // A trailing space means the last word is complete.
     if request.prefix && !request.q.ends_with(char::is_whitespace) {
         mark_last_term_as_prefix(&mut node);
@@ -241,6 +260,8 @@ fn run_search(
     let facts = index.facts(&searcher);
     let mut builder = QueryBuilder::new(fields, language_keys);
     builder.typo_tolerant = request.typo == Typo::Auto;
+    builder.matching = request.matching;
+    builder.searcher = Some(&searcher);
     builder.text_fields_with_terms = Some(&facts.text_fields_with_terms);
     let text_query = builder.build(&node)?;
     let highlight_terms = builder.highlight;
@@ -421,6 +442,9 @@ fn run_search(
         facets,
         histogram,
         next_cursor,
+        query: parsed
+            .relaxed
+            .map(|interpreted_as| QueryReading { interpreted_as }),
         took_ms: started.elapsed().as_millis() as u64,
     })
 }
@@ -430,7 +454,7 @@ fn mark_last_term_as_prefix(node: &mut QueryNode) {
     fn last_term(node: &mut QueryNode) -> Option<&mut QueryNode> {
         match node {
             QueryNode::Term { .. } => Some(node),
-            QueryNode::And(children) | QueryNode::Or(children) => {
+            QueryNode::Match(children) | QueryNode::And(children) | QueryNode::Or(children) => {
                 children.iter_mut().rev().find_map(last_term)
             }
             QueryNode::All | QueryNode::Phrase { .. } | QueryNode::Not(_) => None,

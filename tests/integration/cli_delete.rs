@@ -16,7 +16,7 @@ fn deletes_by_id() {
         .args(["get", "nd-2025-0101"])
         .assert()
         .code(4);
-    assert_eq!(search_json(dir.path(), &["geneva mediators"])["total"], 0);
+    assert_eq!(search_json(dir.path(), &["id:nd-2025-0101"])["total"], 0);
     assert_eq!(
         search_json(dir.path(), &["--limit", "100"])["total"],
         FIXTURE_ARTICLES - 1

@@ -234,7 +234,7 @@ fn readable_output_and_empty_results() {
 fn syntax_errors_point_at_the_column() {
     let dir = fixture_index();
     newsdex(dir.path())
-        .args(["search", "ceasefire AND (geneva"])
+        .args(["search", "--strict", "ceasefire AND (geneva"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
@@ -244,7 +244,7 @@ fn syntax_errors_point_at_the_column() {
             "  ceasefire AND (geneva\n                ^",
         ));
     newsdex(dir.path())
-        .args(["search", "colour:red"])
+        .args(["search", "--strict", "colour:red"])
         .assert()
         .code(1)
         .stderr(predicate::str::contains("unknown field `colour`"));

@@ -6,7 +6,7 @@ use crate::support::{call, demo_app};
 async fn prometheus_text_counts_requests_and_documents() {
     let app = demo_app(None, None);
     call(&app, "GET", "/search?q=ceasefire", None, &[]).await;
-    call(&app, "GET", "/search?q=a%20)", None, &[]).await;
+    call(&app, "GET", "/search?q=a%20)&syntax=strict", None, &[]).await;
     let (status, body) = call(&app, "GET", "/metrics", None, &[]).await;
     assert_eq!(status, 200);
     let text = body.as_str().expect("text");

@@ -57,10 +57,22 @@ async fn post_search_takes_the_same_request_as_json() {
 #[tokio::test]
 async fn a_bad_query_is_400_with_its_position() {
     let app = demo_app(None, None);
-    let (status, body) = call(&app, "GET", "/search?q=ceasefire%20AND", None, &[]).await;
+    let (status, body) = call(
+        &app,
+        "GET",
+        "/search?q=ceasefire%20AND&syntax=strict",
+        None,
+        &[],
+    )
+    .await;
     assert_eq!(status, 400);
     assert_eq!(body["error"]["code"], "bad_query");
     assert_eq!(body["error"]["position"], 10);
+    // Read leniently (the default), the same text is its words.
+    let (status, body) = call(&app, "GET", "/search?q=ceasefire%20AND", None, &[]).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["query"]["interpreted_as"], "ceasefire");
+    assert!(body["total"].as_u64() > Some(0));
     let (status, body) = call(&app, "GET", "/search?limit=1000", None, &[]).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
@@ -256,7 +268,7 @@ async fn typo_tolerance_and_prefix_serve_a_search_box() {
     let (_, typing) = call(
         &app,
         "GET",
-        "/search?q=marathon%20vale&prefix=true",
+        "/search?q=marathon%20vale&prefix=true&match=all",
         None,
         &[],
     )
@@ -270,7 +282,7 @@ async fn typo_tolerance_and_prefix_serve_a_search_box() {
     let (_, finished) = call(
         &app,
         "GET",
-        "/search?q=marathon%20vale%20&prefix=true",
+        "/search?q=marathon%20vale%20&prefix=true&match=all",
         None,
         &[],
     )
@@ -279,7 +291,7 @@ async fn typo_tolerance_and_prefix_serve_a_search_box() {
     let (_, both) = call(
         &app,
         "GET",
-        "/search?q=telescpe%20galax&prefix=true&typo=auto",
+        "/search?q=telescpe%20galax&prefix=true&typo=auto&match=all",
         None,
         &[],
     )

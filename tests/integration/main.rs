@@ -24,4 +24,5 @@ mod http_suggest;
 mod meilisearch_clients;
 mod properties;
 mod ranking;
+mod relevance;
 mod support;
