@@ -92,11 +92,19 @@ pub fn article_to_document(
                 }
             }
             FieldKind::Facet | FieldKind::Keyword => {
+                // One spelling per value and article: the filter ignores
+                // case, so the facet counts must too.
+                let mut seen: Vec<String> = Vec::new();
                 for value in source_values(article, &definition.source) {
                     let value = value.trim();
                     if value.is_empty() {
                         continue;
                     }
+                    let folded = value.to_lowercase();
+                    if seen.contains(&folded) {
+                        continue;
+                    }
+                    seen.push(folded);
                     document.add_text(index_field.field, value);
                     if let Some(text_field) = index_field.text_field {
                         document.add_text(text_field, value);

@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod document;
 pub mod fields;
+pub mod language;
 mod memo;
 pub mod published_days;
 pub mod record;

@@ -270,12 +270,23 @@ fn build_document(
     fields: &super::fields::IndexFields,
     extractor: Option<&EntityExtractor>,
 ) -> Result<TantivyDocument, IndexError> {
-    match extractor {
-        Some(extractor) => {
-            let mut annotated = article.clone();
-            extractor.annotate(&mut annotated);
-            article_to_document(&annotated, fields)
+    // An article without a language takes the one its text is in, before
+    // entities (the tagger reads English only) and analysis.
+    let detected = article
+        .language
+        .is_none()
+        .then(|| super::language::article_language(article));
+    match (extractor, detected) {
+        (None, None) => article_to_document(article, fields),
+        (extractor, detected) => {
+            let mut completed = article.clone();
+            if detected.is_some() {
+                completed.language = detected;
+            }
+            if let Some(extractor) = extractor {
+                extractor.annotate(&mut completed);
+            }
+            article_to_document(&completed, fields)
         }
-        None => article_to_document(article, fields),
     }
 }

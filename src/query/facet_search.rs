@@ -73,6 +73,9 @@ pub struct MatchedValue {
     pub recent: u64,
     /// Byte range of `value` that the typed text matched.
     pub span: (usize, usize),
+    /// Whether the typed text matched as written (a word prefix), not
+    /// only within an edit: such values rank first.
+    pub exact: bool,
 }
 
 /// The values of the facet field `field` in which the typed words match
@@ -123,29 +126,63 @@ pub fn matching_values(
         ids.sort_unstable();
         ids.dedup();
     }
-    let mut candidates: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut candidates: HashMap<String, ((usize, usize), bool)> = HashMap::new();
     for id in ids {
         let value = words.value(id);
-        if let Some(span) = match_words(&mut folded, value, &wanted, typo) {
-            candidates.insert(value.to_string(), span);
+        if let Some(found) = match_words(&mut folded, value, &wanted, typo) {
+            candidates.insert(value.to_string(), found);
         }
     }
-    // Rank by document frequency (cheap, counts deleted documents until
-    // they merge away), then count the best ones exactly.
+    // Exact prefixes before near spellings, then by document frequency
+    // (cheap, counts deleted documents until they merge away); the best
+    // are then counted exactly.
     let mut normalizer = keyword_analyzer();
-    let mut ranked: Vec<(u64, String, (usize, usize), Term)> = Vec::new();
-    for (value, span) in candidates {
+    let mut ranked: Vec<Candidate> = Vec::new();
+    for (value, (span, exact)) in candidates {
         let Some(token) = tokens(&mut normalizer, &value).into_iter().next() else {
             continue;
         };
         let term = Term::from_field_text(facet.field, &token.text);
-        ranked.push((searcher.doc_freq(&term)?, value, span, term));
+        ranked.push(Candidate {
+            exact,
+            doc_freq: searcher.doc_freq(&term)?,
+            value,
+            span,
+            term,
+        });
     }
-    ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    // Spellings that differ only in case are one value (one term): shown
+    // once, in mixed case where one is.
+    ranked.sort_by(|a, b| {
+        is_all_caps(&a.value)
+            .cmp(&is_all_caps(&b.value))
+            .then_with(|| a.value.cmp(&b.value))
+    });
+    let mut seen_terms: Vec<Term> = Vec::new();
+    ranked.retain(|candidate| {
+        let fresh = !seen_terms.contains(&candidate.term);
+        if fresh {
+            seen_terms.push(candidate.term.clone());
+        }
+        fresh
+    });
+    ranked.sort_by(|a, b| {
+        b.exact
+            .cmp(&a.exact)
+            .then_with(|| b.doc_freq.cmp(&a.doc_freq))
+            .then_with(|| a.value.cmp(&b.value))
+    });
     ranked.truncate(limit * 2);
     let recent_from = recent_from.map(tantivy::DateTime::from_timestamp_secs);
     let mut matched = Vec::new();
-    for (_, value, span, term) in ranked {
+    for Candidate {
+        exact,
+        value,
+        span,
+        term,
+        ..
+    } in ranked
+    {
         let (count, recent) = searcher.search(
             &TermQuery::new(term, IndexRecordOption::Basic),
             &CountRecent {
@@ -164,24 +201,32 @@ pub fn matching_values(
             count,
             recent,
             span,
+            exact,
         });
     }
-    matched.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    matched.sort_by(|a, b| {
+        b.exact
+            .cmp(&a.exact)
+            .then_with(|| b.count.cmp(&a.count))
+            .then_with(|| a.value.cmp(&b.value))
+    });
     matched.truncate(limit);
     Ok(matched)
 }
 
 /// Where the typed words match consecutive words of `value`: all but the
 /// last exactly, the last as a prefix (or, with `typo`, a prefix within one
-/// edit of a word of four letters or more).
+/// edit of a word of four letters or more), and whether the last matched
+/// as typed. An exact match anywhere in the value wins over a near one.
 fn match_words(
     folded: &mut tantivy::tokenizer::TextAnalyzer,
     value: &str,
     wanted: &[String],
     typo: bool,
-) -> Option<(usize, usize)> {
+) -> Option<((usize, usize), bool)> {
     let words = tokens(folded, value);
     let (last, whole) = wanted.split_last()?;
+    let mut near_match = None;
     for start in 0..words.len() {
         let Some(window) = words.get(start..start + wanted.len()) else {
             break;
@@ -206,10 +251,28 @@ fn match_words(
                 .map_or(final_word.offset_to, |(offset, _)| {
                     final_word.offset_from + offset
                 });
-            return Some((window[0].offset_from, end));
+            let span = (window[0].offset_from, end);
+            if exact {
+                return Some((span, true));
+            }
+            near_match = near_match.or(Some((span, false)));
         }
     }
-    None
+    near_match
+}
+
+/// A facet value whose words match what was typed.
+struct Candidate {
+    exact: bool,
+    doc_freq: u64,
+    value: String,
+    span: (usize, usize),
+    term: Term,
+}
+
+/// Whether a value has letters and all of them upper-case ("BAKER").
+fn is_all_caps(value: &str) -> bool {
+    value.chars().any(char::is_alphabetic) && !value.chars().any(char::is_lowercase)
 }
 
 fn to_values(values: Vec<(String, u64)>) -> Vec<FacetValue> {

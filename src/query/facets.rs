@@ -104,8 +104,26 @@ impl SegmentCollector for FacetSegmentCollector {
 }
 
 /// The `limit` most frequent values, most frequent first, ties by value.
+/// Values that differ only in case are one value, as their filter is
+/// (`Baker` and `BAKER` filter alike): counted together (an article holds
+/// one spelling of a value, see `index::document`) and shown in their most
+/// common spelling.
 pub fn top_values(counts: HashMap<String, u64>, limit: usize) -> Vec<(String, u64)> {
-    let mut values: Vec<(String, u64)> = counts.into_iter().collect();
+    let mut by_case: HashMap<String, (u64, String, u64)> = HashMap::new();
+    for (value, count) in counts {
+        let entry = by_case
+            .entry(value.to_lowercase())
+            .or_insert_with(|| (0, value.clone(), 0));
+        entry.0 += count;
+        if count > entry.2 || (count == entry.2 && value < entry.1) {
+            entry.1 = value;
+            entry.2 = count;
+        }
+    }
+    let mut values: Vec<(String, u64)> = by_case
+        .into_values()
+        .map(|(total, spelling, _)| (spelling, total))
+        .collect();
     values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     values.truncate(limit);
     values

@@ -83,19 +83,24 @@ pub fn suggest(
     let recent_from = index
         .newest_published(&index.searcher())?
         .map(|newest| newest - RECENT_DAYS * 86_400);
-    let mut names: Vec<(f64, Suggestion)> = Vec::new();
+    let mut names: Vec<(bool, f64, Suggestion)> = Vec::new();
     for kind in SuggestionKind::NAMES {
         for matched in matching_values(index, kind.field(), typed, true, limit, recent_from)? {
             let score =
                 ((1 + matched.count) as f64).ln() + 2.0 * ((1 + matched.recent) as f64).ln();
-            names.push((score, name_suggestion(kind, &matched)));
+            names.push((matched.exact, score, name_suggestion(kind, &matched)));
         }
     }
-    names.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.value.cmp(&b.1.value)));
+    // What the user typed, as typed, before what a typo would make of it.
+    names.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| b.1.total_cmp(&a.1))
+            .then_with(|| a.2.value.cmp(&b.2.value))
+    });
     let mut suggestions: Vec<Suggestion> = names
         .into_iter()
         .take(limit)
-        .map(|(_, suggestion)| suggestion)
+        .map(|(_, _, suggestion)| suggestion)
         .collect();
 
     // Titles: the typed text as a search-as-you-type query, freshest first

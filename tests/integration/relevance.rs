@@ -9,7 +9,7 @@ use crate::support::{call, newsdex, search_json};
 /// Articles written for these tests, as NDJSON: the seed page's headline,
 /// news with stop words and colons in their headlines, French with
 /// accents, and neighbours that share some of their words.
-const ARTICLES: &str = r#"{"id": "rutte", "title": "Rutte on security guarantees", "body": "NATO Secretary General Mark Rutte said Europe is ready to step up security guarantees for Ukraine as the war in Ukraine enters its fourth year.", "tags": ["NATO", "Ukraine"], "language": "en", "published_at": "2025-02-18T10:25:00Z"}
+const ARTICLES: &str = r#"{"id": "rutte", "title": "Rutte on security guarantees", "body": "NATO Secretary General Mark Rutte said Europe is ready to step up security guarantees for Ukraine as the war in Ukraine enters its fourth year.", "tags": ["NATO", "Ukraine"], "entities": [{"type": "person", "name": "Mark Rutte"}], "language": "en", "published_at": "2025-02-18T10:25:00Z"}
 {"id": "grain", "title": "Ukraine grain exports rise despite attacks on ports", "body": "Grain shipments from Odesa rose in January, traders said.", "tags": ["Ukraine", "Agriculture"], "language": "en", "published_at": "2025-02-10T08:00:00Z"}
 {"id": "war-history", "title": "A museum of the Second World War reopens", "body": "The war museum in Gdansk reopened after a year of renovation.", "language": "en", "published_at": "2025-01-20T08:00:00Z"}
 {"id": "workforce", "title": "Japan's ageing workforce: built to last", "body": "Older workers are staying in jobs longer across Japan, as factories adapt their lines.", "language": "en", "published_at": "2025-01-05T08:00:00Z"}
@@ -20,6 +20,13 @@ const ARTICLES: &str = r#"{"id": "rutte", "title": "Rutte on security guarantees
 {"id": "bank-for-england", "title": "A new bank for England's north", "body": "A development bank for England's northern regions opened in Leeds.", "language": "en", "published_at": "2025-02-09T08:00:00Z"}
 {"id": "etats-unis", "title": "Les États-Unis relèvent leurs droits de douane", "body": "Les États-Unis ont annoncé de nouveaux droits de douane sur l'acier.", "language": "fr", "published_at": "2025-02-15T08:00:00Z"}
 {"id": "cocoa", "title": "Cocoa prices hit a record as harvests fail", "body": "Cocoa futures rose again in London as West African harvests failed.", "language": "en", "published_at": "2025-02-16T08:00:00Z"}
+{"id": "rotterdam-1", "title": "Container volumes fall at Rotterdam", "body": "Throughput at the port of Rotterdam fell 4 percent.", "entities": [{"type": "location", "name": "Rotterdam"}], "language": "en", "published_at": "2025-02-01T08:00:00Z"}
+{"id": "rotterdam-2", "title": "Dock workers strike in Rotterdam", "body": "Lashers at Rotterdam walked out for a day.", "entities": [{"type": "location", "name": "Rotterdam"}], "language": "en", "published_at": "2025-02-02T08:00:00Z"}
+{"id": "rotterdam-3", "title": "New terminal opens in Rotterdam", "body": "A terminal for hydrogen carriers opened in Rotterdam.", "entities": [{"type": "location", "name": "Rotterdam"}], "language": "en", "published_at": "2025-02-03T08:00:00Z"}
+{"id": "baker-1", "title": "Baker meets finance ministers", "body": "Treasury Secretary Baker met his counterparts in Paris.", "entities": [{"type": "person", "name": "Baker"}], "language": "en", "published_at": "2025-01-11T08:00:00Z"}
+{"id": "baker-2", "title": "Baker says the dollar is stable", "body": "Baker told reporters the currency had found its level.", "entities": [{"type": "person", "name": "Baker"}], "language": "en", "published_at": "2025-01-12T08:00:00Z"}
+{"id": "baker-3", "title": "BAKER SEES NO NEED FOR INTERVENTION", "body": "BAKER SAID MARKETS WOULD SETTLE.", "entities": [{"type": "person", "name": "BAKER"}, {"type": "person", "name": "Baker"}], "language": "en", "published_at": "2025-01-13T08:00:00Z"}
+{"id": "untagged", "title": "Rail strike halts commuter trains across the region", "body": "Commuters faced a second day without trains as drivers walked out over pay, the operator said.", "published_at": "2025-01-14T08:00:00Z"}
 {"id": "coffee", "title": "Coffee and cocoa traders brace for a poor season", "body": "Coffee prices rose; cocoa traders expect a poor season.", "language": "en", "published_at": "2025-02-17T08:00:00Z"}
 "#;
 
@@ -195,6 +202,94 @@ async fn unbalanced_quotes_and_brackets_are_read_as_words_and_said_so() {
             "{text}: {body}"
         );
     }
+}
+
+#[tokio::test]
+async fn rutte_in_suggest_lists_mark_rutte_before_rotterdam() {
+    let both = both().await;
+    for typed in ["rutte", "rutt"] {
+        let (status, body) =
+            call(&both.app, "GET", &format!("/suggest?q={typed}"), None, &[]).await;
+        assert_eq!(status, 200, "{body}");
+        let values: Vec<&str> = body["suggestions"]
+            .as_array()
+            .expect("suggestions")
+            .iter()
+            .filter_map(|suggestion| suggestion["value"].as_str())
+            .collect();
+        assert_eq!(values.first(), Some(&"Mark Rutte"), "{typed}: {values:?}");
+        // The near spelling is still offered, after the exact prefix.
+        assert!(values.contains(&"Rotterdam"), "{typed}: {values:?}");
+    }
+}
+
+#[tokio::test]
+async fn baker_and_baker_in_capitals_are_one_facet_value() {
+    let both = both().await;
+    let (_, http) = call(&both.app, "GET", "/search?facets=person&limit=0", None, &[]).await;
+    let cli = search_json(&both.index(), &["", "--facets", "person", "--limit", "0"]);
+    for response in [&http, &cli] {
+        let bakers: Vec<&serde_json::Value> = response["facets"]["person"]
+            .as_array()
+            .expect("person facet")
+            .iter()
+            .filter(|value| {
+                value["value"]
+                    .as_str()
+                    .is_some_and(|name| name.eq_ignore_ascii_case("baker"))
+            })
+            .collect();
+        assert_eq!(bakers.len(), 1, "{response}");
+        assert_eq!(bakers[0]["value"], "Baker", "the most common spelling");
+        assert_eq!(bakers[0]["count"], 3);
+    }
+    // The count is what the filter finds, whichever spelling it names.
+    for spelling in ["BAKER", "Baker", "baker"] {
+        let (_, filtered) = call(
+            &both.app,
+            "GET",
+            &format!("/search?person={spelling}&limit=0"),
+            None,
+            &[],
+        )
+        .await;
+        assert_eq!(filtered["total"], 3, "{spelling}");
+    }
+    let (_, values) = call(&both.app, "GET", "/facets/person?q=bak", None, &[]).await;
+    let names: Vec<&str> = values["values"]
+        .as_array()
+        .map(|values| {
+            values
+                .iter()
+                .filter_map(|value| value["value"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(names, ["Baker"], "{values}");
+}
+
+#[tokio::test]
+async fn an_untagged_english_article_is_found_under_lang_en() {
+    let both = both().await;
+    let ids = both.ids(&[("q", "rail strike"), ("lang", "en")]).await;
+    assert_eq!(ids.first().map(String::as_str), Some("untagged"), "{ids:?}");
+    // The language facet counts what the filter finds.
+    let (_, all) = call(
+        &both.app,
+        "GET",
+        "/search?facets=language&limit=0",
+        None,
+        &[],
+    )
+    .await;
+    let (_, english) = call(&both.app, "GET", "/search?lang=en&limit=0", None, &[]).await;
+    let facet_en = all["facets"]["language"]
+        .as_array()
+        .and_then(|values| values.iter().find(|value| value["value"] == "en"))
+        .map(|value| value["count"].clone());
+    assert_eq!(facet_en, Some(english["total"].clone()));
+    let (_, stored) = call(&both.app, "GET", "/articles/untagged", None, &[]).await;
+    assert_eq!(stored["language"], "en", "{stored}");
 }
 
 #[tokio::test]
