@@ -597,11 +597,25 @@ fn query_mix(articles: &[Article]) -> Vec<BenchQuery> {
         }
     }
     for (first, second) in high.iter().zip(&mid) {
+        // Words side by side match by newsdex's strategy (`most`: any
+        // word, those holding both first); `AND` asks for both, as the
+        // other engines' conjunction does.
         queries.push(BenchQuery {
             kind: "two-term AND",
-            newsdex: request(format!("{first} {second}")),
+            newsdex: request(format!("{first} AND {second}")),
             tantivy: Some(format!("{first} {second}")),
             sqlite: Some(sqlite(format!("{first} AND {second}"))),
+        });
+    }
+    for (first, second) in high.iter().zip(&mid) {
+        // The default reading of the same two words: any of them, ranked
+        // by how much of the query each article holds; the others' OR
+        // matches the same articles.
+        queries.push(BenchQuery {
+            kind: "two words (match=most)",
+            newsdex: request(format!("{first} {second}")),
+            tantivy: Some(format!("{first} OR {second}")),
+            sqlite: Some(sqlite(format!("{first} OR {second}"))),
         });
     }
     for (first, second) in mid.iter().zip(&low) {

@@ -48,6 +48,17 @@ pub fn print_response(response: &SearchResponse, style: Style) {
         "results"
     };
     println!("{} {noun} ({} ms)", response.total, response.took_ms);
+    if let Some(reading) = &response.query {
+        if let Some(words) = &reading.interpreted_as {
+            println!("{}searched as: {words}{}", style.dim_open, style.dim_close);
+        }
+        if reading.near_spellings {
+            println!(
+                "{}nothing matched as typed: showing near spellings{}",
+                style.dim_open, style.dim_close
+            );
+        }
+    }
     for (rank, hit) in response.hits.iter().enumerate() {
         let title = hit.highlights.as_ref().map_or_else(
             || hit.title.clone(),

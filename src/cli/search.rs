@@ -57,8 +57,10 @@ pub struct SearchArgs {
     /// 12h, 3d, 2w).
     #[arg(long)]
     pub half_life: Option<String>,
-    /// Tolerate typos: off, or auto (1 edit from 5 letters, 2 from 9).
-    #[arg(long, default_value = "off")]
+    /// Tolerate typos: off; auto (1 edit from 5 letters, 2 from 9); or
+    /// fallback (near spellings and completions only when the words as
+    /// typed find nothing).
+    #[arg(long, default_value = "fallback")]
     pub typo: Typo,
     /// Match the last word as a prefix.
     #[arg(long)]

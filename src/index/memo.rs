@@ -5,7 +5,7 @@
 //! index` on 100,000 synthetic articles), and news repeats its words
 //! endlessly: a few thousand distinct words make up most of its tokens.
 //! [`MemoizedWords`] runs the same analysis of a word, but remembers the
-//! result ("Running" → "run", "The" → dropped), so that later occurrences
+//! result ("Running" → "run", or that a filter dropped it), so that later occurrences
 //! cost a hash and one comparison. tantivy has no such filter and the
 //! stemmer crates keep no state, hence this one.
 //!

@@ -33,7 +33,10 @@ use super::parser::{FieldRef, QueryError, QueryNode};
 use crate::index::analysis::{Analyzers, folded_analyzer, is_stop_word, tokens};
 use crate::index::fields::{FieldKind, IndexField, IndexFields};
 
-/// How much of a field's best match the other matching fields add.
+/// How much of a field's best match the other matching fields add. On the
+/// relevance bench's development sample, 0.6 and 1.0 (summing the fields)
+/// raised the ad hoc topics' nDCG@10 by 0.01–0.02 and cost the known-item
+/// kinds as much on average; lowering the title's boost cost both.
 const TIE_BREAKER: f32 = 0.3;
 /// Share of a full match that a near spelling of a word scores, per edit
 /// away: one edit 0.5, two 0.25.

@@ -74,7 +74,7 @@ impl std::str::FromStr for Matching {
 /// kinds rose from 0.80 at 0 (BM25 summed) to 0.87 at 3 and stayed level to
 /// 6; a factor for words held in the headline was tried and left out, as
 /// it cost content-word queries more than it gave headlines.
-pub const COVERAGE_POWER: Score = 4.0;
+pub const COVERAGE_POWER: i32 = 4;
 
 /// Words looked for in several fields each, combined by a [`Matching`]
 /// strategy: each word scores its best field plus `tie_breaker` of the
@@ -333,10 +333,13 @@ impl Plan {
     /// What an article's summed word scores are multiplied by, from the
     /// information of the words it holds: at most 1.
     fn factor(&self, matched: Score) -> Score {
-        if self.information_total <= 0.0 || self.matching != Matching::Most {
+        // Most articles a frequent word matches hold the whole query:
+        // they skip the power, which MaxScore computes for every article
+        // it scores.
+        if self.matching != Matching::Most || matched >= self.information_total {
             return 1.0;
         }
-        (matched / self.information_total).powf(COVERAGE_POWER)
+        (matched / self.information_total).powi(COVERAGE_POWER)
     }
 }
 

@@ -97,12 +97,19 @@ pub struct SearchRequest {
     pub syntax: Syntax,
 }
 
+/// Typo tolerance of a search's words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Typo {
-    #[default]
+    /// Words match as typed, never their near spellings.
     Off,
+    /// Words as typed, and their near spellings (one edit in words of 5
+    /// letters or more, two from 9) at a share of a full match.
     Auto,
+    /// Words as typed; only when they find nothing, their near spellings
+    /// and the last word's completions (`query.near_spellings` says so).
+    #[default]
+    Fallback,
 }
 
 impl std::str::FromStr for Typo {
@@ -111,8 +118,9 @@ impl std::str::FromStr for Typo {
         match value {
             "off" | "false" | "0" => Ok(Typo::Off),
             "auto" | "true" | "1" => Ok(Typo::Auto),
+            "fallback" => Ok(Typo::Fallback),
             other => Err(format!(
-                "unknown typo setting `{other}`; expected off or auto"
+                "unknown typo setting `{other}`; expected off, auto or fallback"
             )),
         }
     }
@@ -133,7 +141,7 @@ impl Default for SearchRequest {
             facets: Vec::new(),
             histogram: None,
             highlight: true,
-            typo: Typo::Off,
+            typo: Typo::Fallback,
             prefix: false,
             matching: Matching::default(),
             syntax: Syntax::default(),
@@ -142,10 +150,16 @@ impl Default for SearchRequest {
 }
 
 /// How the query text was read, when a lenient reading departed from it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct QueryReading {
-    /// The words and phrases searched.
-    pub interpreted_as: String,
+    /// The words and phrases searched, when the text could not be read as
+    /// written.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub interpreted_as: Option<String>,
+    /// The words as typed found nothing: these hits hold near spellings of
+    /// them, or completions of the last.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub near_spellings: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -226,8 +240,31 @@ impl From<tantivy::TantivyError> for SearchError {
 }
 
 /// Runs a search on the index's current searcher.
+/// Under [`Typo::Fallback`] (the default), a search whose words found
+/// nothing as typed is run again with their near spellings and the last
+/// word's completions, as a search box would have, and says so
+/// (`query.near_spellings`): a person's text never meets an empty page
+/// when a one-letter slip is the reason.
 pub fn search(index: &NewsIndex, request: &SearchRequest) -> Result<SearchResponse, SearchError> {
-    run_search(index, request, true)
+    let response = run_search(index, request, true)?;
+    if response.total > 0 || request.typo != Typo::Fallback || request.q.trim().is_empty() {
+        return Ok(response);
+    }
+    let tolerant = SearchRequest {
+        typo: Typo::Auto,
+        prefix: true,
+        ..request.clone()
+    };
+    let mut retried = run_search(index, &tolerant, true)?;
+    if retried.total == 0 {
+        return Ok(response);
+    }
+    retried
+        .query
+        .get_or_insert_with(QueryReading::default)
+        .near_spellings = true;
+    retried.took_ms += response.took_ms;
+    Ok(retried)
 }
 
 /// A search whose hits highlight their titles and carry no body snippet:
@@ -442,9 +479,10 @@ fn run_search(
         facets,
         histogram,
         next_cursor,
-        query: parsed
-            .relaxed
-            .map(|interpreted_as| QueryReading { interpreted_as }),
+        query: parsed.relaxed.map(|interpreted_as| QueryReading {
+            interpreted_as: Some(interpreted_as),
+            near_spellings: false,
+        }),
         took_ms: started.elapsed().as_millis() as u64,
     })
 }

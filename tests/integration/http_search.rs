@@ -247,8 +247,15 @@ async fn recency_puts_the_fresh_article_first_among_equals() {
 #[tokio::test]
 async fn typo_tolerance_and_prefix_serve_a_search_box() {
     let app = demo_app(None, None);
-    let (_, strict) = call(&app, "GET", "/search?q=ceasfire", None, &[]).await;
+    let (_, strict) = call(&app, "GET", "/search?q=ceasfire&typo=off", None, &[]).await;
     assert_eq!(strict["total"], 0);
+    // By default, words that find nothing as typed fall back to their near
+    // spellings, and the response says so.
+    let (_, fallback) = call(&app, "GET", "/search?q=ceasfire", None, &[]).await;
+    assert_eq!(fallback["total"], 2);
+    assert_eq!(fallback["query"]["near_spellings"], true);
+    let (_, found) = call(&app, "GET", "/search?q=ceasefire", None, &[]).await;
+    assert!(found.get("query").is_none(), "{found}");
     let (_, tolerant) = call(&app, "GET", "/search?q=ceasfire&typo=auto", None, &[]).await;
     assert_eq!(tolerant["total"], 2);
     for hit in tolerant["hits"].as_array().expect("hits") {

@@ -293,6 +293,26 @@ async fn an_untagged_english_article_is_found_under_lang_en() {
 }
 
 #[tokio::test]
+async fn the_terminal_says_how_a_relaxed_query_was_read() {
+    let both = both().await;
+    newsdex(&both.index())
+        .args(["search", "\"security guarantees"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "searched as: security guarantees",
+        ))
+        .stdout(predicates::str::contains("Rutte on security guarantees"));
+    newsdex(&both.index())
+        .args(["search", "inflaton"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "nothing matched as typed: showing near spellings",
+        ));
+}
+
+#[tokio::test]
 async fn inflaton_finds_inflation() {
     let both = both().await;
     let ids = both.ids(&[("q", "inflaton"), ("typo", "auto")]).await;
@@ -300,6 +320,14 @@ async fn inflaton_finds_inflation() {
         ids.first().map(String::as_str),
         Some("inflation"),
         "{ids:?}"
+    );
+    // With the defaults, a word found nowhere falls back to its near
+    // spellings; with typo=off it finds nothing.
+    assert_eq!(both.ids(&[("q", "inflaton")]).await, ids);
+    assert!(
+        both.ids(&[("q", "inflaton"), ("typo", "off")])
+            .await
+            .is_empty()
     );
     // The search box's options never lose what the defaults find, and
     // the exact word outranks its near spellings.
