@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::AppState;
 use super::auth::require_read;
 use super::error::{ApiError, ErrorCode};
+use crate::index::fields::IndexFields;
 use crate::query::dates::{BoundSide, parse_date_bound};
 use crate::query::histogram::Interval;
 use crate::query::maxscore::Matching;
@@ -18,20 +19,6 @@ use crate::query::{Filters, SearchRequest, SearchResponse, Sort, search};
 
 /// Longest accepted `q`, in characters.
 const MAX_QUERY_CHARS: usize = crate::query::parser::MAX_QUERY_CHARS;
-
-/// Filter names a request may use, and the facet field each filters.
-const FILTER_PARAMS: &[(&str, &str)] = &[
-    ("tag", "tag"),
-    ("section", "section"),
-    ("author", "author"),
-    ("source", "source"),
-    ("lang", "language"),
-    ("language", "language"),
-    ("person", "person"),
-    ("org", "org"),
-    ("location", "location"),
-    ("misc", "misc"),
-];
 
 /// The search request as JSON carries it: dates as text (also `now-7d`).
 #[derive(Debug, Default, Deserialize)]
@@ -66,20 +53,11 @@ impl SearchBody {
                 format!("q is longer than {MAX_QUERY_CHARS} characters"),
             ));
         }
-        let mut filters = Filters::new();
-        for (name, values) in self.filters {
-            let field = FILTER_PARAMS
-                .iter()
-                .find(|(param, _)| *param == name)
-                .map(|(_, field)| *field)
-                .ok_or_else(|| {
-                    ApiError::new(ErrorCode::BadRequest, format!("unknown filter `{name}`"))
-                })?;
-            filters.entry(field.to_string()).or_default().extend(values);
-        }
+        // Filter and facet names (aliases included) are resolved by the
+        // search, from the field catalogue, as on every route.
         Ok(SearchRequest {
             q: self.q,
-            filters,
+            filters: self.filters,
             from: self
                 .from
                 .map(|text| parse_date_bound(&text, BoundSide::From, now))
@@ -105,7 +83,7 @@ impl SearchBody {
 
     /// Reads `?q=…&tag=a&tag=b&facets=tag,source&…`; repeated filter keys
     /// mean any of the values.
-    fn from_query_string(query: &str) -> Result<SearchBody, ApiError> {
+    fn from_query_string(query: &str, fields: &IndexFields) -> Result<SearchBody, ApiError> {
         let mut body = SearchBody::default();
         for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
             let value = value.into_owned();
@@ -132,7 +110,7 @@ impl SearchBody {
                         .map(str::to_string),
                 ),
                 "highlight" => body.highlight = Some(is_true(&value)),
-                name if FILTER_PARAMS.iter().any(|(param, _)| *param == name) => body
+                name if fields.facet_name(name).is_some() => body
                     .filters
                     .entry(name.to_string())
                     .or_default()
@@ -165,7 +143,9 @@ pub async fn get_search(
     RawQuery(query): RawQuery,
 ) -> Result<Json<SearchResponse>, ApiError> {
     require_read(&state, &headers)?;
-    let request = SearchBody::from_query_string(query.as_deref().unwrap_or(""))?.into_request()?;
+    let request =
+        SearchBody::from_query_string(query.as_deref().unwrap_or(""), state.index.fields())?
+            .into_request()?;
     run_search(state, request).await
 }
 

@@ -227,6 +227,14 @@ impl IndexFields {
     }
 
     /// Names a query can use in `field:value`.
+    /// The name of the facet field that `name` (a facet's name or one of
+    /// its aliases: `tags`, `lang`, `people`) declares, if any.
+    pub fn facet_name(&self, name: &str) -> Option<&str> {
+        self.get(name)
+            .filter(|field| field.definition.kind == FieldKind::Facet)
+            .map(|field| field.definition.name.as_str())
+    }
+
     /// Whether a query may name `name` (a field or an alias) as a field.
     pub fn is_queryable(&self, name: &str) -> bool {
         self.get(name).is_some_and(|field| {

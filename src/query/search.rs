@@ -282,6 +282,8 @@ fn run_search(
     snippets: bool,
 ) -> Result<SearchResponse, SearchError> {
     let started = Instant::now();
+    let resolved = resolve_field_names(index, request)?;
+    let request = resolved.as_ref().unwrap_or(request);
     validate(index, request)?;
     let searcher = index.searcher();
     let fields = index.fields();
@@ -546,6 +548,48 @@ fn field_name(index: &NewsIndex, name: &str) -> String {
         .fields()
         .get(name)
         .map_or_else(|| name.to_string(), |field| field.definition.name.clone())
+}
+
+/// The request with its filter and facet names as the field catalogue
+/// declares them (`tags` → `tag`, `lang` → `language`), or `None` when they
+/// are already; a name that is no facet field's is refused with the list.
+fn resolve_field_names(
+    index: &NewsIndex,
+    request: &SearchRequest,
+) -> Result<Option<SearchRequest>, QueryError> {
+    let fields = index.fields();
+    let canonical = |name: &str| {
+        fields.facet_name(name).ok_or_else(|| {
+            QueryError::new(format!(
+                "unknown facet field `{name}`; facet fields are {}",
+                fields.facet_names().join(", ")
+            ))
+        })
+    };
+    let mut renamed = false;
+    for name in request.filters.keys().chain(&request.facets) {
+        renamed |= canonical(name)? != name;
+    }
+    if !renamed {
+        return Ok(None);
+    }
+    let mut resolved = request.clone();
+    resolved.filters = Filters::new();
+    for (name, values) in &request.filters {
+        resolved
+            .filters
+            .entry(canonical(name)?.to_string())
+            .or_default()
+            .extend(values.iter().cloned());
+    }
+    resolved.facets = Vec::new();
+    for name in &request.facets {
+        let name = canonical(name)?.to_string();
+        if !resolved.facets.contains(&name) {
+            resolved.facets.push(name);
+        }
+    }
+    Ok(Some(resolved))
 }
 
 fn validate(index: &NewsIndex, request: &SearchRequest) -> Result<(), QueryError> {

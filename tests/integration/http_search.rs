@@ -407,3 +407,35 @@ async fn hits_without_highlights_show_the_same_fields() {
             .any(|hit| hit["entities"].as_array().is_some_and(|e| !e.is_empty()))
     );
 }
+
+#[tokio::test]
+async fn filter_and_facet_aliases_mean_the_same_on_every_route() {
+    let app = demo_app(None, None);
+    let (_, canonical) = call(&app, "GET", "/search?tag=Energy&facets=tag", None, &[]).await;
+    assert_eq!(canonical["total"], 2);
+    // The catalogue's aliases: `tags` for tag, `lang` for language.
+    let (status, alias) = call(&app, "GET", "/search?tags=Energy&facets=tags", None, &[]).await;
+    assert_eq!(status, 200, "{alias}");
+    assert_eq!(alias["total"], canonical["total"]);
+    assert_eq!(alias["facets"]["tag"], canonical["facets"]["tag"]);
+    let body = r#"{"filters": {"tags": ["Energy"]}, "facets": ["tags"]}"#;
+    let (_, posted) = call(&app, "POST", "/search", Some(body), &[]).await;
+    assert_eq!(posted["total"], canonical["total"]);
+    assert_eq!(posted["facets"]["tag"], canonical["facets"]["tag"]);
+    let (_, lang) = call(&app, "GET", "/search?lang=de", None, &[]).await;
+    let (_, language) = call(&app, "GET", "/search?language=de", None, &[]).await;
+    assert_eq!(
+        (lang["total"].clone(), language["total"].clone()),
+        (1.into(), 1.into())
+    );
+    // A name no facet field declares is refused, naming the known ones.
+    let body = r#"{"filters": {"colour": ["red"]}}"#;
+    let (status, refused) = call(&app, "POST", "/search", Some(body), &[]).await;
+    assert_eq!(status, 400);
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .is_some_and(|message| message.contains("unknown facet field `colour`")),
+        "{refused}"
+    );
+}
