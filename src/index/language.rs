@@ -36,16 +36,15 @@ pub fn article_language(article: &Article) -> String {
     }
     whatlang::detect(&sample)
         .filter(whatlang::Info::is_reliable)
-        .and_then(|info| iso_639_1(info.lang()))
-        .unwrap_or(DEFAULT_LANGUAGE)
+        .map_or(DEFAULT_LANGUAGE, |info| iso_639_1(info.lang()))
         .to_string()
 }
 
 /// whatlang's languages by their two-letter ISO 639-1 codes (every one
 /// it detects has one).
-fn iso_639_1(lang: whatlang::Lang) -> Option<&'static str> {
+fn iso_639_1(lang: whatlang::Lang) -> &'static str {
     use whatlang::Lang;
-    Some(match lang {
+    match lang {
         Lang::Afr => "af",
         Lang::Aka => "ak",
         Lang::Amh => "am",
@@ -116,7 +115,7 @@ fn iso_639_1(lang: whatlang::Lang) -> Option<&'static str> {
         Lang::Vie => "vi",
         Lang::Yid => "yi",
         Lang::Zul => "zu",
-    })
+    }
 }
 
 #[cfg(test)]

@@ -270,23 +270,17 @@ fn build_document(
     fields: &super::fields::IndexFields,
     extractor: Option<&EntityExtractor>,
 ) -> Result<TantivyDocument, IndexError> {
+    if extractor.is_none() && article.language.is_some() {
+        return article_to_document(article, fields);
+    }
+    let mut completed = article.clone();
     // An article without a language takes the one its text is in, before
     // entities (the tagger reads English only) and analysis.
-    let detected = article
-        .language
-        .is_none()
-        .then(|| super::language::article_language(article));
-    match (extractor, detected) {
-        (None, None) => article_to_document(article, fields),
-        (extractor, detected) => {
-            let mut completed = article.clone();
-            if detected.is_some() {
-                completed.language = detected;
-            }
-            if let Some(extractor) = extractor {
-                extractor.annotate(&mut completed);
-            }
-            article_to_document(&completed, fields)
-        }
+    if completed.language.is_none() {
+        completed.language = Some(super::language::article_language(article));
     }
+    if let Some(extractor) = extractor {
+        extractor.annotate(&mut completed);
+    }
+    article_to_document(&completed, fields)
 }

@@ -259,6 +259,16 @@ impl<'a> QueryBuilder<'a> {
         }
     }
 
+    /// The edits a typed word is searched within: those `word~N` asks
+    /// for, else the automatic ones when typo tolerance is on.
+    fn edits_for(&self, asked: Option<u8>, typed: &str) -> u8 {
+        match asked {
+            Some(edits) => edits,
+            None if self.typo_tolerant => typo_distance(typed),
+            None => 0,
+        }
+    }
+
     /// Whether a word is a stop word in every analysis the search covers.
     fn is_stop_word(&self, word: &WordSpec) -> bool {
         !self.language_keys.is_empty()
@@ -308,11 +318,7 @@ impl<'a> QueryBuilder<'a> {
     /// One word in every `default_search` field: its analyses, and its near
     /// spellings and completions at their shares.
     fn word_query(&mut self, word: &WordSpec) -> Option<WordQuery> {
-        let distance = match word.edits {
-            Some(edits) => edits,
-            None if self.typo_tolerant => typo_distance(&word.folded),
-            None => 0,
-        };
+        let distance = self.edits_for(word.edits, &word.folded);
         let expansions = self.expand(&word.folded, distance, word.prefix);
         let fields: &'a IndexFields = self.fields;
         let mut field_terms = Vec::new();
@@ -330,6 +336,13 @@ impl<'a> QueryBuilder<'a> {
             }
             analysed.push((key, terms));
         }
+        // Every language's terms at once: a text field holds them all.
+        let mut stemmed_terms: Vec<(String, f32)> = Vec::new();
+        for (_, terms) in &analysed {
+            for (text, share) in terms {
+                add_term(&mut stemmed_terms, text.clone(), *share);
+            }
+        }
         let mut folded_terms: Vec<(String, f32)> = vec![(word.folded.clone(), 1.0)];
         for (candidate, share) in &expansions {
             add_term(&mut folded_terms, candidate.clone(), *share);
@@ -342,26 +355,15 @@ impl<'a> QueryBuilder<'a> {
             if !self.holds_terms(target) {
                 continue;
             }
-            let terms: Vec<(Term, f32)> = match (target.definition.kind, target.text_field) {
-                (FieldKind::Text, _) => {
-                    let mut terms: Vec<(Term, f32)> = Vec::new();
-                    for (_, analysed_terms) in &analysed {
-                        for (text, share) in analysed_terms {
-                            let term = Term::from_field_text(target.field, text);
-                            match terms.iter_mut().find(|(known, _)| *known == term) {
-                                Some((_, known_share)) => *known_share = known_share.max(*share),
-                                None => terms.push((term, *share)),
-                            }
-                        }
-                    }
-                    terms
-                }
-                (FieldKind::Facet, Some(text_field)) => folded_terms
-                    .iter()
-                    .map(|(text, share)| (Term::from_field_text(text_field, text), *share))
-                    .collect(),
-                _ => Vec::new(),
+            let (field, texts) = match (target.definition.kind, target.text_field) {
+                (FieldKind::Text, _) => (target.field, &stemmed_terms),
+                (FieldKind::Facet, Some(text_field)) => (text_field, &folded_terms),
+                _ => continue,
             };
+            let terms: Vec<(Term, f32)> = texts
+                .iter()
+                .map(|(text, share)| (Term::from_field_text(field, text), *share))
+                .collect();
             if terms.is_empty() {
                 continue;
             }
@@ -623,11 +625,7 @@ impl<'a> QueryBuilder<'a> {
         edits: Option<u8>,
     ) -> Option<Box<dyn Query>> {
         let exact = positional_query(field, terms, prefix, slop)?;
-        let distance = match edits {
-            Some(edits) => edits,
-            None if self.typo_tolerant => typo_distance(typed),
-            None => 0,
-        };
+        let distance = self.edits_for(edits, typed);
         if phrase || terms.len() != 1 || distance == 0 {
             return Some(exact);
         }

@@ -21,12 +21,14 @@
 //! counted on the way where the search visits every match, else in a pass
 //! without scores.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
 use tantivy::InvertedIndexReader;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::fieldnorm::FieldNormReader;
+use tantivy::index::SegmentId;
 use tantivy::postings::{Postings, SegmentPostings, TermInfo};
 use tantivy::query::{
     Bm25Weight, BooleanQuery, DisjunctionMaxQuery, EnableScoring, Explanation, Occur, Query,
@@ -213,9 +215,15 @@ impl Query for WordsQuery {
         match enable_scoring {
             EnableScoring::Enabled { searcher, .. } => {
                 let lookups = lookups(&self.words, searcher)?;
-                Ok(Box::new(WordsWeight {
-                    plan: Arc::new(Plan::new(self, searcher, &lookups)?),
-                }))
+                let plan = Arc::new(Plan::new(self, searcher, &lookups)?);
+                // The weights' term lookups serve the scorers too.
+                let lookups = searcher
+                    .segment_readers()
+                    .iter()
+                    .map(SegmentReader::segment_id)
+                    .zip(lookups)
+                    .collect();
+                Ok(Box::new(WordsWeight { plan, lookups }))
             }
             disabled => self.matches().weight(disabled),
         }
@@ -760,12 +768,21 @@ pub fn top_hits<A: Collector>(
 /// [`SegmentSearch::total`], so an article scores the same on both paths.
 struct WordsWeight {
     plan: Arc<Plan>,
+    /// Each segment's term entries, looked up once for the weights.
+    lookups: HashMap<SegmentId, SegmentLookups>,
 }
 
 impl Weight for WordsWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let lookups = segment_lookups(&self.plan.words, reader)?;
-        let (cursors, layout) = self.plan.cursors(&lookups, reader)?;
+        let looked_up;
+        let lookups = match self.lookups.get(&reader.segment_id()) {
+            Some(lookups) => lookups,
+            None => {
+                looked_up = segment_lookups(&self.plan.words, reader)?;
+                &looked_up
+            }
+        };
+        let (cursors, layout) = self.plan.cursors(lookups, reader)?;
         let empty = cursors.is_empty()
             || (self.plan.all_required() && layout.ranges.iter().any(|range| range.is_empty()));
         let drive = if self.plan.all_required() && self.plan.words.len() > 1 {

@@ -366,11 +366,10 @@ pub fn read_query(
         (Ok(node), _) => node,
         (Err(error), Syntax::Strict) => return Err(error),
         (Err(_), Syntax::Lenient) => {
-            let node = plain_words(query);
-            let relaxed = describe_words(&node);
+            let (node, _) = limit_or_plain(plain_words(query), query);
             return Ok(ParsedQuery {
-                node: limit_words(node).0,
-                relaxed: Some(relaxed),
+                relaxed: Some(describe_words(&node)),
+                node,
             });
         }
     };
@@ -381,7 +380,7 @@ pub fn read_query(
                 "the query holds {words} words and phrases; at most {MAX_QUERY_WORDS} are searched"
             )));
         }
-        let (node, kept) = limit_words(node);
+        let (node, kept) = limit_or_plain(node, query);
         let relaxed = format!(
             "the first {kept} of {words} words and phrases (at most {MAX_QUERY_WORDS} are searched): {}",
             describe_words(&node)
@@ -473,30 +472,46 @@ fn count_words(node: &QueryNode) -> usize {
 }
 
 /// The query cut to its first [`MAX_QUERY_WORDS`] words and phrases (in
-/// text order, clauses past the limit dropped), and how many it kept.
-fn limit_words(node: QueryNode) -> (QueryNode, usize) {
-    if count_words(&node) <= MAX_QUERY_WORDS {
-        let kept = count_words(&node);
-        return (node, kept);
+/// text order, the top level's clauses past the limit dropped, its
+/// operator kept), and how many it kept; `None` when its first clause
+/// alone holds more (a long group), which only its plain words can cut.
+fn limit_words(node: QueryNode) -> Option<(QueryNode, usize)> {
+    let words = count_words(&node);
+    if words <= MAX_QUERY_WORDS {
+        return Some((node, words));
     }
-    match node {
-        QueryNode::Match(children) | QueryNode::And(children) | QueryNode::Or(children)
-            if children.len() > 1 =>
-        {
-            let mut kept = Vec::new();
-            let mut total = 0;
-            for child in children {
-                let words = count_words(&child);
-                if total + words > MAX_QUERY_WORDS {
-                    break;
-                }
-                total += words;
-                kept.push(child);
-            }
-            (QueryNode::Match(kept), total)
+    let (children, rebuild): (Vec<QueryNode>, Rebuild) = match node {
+        QueryNode::Match(children) => (children, QueryNode::Match),
+        QueryNode::And(children) => (children, QueryNode::And),
+        QueryNode::Or(children) => (children, QueryNode::Or),
+        _ => return None,
+    };
+    let mut kept = Vec::new();
+    let mut total = 0;
+    for child in children {
+        let words = count_words(&child);
+        if total + words > MAX_QUERY_WORDS {
+            break;
         }
-        other => (other, MAX_QUERY_WORDS),
+        total += words;
+        kept.push(child);
     }
+    match kept.len() {
+        0 => None,
+        1 => kept.pop().map(|node| (node, total)),
+        _ => Some((rebuild(kept), total)),
+    }
+}
+
+/// A list node's constructor, to rebuild it with fewer children.
+type Rebuild = fn(Vec<QueryNode>) -> QueryNode;
+
+/// [`limit_words`], falling back to the query's plain words (one word per
+/// clause, so always cut to the limit).
+fn limit_or_plain(node: QueryNode, query: &str) -> (QueryNode, usize) {
+    limit_words(node)
+        .or_else(|| limit_words(plain_words(query)))
+        .unwrap_or((QueryNode::All, 0))
 }
 
 /// The words and phrases of a query, as text, for telling a user how a
@@ -901,5 +916,13 @@ mod tests {
         assert_eq!(count_words(&parsed.node), MAX_QUERY_WORDS);
         assert!(parsed.relaxed.unwrap().starts_with("the first 64 of 230"));
         assert!(read_query(&query, Syntax::Strict, &|_| true).is_err());
+        // The operator of what is kept stays; a long group is cut to its
+        // plain words.
+        let joined = vec!["abcdef"; 100].join(" OR ");
+        let parsed = lenient(&joined);
+        assert!(matches!(&parsed.node, QueryNode::Or(kept) if kept.len() == MAX_QUERY_WORDS));
+        let grouped = format!("({query}) tail");
+        let parsed = lenient(&grouped);
+        assert!(matches!(&parsed.node, QueryNode::Match(kept) if kept.len() == MAX_QUERY_WORDS));
     }
 }

@@ -177,7 +177,8 @@ pub struct SearchResponse {
     /// Pass as `cursor` to get the page after this one; absent on the last.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub next_cursor: Option<String>,
-    /// Present when the query text could not be read as written.
+    /// Present when a lenient reading departed from the query text, or
+    /// when near spellings stood in for words that found nothing.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub query: Option<QueryReading>,
     pub took_ms: u64,
@@ -240,6 +241,7 @@ impl From<tantivy::TantivyError> for SearchError {
 }
 
 /// Runs a search on the index's current searcher.
+///
 /// Under [`Typo::Fallback`] (the default), a search whose words found
 /// nothing as typed is run again with their near spellings and the last
 /// word's completions, as a search box would have, and says so
@@ -284,7 +286,7 @@ fn run_search(
     let started = Instant::now();
     let resolved = resolve_field_names(index, request)?;
     let request = resolved.as_ref().unwrap_or(request);
-    validate(index, request)?;
+    validate(request)?;
     let searcher = index.searcher();
     let fields = index.fields();
 
@@ -592,7 +594,7 @@ fn resolve_field_names(
     Ok(Some(resolved))
 }
 
-fn validate(index: &NewsIndex, request: &SearchRequest) -> Result<(), QueryError> {
+fn validate(request: &SearchRequest) -> Result<(), QueryError> {
     if request.limit > MAX_LIMIT {
         return Err(QueryError::new(format!(
             "limit must be between 0 (counts and facets only) and {MAX_LIMIT}, got {}",
@@ -603,15 +605,6 @@ fn validate(index: &NewsIndex, request: &SearchRequest) -> Result<(), QueryError
         return Err(QueryError::new(format!(
             "offset + limit must not exceed {MAX_WINDOW}; narrow the search or sort by date instead"
         )));
-    }
-    let facet_names = index.fields().facet_names();
-    for name in request.facets.iter().chain(request.filters.keys()) {
-        if !facet_names.contains(&name.as_str()) {
-            return Err(QueryError::new(format!(
-                "unknown facet field `{name}`; facet fields are {}",
-                facet_names.join(", ")
-            )));
-        }
     }
     if request.cursor.is_some() && request.offset > 0 {
         return Err(QueryError::new(

@@ -124,6 +124,12 @@ async fn war_in_ukraine_is_not_lost_to_its_stop_word() {
     assert_eq!(all, ["rutte"]);
     // Articles holding some of the words follow the one holding all.
     assert!(ids.contains(&"grain".to_string()) && ids.contains(&"war-history".to_string()));
+    // `any` matches the same articles, ranked by BM25 alone.
+    let mut any = both.ids(&[("q", "war in ukraine"), ("match", "any")]).await;
+    let mut most = ids.clone();
+    any.sort();
+    most.sort();
+    assert_eq!(any, most);
 }
 
 #[tokio::test]
