@@ -57,3 +57,61 @@ done
 peak=$(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/$server/status")
 echo
 echo "Server peak RSS over the run: $peak."
+
+# Writes: single PUTs of fresh ids and NDJSON batches of 100 articles, with
+# the durable default (each answer waits for the write-ahead log's fsync,
+# shared by concurrent writers) against --durability off (no log; writes
+# since the last commit are lost in a crash), on a fresh index each.
+# One script for both: BATCH articles per request, PUT when it is 1.
+cat >"$work/writes.lua" <<'LUA'
+local counter = 0
+local thread_id = 0
+local threads = 0
+local batch = tonumber(os.getenv("BATCH") or "1")
+function setup(thread)
+  thread:set("thread_id", threads)
+  threads = threads + 1
+end
+local function article(id)
+  return '{"id":"' .. id .. '","title":"Load article ' .. counter .. '","body":"Markets rose in London on Tuesday as the pound gained against the dollar, traders said.","source":"Load"}'
+end
+request = function()
+  if batch == 1 then
+    counter = counter + 1
+    local id = "load-" .. thread_id .. "-" .. counter
+    return wrk.format("PUT", "/articles/" .. id, {["Content-Type"] = "application/json"}, article(id))
+  end
+  local lines = {}
+  for i = 1, batch do
+    counter = counter + 1
+    lines[i] = article("batch-" .. thread_id .. "-" .. counter)
+  end
+  return wrk.format("POST", "/articles", {["Content-Type"] = "application/x-ndjson"}, table.concat(lines, "\n"))
+end
+LUA
+kill "$server" 2>/dev/null || true
+wait "$server" 2>/dev/null || true
+echo
+echo "| write | durability | connections | requests/s | articles/s | p50 | p99 |"
+echo "|---|---|---|---|---|---|---|"
+for durability in request off; do
+  rm -rf "$work/writes"
+  "$binary" --index "$work/writes" serve --durability "$durability" --addr "127.0.0.1:$port" 2>/dev/null &
+  server=$!
+  for _ in $(seq 50); do
+    curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break
+    sleep 0.1
+  done
+  for run in "single PUT:1:1" "single PUT:16:1" "NDJSON batch of 100:4:100"; do
+    IFS=: read -r name connections per_request <<<"$run"
+    threads=$(( connections < 2 ? 1 : 2 ))
+    output=$(BATCH=$per_request wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$work/writes.lua" "http://127.0.0.1:$port")
+    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$output")
+    articles=$(awk -v n="$per_request" '/Requests\/sec/ {printf "%.0f", $2 * n}' <<<"$output")
+    p50=$(awk '$1 == "50%" {print $2}' <<<"$output")
+    p99=$(awk '$1 == "99%" {print $2}' <<<"$output")
+    echo "| $name | $durability | $connections | $rps | $articles | $p50 | $p99 |"
+  done
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+done

@@ -121,10 +121,11 @@ impl Article {
     /// Fills `id` when the source gave none: from the normalised URL, else
     /// from source, title and published time, so that ingesting the same
     /// article twice yields the same id and so an upsert, never a duplicate.
-    pub fn assign_id(&mut self) {
+    /// A given id is checked by [`valid_id`].
+    pub fn assign_id(&mut self) -> Result<(), String> {
         if !self.id.trim().is_empty() {
-            self.id = self.id.trim().to_string();
-            return;
+            self.id = valid_id(&self.id)?;
+            return Ok(());
         }
         self.id = match self.url.as_deref().and_then(normalize_url) {
             Some(url) => short_hash(&[url.as_str()]),
@@ -140,6 +141,7 @@ impl Article {
                 ])
             }
         };
+        Ok(())
     }
 
     /// Number of bytes of text in the article; used for throughput figures.
@@ -153,6 +155,30 @@ impl Article {
                 .map(|entry| entry.headline.len() + entry.body.len())
                 .sum::<usize>()
     }
+}
+
+/// Longest article id, in bytes: far below tantivy's 65,530-byte term
+/// limit, past which an id could not be looked up.
+pub const MAX_ID_BYTES: usize = 512;
+
+/// The one check of an article id, for every route and reader: leading and
+/// trailing white space dropped; not empty, at most [`MAX_ID_BYTES`], no
+/// control characters. Get, delete and upsert all see the same id.
+pub fn valid_id(raw: &str) -> Result<String, String> {
+    let id = raw.trim();
+    if id.is_empty() {
+        return Err("the id is empty".to_string());
+    }
+    if id.len() > MAX_ID_BYTES {
+        return Err(format!(
+            "the id is {} bytes long; at most {MAX_ID_BYTES} are allowed",
+            id.len()
+        ));
+    }
+    if id.chars().any(char::is_control) {
+        return Err("the id contains a control character".to_string());
+    }
+    Ok(id.to_string())
 }
 
 /// Query parameters that only track a click and never change the article.
@@ -244,8 +270,8 @@ mod tests {
             url: Some("https://www.example.com/a".into()),
             ..Article::default()
         };
-        first.assign_id();
-        second.assign_id();
+        first.assign_id().expect("valid id");
+        second.assign_id().expect("valid id");
         assert_eq!(first.id, second.id);
         assert_eq!(first.id.len(), 20);
 
@@ -253,7 +279,7 @@ mod tests {
             id: " wire-123 ".into(),
             ..first.clone()
         };
-        given.assign_id();
+        given.assign_id().expect("valid id");
         assert_eq!(given.id, "wire-123");
 
         let mut without_url = Article {
@@ -261,13 +287,13 @@ mod tests {
             source: Some("Wire".into()),
             ..Article::default()
         };
-        without_url.assign_id();
+        without_url.assign_id().expect("valid id");
         let mut other_source = Article {
             source: Some("Other".into()),
             id: String::new(),
             ..without_url.clone()
         };
-        other_source.assign_id();
+        other_source.assign_id().expect("valid id");
         assert_ne!(without_url.id, other_source.id);
     }
 }

@@ -14,11 +14,19 @@ pub struct DeleteArgs {
 }
 
 pub fn run(index_dir: &Path, args: DeleteArgs) -> anyhow::Result<Status> {
+    let ids = args
+        .ids
+        .iter()
+        .map(|id| {
+            crate::article::valid_id(id)
+                .map_err(|reason| anyhow::anyhow!("invalid article id {id:?}: {reason}"))
+        })
+        .collect::<anyhow::Result<Vec<String>>>()?;
     let index = NewsIndex::open(index_dir)?;
     let mut writer = index.writer(WriterOptions::default())?;
     let mut missing = Vec::new();
     let mut deleted = 0;
-    for id in &args.ids {
+    for id in &ids {
         if writer.delete(id)? {
             deleted += 1;
         } else {

@@ -13,14 +13,16 @@ pub struct GetArgs {
 }
 
 pub fn run(index_dir: &Path, args: GetArgs) -> anyhow::Result<Status> {
+    let id = crate::article::valid_id(&args.id)
+        .map_err(|reason| anyhow::anyhow!("invalid article id {:?}: {reason}", args.id))?;
     let index = NewsIndex::open(index_dir)?;
-    match index.get(&args.id)? {
+    match index.get(&id)? {
         Some(article) => {
             println!("{}", serde_json::to_string_pretty(&article)?);
             Ok(Status::Ok)
         }
         None => {
-            eprintln!("error: no article with id {:?}", args.id);
+            eprintln!("error: no article with id {id:?}");
             Ok(Status::NotFound)
         }
     }

@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Status;
 use crate::article::Article;
-use crate::index::{DEFAULT_COMMIT_EVERY, NewsIndex, WriteOutcome, WriterOptions};
+use crate::index::{DEFAULT_COMMIT_EVERY, Durability, NewsIndex, WriteOutcome, WriterOptions};
 use crate::ingest::{Format, ReadOptions, read_inputs};
 
 #[derive(Debug, Args)]
@@ -102,6 +102,9 @@ pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<Status> {
         commit_interval: Duration::from_secs(30),
         threads: None,
         extract_entities: !args.no_entities,
+        // The run reports what it indexed after its last commit, so every
+        // reported write is already durable without a log.
+        durability: Durability::Off,
     })?;
     let options = ReadOptions {
         format: args.format,

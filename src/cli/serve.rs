@@ -9,7 +9,7 @@ use clap::Args;
 
 use super::Status;
 use crate::http::{ServeConfig, serve};
-use crate::index::NewsIndex;
+use crate::index::{Durability, NewsIndex};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -53,6 +53,19 @@ pub struct ServeArgs {
     /// Index posted articles without extracting their entities.
     #[arg(long)]
     pub no_entities: bool,
+
+    /// When a write is acknowledged: `request` once it is in the
+    /// write-ahead log and fsync'd (survives a crash of the machine),
+    /// `async` once it is in the log (survives a crash of the process;
+    /// fsync'd at the next commit), `off` without a log (writes since the
+    /// last commit are lost in a crash).
+    #[arg(
+        long,
+        value_enum,
+        env = "NEWSDEX_DURABILITY",
+        default_value = "request"
+    )]
+    pub durability: Durability,
 }
 
 pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<Status> {
@@ -71,6 +84,7 @@ pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<Status> {
         request_timeout: Duration::from_secs(args.timeout_s.max(1)),
         zone: args.tz,
         extract_entities: !args.no_entities,
+        durability: args.durability,
     };
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(serve(index, config))?;

@@ -12,9 +12,19 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::auth::{require_read, require_write};
 use super::error::{ApiError, ErrorCode};
-use crate::article::Article;
+use crate::article::{Article, valid_id};
 use crate::index::WriteOutcome;
 use crate::ingest::{Format, ReadOptions, read_bytes};
+
+/// The path's id, checked as every reader checks ids.
+fn path_id(raw: &str) -> Result<String, ApiError> {
+    valid_id(raw).map_err(|reason| {
+        ApiError::new(
+            ErrorCode::BadRequest,
+            format!("invalid article id {raw:?}: {reason}"),
+        )
+    })
+}
 
 pub async fn get_article(
     State(state): State<AppState>,
@@ -22,6 +32,7 @@ pub async fn get_article(
     Path(id): Path<String>,
 ) -> Result<Json<Article>, ApiError> {
     require_read(&state, &headers)?;
+    let id = path_id(&id)?;
     let index = state.index.clone();
     let lookup = id.clone();
     match tokio::task::spawn_blocking(move || index.get(&lookup)).await?? {
@@ -48,6 +59,7 @@ pub async fn put_article(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     require_write(&state, &headers)?;
+    let id = path_id(&id)?;
     let body = body
         .map_err(|rejection| ApiError::rejected_body(rejection.status(), rejection.body_text()))?;
     let value: Value = serde_json::from_slice(&body)
@@ -58,7 +70,7 @@ pub async fn put_article(
             ApiError::new(ErrorCode::InvalidRecords, error.reason.clone())
                 .with_details(json!({ "field": field }))
         })?;
-    if !article.id.is_empty() && article.id != id {
+    if !article.id.trim().is_empty() && article.id.trim() != id {
         return Err(ApiError::new(
             ErrorCode::BadRequest,
             format!(
@@ -69,19 +81,15 @@ pub async fn put_article(
     }
     article.id = id;
     let refresh = wants_refresh(query.as_deref());
-    let writer = state.writer.clone();
-    let outcome = tokio::task::spawn_blocking(move || {
-        let mut writer = writer
-            .lock()
-            .map_err(|_| ApiError::internal(&"writer lock poisoned"))?;
-        let outcome = writer.upsert(&article)?;
-        if refresh {
-            writer.commit()?;
-        }
-        Ok::<_, ApiError>((article.id, outcome))
-    })
-    .await??;
-    let (id, outcome) = outcome;
+    let (id, outcome) = state
+        .write(move |writer| {
+            let outcome = writer.upsert(&article)?;
+            if refresh {
+                writer.commit()?;
+            }
+            Ok((article.id, outcome))
+        })
+        .await?;
     let (status, result) = match outcome {
         WriteOutcome::Created => (StatusCode::CREATED, "created"),
         WriteOutcome::Updated => (StatusCode::OK, "updated"),
@@ -96,20 +104,18 @@ pub async fn delete_article(
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
     require_write(&state, &headers)?;
+    let id = path_id(&id)?;
     let refresh = wants_refresh(query.as_deref());
-    let writer = state.writer.clone();
     let target = id.clone();
-    let existed = tokio::task::spawn_blocking(move || {
-        let mut writer = writer
-            .lock()
-            .map_err(|_| ApiError::internal(&"writer lock poisoned"))?;
-        let existed = writer.delete(&target)?;
-        if refresh {
-            writer.commit()?;
-        }
-        Ok::<_, ApiError>(existed)
-    })
-    .await??;
+    let existed = state
+        .write(move |writer| {
+            let existed = writer.delete(&target)?;
+            if refresh {
+                writer.commit()?;
+            }
+            Ok(existed)
+        })
+        .await?;
     if !existed {
         return Err(ApiError::new(
             ErrorCode::NotFound,
@@ -145,12 +151,8 @@ pub async fn post_articles(
         zone: state.config.zone,
     };
     let refresh = wants_refresh(query.as_deref());
-    let writer = state.writer.clone();
-    let (items, rejected) = tokio::task::spawn_blocking(move || {
+    let (mut items, rejected, slots, articles) = tokio::task::spawn_blocking(move || {
         let records = read_bytes(&body, "body", &options);
-        let mut writer = writer
-            .lock()
-            .map_err(|_| ApiError::internal(&"writer lock poisoned"))?;
         let mut items: Vec<Value> = Vec::with_capacity(records.len());
         let mut rejected = 0usize;
         let mut slots: Vec<usize> = Vec::new();
@@ -171,19 +173,24 @@ pub async fn post_articles(
                 }
             }
         }
-        let outcomes = writer.upsert_batch(&articles)?;
-        for (slot, outcome) in slots.into_iter().zip(outcomes) {
-            items[slot]["result"] = json!(match outcome {
-                WriteOutcome::Created => "created",
-                WriteOutcome::Updated => "updated",
-            });
-        }
-        if refresh {
-            writer.commit()?;
-        }
-        Ok::<_, ApiError>((items, rejected))
+        (items, rejected, slots, articles)
     })
-    .await??;
+    .await?;
+    let outcomes = state
+        .write(move |writer| {
+            let outcomes = writer.upsert_batch(&articles)?;
+            if refresh {
+                writer.commit()?;
+            }
+            Ok(outcomes)
+        })
+        .await?;
+    for (slot, outcome) in slots.into_iter().zip(outcomes) {
+        items[slot]["result"] = json!(match outcome {
+            WriteOutcome::Created => "created",
+            WriteOutcome::Updated => "updated",
+        });
+    }
     if rejected > 0 {
         return Err(ApiError::new(
             ErrorCode::InvalidRecords,

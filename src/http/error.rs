@@ -21,6 +21,7 @@ pub enum ErrorCode {
     PayloadTooLarge,
     InvalidRecords,
     NotReady,
+    StorageFull,
     Internal,
 }
 
@@ -38,6 +39,7 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::InvalidRecords => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::NotReady => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -54,6 +56,7 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::InvalidRecords => "invalid_records",
             ErrorCode::NotReady => "not_ready",
+            ErrorCode::StorageFull => "storage_full",
             ErrorCode::Internal => "internal",
         }
     }
@@ -131,6 +134,13 @@ impl From<SearchError> for ApiError {
 
 impl From<IndexError> for ApiError {
     fn from(error: IndexError) -> ApiError {
+        if error.is_storage_full() {
+            tracing::error!(%error, "no space left for a write");
+            return ApiError::new(
+                ErrorCode::StorageFull,
+                format!("no space left on the index's device; the write was not made ({error})"),
+            );
+        }
         ApiError::internal(&error)
     }
 }

@@ -20,6 +20,12 @@ pub async fn ready(State(state): State<AppState>) -> Result<Json<Value>, ApiErro
             "the index is not ready yet",
         ));
     }
+    if let Some(fault) = state.fault() {
+        return Err(ApiError::new(
+            ErrorCode::NotReady,
+            format!("writes are paused: {}", fault.message),
+        ));
+    }
     Ok(Json(
         json!({ "status": "ready", "documents": state.index.searcher().num_docs() }),
     ))

@@ -28,7 +28,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::index::{ArticleWriter, NewsIndex, WriterOptions};
+use crate::index::{ArticleWriter, Durability, NewsIndex, WriterOptions};
 
 /// How the server runs; every bound a client could push on is here.
 #[derive(Debug, Clone)]
@@ -48,6 +48,8 @@ pub struct ServeConfig {
     pub zone: Tz,
     /// Extract entities from posted articles.
     pub extract_entities: bool,
+    /// When an acknowledged write is safe.
+    pub durability: Durability,
 }
 
 impl Default for ServeConfig {
@@ -62,7 +64,33 @@ impl Default for ServeConfig {
             request_timeout: Duration::from_secs(30),
             zone: Tz::UTC,
             extract_entities: true,
+            durability: Durability::Request,
         }
+    }
+}
+
+/// Why writes are refused: the last commit failed (a full disk, an I/O
+/// error). Cleared by the next commit that succeeds.
+#[derive(Debug, Clone)]
+pub struct WriteFault {
+    pub message: String,
+    pub storage_full: bool,
+}
+
+impl WriteFault {
+    fn error(&self) -> error::ApiError {
+        let code = if self.storage_full {
+            error::ErrorCode::StorageFull
+        } else {
+            error::ErrorCode::NotReady
+        };
+        error::ApiError::new(
+            code,
+            format!(
+                "writes are paused: {}; acknowledged writes are kept in the write-ahead log and writes resume by themselves once the index can commit",
+                self.message
+            ),
+        )
     }
 }
 
@@ -75,6 +103,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// When the server started (the Meilisearch routes' index dates).
     pub started: chrono::DateTime<chrono::Utc>,
+    /// Set while commits fail.
+    pub fault: Arc<Mutex<Option<WriteFault>>>,
 }
 
 impl AppState {
@@ -86,6 +116,7 @@ impl AppState {
             // The server commits on its own clock, not by count.
             commit_every: usize::MAX,
             extract_entities: config.extract_entities,
+            durability: config.durability,
             ..WriterOptions::default()
         })?;
         Ok(AppState {
@@ -95,7 +126,38 @@ impl AppState {
             ready: Arc::new(AtomicBool::new(true)),
             metrics: Arc::new(metrics::Metrics::default()),
             started: chrono::Utc::now(),
+            fault: Arc::new(Mutex::new(None)),
         })
+    }
+
+    /// The fault that pauses writes, if any.
+    pub fn fault(&self) -> Option<WriteFault> {
+        self.fault
+            .lock()
+            .map_or(None, |fault| fault.as_ref().cloned())
+    }
+
+    /// Runs `work` with the writer on the blocking pool, then waits, outside
+    /// the writer's lock so that concurrent writers share one fsync, until
+    /// what it wrote is durable. The one way handlers write.
+    pub async fn write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut ArticleWriter) -> Result<T, error::ApiError> + Send + 'static,
+    ) -> Result<T, error::ApiError> {
+        if let Some(fault) = self.fault() {
+            return Err(fault.error());
+        }
+        let writer = self.writer.clone();
+        tokio::task::spawn_blocking(move || {
+            let (value, point) = {
+                let mut writer = lock_writer(&writer)?;
+                let value = work(&mut writer)?;
+                (value, writer.durable_point())
+            };
+            point.wait()?;
+            Ok(value)
+        })
+        .await?
     }
 
     /// Writes not yet committed and the last commit's Unix time, read off
@@ -112,19 +174,59 @@ impl AppState {
         .unwrap_or((0, None))
     }
 
-    /// Commits pending writes, if any, off the async executor.
+    /// Commits pending writes, if any, off the async executor. While
+    /// commits fail, writes are paused and each call tries again (a commit
+    /// with nothing pending probes whether the fault is gone); a failed
+    /// commit rolls tantivy back and replays the log, so nothing
+    /// acknowledged is lost.
     pub async fn commit_pending(&self) -> Result<(), error::ApiError> {
         let writer = self.writer.clone();
+        let fault = self.fault.clone();
         tokio::task::spawn_blocking(move || {
-            let mut writer = writer
-                .lock()
-                .map_err(|_| error::ApiError::internal(&"writer lock poisoned"))?;
-            if writer.pending_writes() > 0 {
-                writer.commit()?;
+            let mut writer = lock_writer(&writer)?;
+            let faulted = fault.lock().is_ok_and(|fault| fault.is_some());
+            if writer.pending_writes() == 0 && !faulted {
+                return Ok(());
             }
-            Ok(())
+            match writer.commit() {
+                Ok(()) => {
+                    if faulted {
+                        tracing::info!("commits succeed again; writes resume");
+                    }
+                    set_fault(&fault, None);
+                    Ok(())
+                }
+                Err(failure) => {
+                    let storage_full = failure.is_storage_full();
+                    set_fault(
+                        &fault,
+                        Some(WriteFault {
+                            message: failure.to_string(),
+                            storage_full,
+                        }),
+                    );
+                    if let Err(error) = writer.recover() {
+                        tracing::error!(%error, "cannot restore uncommitted writes from the log");
+                    }
+                    Err(error::ApiError::from(failure))
+                }
+            }
         })
         .await?
+    }
+}
+
+fn lock_writer(
+    writer: &Mutex<ArticleWriter>,
+) -> Result<std::sync::MutexGuard<'_, ArticleWriter>, error::ApiError> {
+    writer
+        .lock()
+        .map_err(|_| error::ApiError::internal(&"writer lock poisoned"))
+}
+
+fn set_fault(fault: &Mutex<Option<WriteFault>>, value: Option<WriteFault>) {
+    if let Ok(mut fault) = fault.lock() {
+        *fault = value;
     }
 }
 

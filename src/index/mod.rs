@@ -9,6 +9,7 @@ mod memo;
 pub mod published_days;
 pub mod record;
 pub mod value_words;
+pub mod wal;
 mod writer;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -21,7 +22,10 @@ use tantivy::index::SegmentId;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocSet, Index, IndexReader, ReloadPolicy, Searcher, TERMINATED, Term};
 
-pub use self::writer::{ArticleWriter, DEFAULT_COMMIT_EVERY, WriteOutcome, WriterOptions};
+pub use self::wal::Durability;
+pub use self::writer::{
+    ArticleWriter, DEFAULT_COMMIT_EVERY, DurablePoint, WriteOutcome, WriterOptions,
+};
 use crate::article::Article;
 use fields::{FieldKind, IndexFields};
 use published_days::PublishedDays;
@@ -62,6 +66,29 @@ pub enum IndexError {
     },
     #[error(transparent)]
     Tantivy(#[from] tantivy::TantivyError),
+}
+
+impl IndexError {
+    /// Whether the error is the device running out of space (somewhere in
+    /// its chain of causes).
+    pub fn is_storage_full(&self) -> bool {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(self);
+        while let Some(error) = cause {
+            if let Some(io) = error.downcast_ref::<std::io::Error>()
+                && (io.kind() == std::io::ErrorKind::StorageFull
+                    || io.raw_os_error() == Some(libc::ENOSPC))
+            {
+                return true;
+            }
+            // tantivy wraps its I/O errors in an `Arc`, which a downcast to
+            // `io::Error` does not see through; its message keeps the cause.
+            if error.to_string().contains("No space left on device") {
+                return true;
+            }
+            cause = error.source();
+        }
+        false
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -6,7 +6,10 @@ use std::time::{Duration, Instant};
 
 use tantivy::{IndexWriter, Searcher, TantivyDocument, Term};
 
+use std::sync::Arc;
+
 use super::document::article_to_document;
+use super::wal::{Durability, LogOp, WriteLog, commit_payload, committed_seq};
 use super::{IndexError, NewsIndex};
 use crate::article::Article;
 use crate::ner::EntityExtractor;
@@ -29,6 +32,9 @@ pub struct WriterOptions {
     /// Extract people, organisations and places from each article's text
     /// (with the shipped model) and index them beside those it came with.
     pub extract_entities: bool,
+    /// Whether writes are logged before they are acknowledged (on an index
+    /// on disk; an index in memory has no log).
+    pub durability: Durability,
 }
 
 impl Default for WriterOptions {
@@ -39,6 +45,7 @@ impl Default for WriterOptions {
             commit_every: DEFAULT_COMMIT_EVERY,
             commit_interval: Duration::from_secs(30),
             extract_entities: true,
+            durability: Durability::Request,
         }
     }
 }
@@ -62,6 +69,29 @@ pub struct ArticleWriter {
     last_commit: Instant,
     last_commit_unix: Option<i64>,
     extractor: Option<&'static EntityExtractor>,
+    /// The write-ahead log of an index on disk.
+    log: Option<Arc<WriteLog>>,
+    /// The log sequence number the last commit holds.
+    committed_seq: u64,
+}
+
+/// A point in the write-ahead log to wait for before acknowledging: taken
+/// under the writer's lock, waited for outside it, so that concurrent
+/// writers share one fsync.
+#[must_use]
+pub struct DurablePoint {
+    log: Option<Arc<WriteLog>>,
+    seq: u64,
+}
+
+impl DurablePoint {
+    /// Returns once every write up to this point is durable.
+    pub fn wait(self) -> Result<(), IndexError> {
+        match self.log {
+            Some(log) => log.wait_durable(self.seq),
+            None => Ok(()),
+        }
+    }
 }
 
 impl ArticleWriter {
@@ -94,7 +124,19 @@ impl ArticleWriter {
         } else {
             None
         };
-        Ok(ArticleWriter {
+        let committed_seq = committed_seq(tantivy_index.load_metas()?.payload.as_deref());
+        let (log, replay) = match index.path() {
+            Some(path) => {
+                let (log, replay) = WriteLog::open(
+                    &path.join(super::wal::LOG_DIR),
+                    committed_seq,
+                    options.durability,
+                )?;
+                (Some(Arc::new(log)), replay)
+            }
+            None => (None, Vec::new()),
+        };
+        let mut writer = ArticleWriter {
             extractor,
             committed: index.searcher(),
             index,
@@ -104,17 +146,85 @@ impl ArticleWriter {
             writes_since_commit: 0,
             last_commit: Instant::now(),
             last_commit_unix: None,
-        })
+            log,
+            committed_seq,
+        };
+        if !replay.is_empty() {
+            writer.replay(replay)?;
+            writer.commit()?;
+        }
+        Ok(writer)
+    }
+
+    /// Applies logged writes (already in the log) to the index.
+    fn replay(&mut self, writes: Vec<(u64, LogOp)>) -> Result<(), IndexError> {
+        let count = writes.len();
+        for (seq, op) in writes {
+            let applied = match &op {
+                LogOp::Upsert(article) => self.apply_upsert(article).map(|_| ()),
+                LogOp::Delete(id) => self.apply_delete(id).map(|_| ()),
+            };
+            if let Err(error) = applied {
+                // A write that cannot be applied was never acknowledged.
+                tracing::warn!(seq, %error, "skipped a logged write");
+            }
+        }
+        tracing::info!(writes = count, "replayed the write-ahead log");
+        Ok(())
+    }
+
+    /// Logs writes before they are applied.
+    fn log(&self, ops: &[LogOp]) -> Result<(), IndexError> {
+        if let Some(log) = &self.log {
+            log.append(ops)?;
+        }
+        Ok(())
+    }
+
+    /// The point every write so far reaches in the log.
+    pub fn durable_point(&self) -> DurablePoint {
+        DurablePoint {
+            seq: self.log.as_ref().map_or(0, |log| log.last_seq()),
+            log: self.log.clone(),
+        }
+    }
+
+    /// After a failed commit (a full disk, an I/O error): drops the
+    /// uncommitted work tantivy holds and replays it from the log, so the
+    /// next commit can succeed once the fault is gone. Without a log the
+    /// writes since the last commit are lost.
+    pub fn recover(&mut self) -> Result<usize, IndexError> {
+        self.writer.rollback()?;
+        self.pending.clear();
+        self.writes_since_commit = 0;
+        let writes = match &self.log {
+            Some(log) => log.writes_after(self.committed_seq)?,
+            None => Vec::new(),
+        };
+        let count = writes.len();
+        self.replay(writes)?;
+        Ok(count)
     }
 
     /// Adds an article, replacing any article with the same id.
     pub fn upsert(&mut self, article: &Article) -> Result<WriteOutcome, IndexError> {
+        self.upsert_logged(article, true)
+    }
+
+    fn apply_upsert(&mut self, article: &Article) -> Result<WriteOutcome, IndexError> {
+        self.upsert_logged(article, false)
+    }
+
+    fn upsert_logged(&mut self, article: &Article, log: bool) -> Result<WriteOutcome, IndexError> {
         let outcome = if self.exists(&article.id)? {
             WriteOutcome::Updated
         } else {
             WriteOutcome::Created
         };
         let document = build_document(article, self.index.fields(), self.extractor)?;
+        if log {
+            self.log(&[LogOp::Upsert(Box::new(article.clone()))])?;
+        }
         if outcome == WriteOutcome::Updated {
             self.writer.delete_term(self.id_term(&article.id));
         }
@@ -166,10 +276,18 @@ impl ArticleWriter {
                     })
                     .collect()
             });
+        let built = built.into_iter().collect::<Result<Vec<_>, _>>()?;
+        if self.log.is_some() {
+            let ops: Vec<LogOp> = articles
+                .iter()
+                .map(|article| LogOp::Upsert(Box::new(article.clone())))
+                .collect();
+            self.log(&ops)?;
+        }
         let mut outcomes = Vec::with_capacity(articles.len());
         let mut documents = articles.iter();
         for chunk in built {
-            for (existed, document) in chunk? {
+            for (existed, document) in chunk {
                 let Some(article) = documents.next() else {
                     break;
                 };
@@ -198,6 +316,16 @@ impl ArticleWriter {
     /// Deletes the article with this id; returns whether there was one.
     pub fn delete(&mut self, id: &str) -> Result<bool, IndexError> {
         let existed = self.exists(id)?;
+        self.log(&[LogOp::Delete(id.to_string())])?;
+        self.apply_delete_known(id, existed)
+    }
+
+    fn apply_delete(&mut self, id: &str) -> Result<bool, IndexError> {
+        let existed = self.exists(id)?;
+        self.apply_delete_known(id, existed)
+    }
+
+    fn apply_delete_known(&mut self, id: &str, existed: bool) -> Result<bool, IndexError> {
         self.writer.delete_term(self.id_term(id));
         self.pending.remove(id);
         self.writes_since_commit += 1;
@@ -227,7 +355,14 @@ impl ArticleWriter {
     /// Makes every write so far durable and visible to new searchers.
     pub fn commit(&mut self) -> Result<(), IndexError> {
         let started = Instant::now();
-        self.writer.commit()?;
+        let seq = self.log.as_ref().map_or(0, |log| log.last_seq());
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(&commit_payload(seq));
+        prepared.commit()?;
+        self.committed_seq = seq;
+        if let Some(log) = &self.log {
+            log.committed(seq)?;
+        }
         self.index.reload()?;
         self.committed = self.index.searcher();
         tracing::info!(

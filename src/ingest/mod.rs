@@ -392,8 +392,16 @@ pub fn read_bytes(bytes: &[u8], name: &str, options: &ReadOptions) -> Vec<Record
         Format::Ndjson => json::read_ndjson(&text.text, &location, options.zone),
         Format::Feed => feed::read_feed(text.text.as_bytes(), &location, options.zone),
     };
-    for record in results.iter_mut().flatten() {
-        record.article.assign_id();
+    for result in &mut results {
+        if let Ok(record) = result
+            && let Err(reason) = record.article.assign_id()
+        {
+            *result = Err(IngestError::new(
+                record.location.clone(),
+                Some("id"),
+                reason,
+            ));
+        }
     }
     results
 }

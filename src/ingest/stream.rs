@@ -104,8 +104,14 @@ impl Iterator for NdjsonRecords {
             }
             let mut record =
                 json::read_ndjson_line(&text, self.location.with_line(self.line), self.zone);
-            if let Ok(record) = &mut record {
-                record.article.assign_id();
+            if let Ok(found) = &mut record
+                && let Err(reason) = found.article.assign_id()
+            {
+                record = Err(super::IngestError::new(
+                    found.location.clone(),
+                    Some("id"),
+                    reason,
+                ));
             }
             return Some(record);
         }

@@ -32,7 +32,7 @@ fn news_api_response_reads_unchanged() {
     let mut same_article = articles[0].clone();
     same_article.id.clear();
     same_article.url = Some("https://tech.example.test/2024/09/low-power-processor".into());
-    same_article.assign_id();
+    same_article.assign_id().expect("valid id");
     assert_eq!(same_article.id, articles[0].id);
 }
 

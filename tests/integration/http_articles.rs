@@ -127,3 +127,78 @@ async fn an_oversized_body_is_413() {
         (413, Some("payload_too_large"))
     );
 }
+
+/// `PUT /articles/%20dup%20` three times made three documents that GET and
+/// DELETE could not find: ids are trimmed and checked once, for every route.
+#[tokio::test]
+async fn ids_with_spaces_are_one_article_that_get_and_delete_find() {
+    let app = demo_app(Some("secret"), None);
+    let article = json!({ "title": "Duplicate watch", "body": "One article, three writes." });
+    let mut results = Vec::new();
+    for _ in 0..3 {
+        let (status, body) = call(
+            &app,
+            "PUT",
+            "/articles/%20dup%20?refresh=true",
+            Some(&article.to_string()),
+            &[WRITE],
+        )
+        .await;
+        results.push((status, body["id"].as_str().map(str::to_string)));
+    }
+    assert_eq!(
+        results,
+        vec![
+            (201, Some("dup".to_string())),
+            (200, Some("dup".to_string())),
+            (200, Some("dup".to_string()))
+        ]
+    );
+    let (_, found) = call(&app, "GET", "/search?q=%22duplicate%20watch%22", None, &[]).await;
+    assert_eq!(found["total"], 1, "{found}");
+    let (status, body) = call(&app, "GET", "/articles/%20dup%20", None, &[]).await;
+    assert_eq!((status, body["id"].as_str()), (200, Some("dup")));
+    let (status, _) = call(
+        &app,
+        "DELETE",
+        "/articles/dup%20?refresh=true",
+        None,
+        &[WRITE],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = call(&app, "GET", "/articles/dup", None, &[]).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn ids_no_route_could_fetch_are_refused() {
+    let app = demo_app(Some("secret"), None);
+    let long = "x".repeat(newsdex::article::MAX_ID_BYTES + 1);
+    let article = json!({ "title": "Long id", "body": "Refused." });
+    for path in [format!("/articles/{long}"), "/articles/%20%20".to_string()] {
+        let (status, body) = call(&app, "PUT", &path, Some(&article.to_string()), &[WRITE]).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (400, Some("bad_request")),
+            "{path}: {body}"
+        );
+        let (status, _) = call(&app, "GET", &path, None, &[]).await;
+        assert_eq!(status, 400, "{path}");
+    }
+    let batch = json!({ "id": long, "title": "Long id", "body": "Refused." }).to_string()
+        + "\n"
+        + &json!({ "id": "short", "title": "Short id", "body": "Lands." }).to_string();
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/articles",
+        Some(&batch),
+        &[WRITE, ("content-type", "application/x-ndjson")],
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    let items = body["error"]["items"].as_array().expect("items");
+    assert_eq!(items[0]["error"]["field"], "id", "{body}");
+    assert_eq!(items[1]["result"], "created", "{body}");
+}

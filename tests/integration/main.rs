@@ -10,6 +10,7 @@ mod cli_ner;
 mod cli_search;
 mod cli_stats;
 mod corpus;
+mod durability;
 mod format_feed;
 mod format_json;
 mod format_page;

@@ -1,0 +1,378 @@
+//! Faults on the real binary: a server killed with SIGKILL while clients
+//! write keeps every write it acknowledged.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+fn free_port() -> u16 {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+    probe.local_addr().expect("address").port()
+}
+
+/// `newsdex serve` on `index`, waited for until it answers.
+fn start_server(index: &Path, port: u16, extra: &[&str]) -> Child {
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("newsdex"))
+        .arg("--index")
+        .arg(index)
+        .args([
+            "serve",
+            "--no-entities",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .args(extra)
+        .env_remove("NEWSDEX_DURABILITY")
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+    let mut child = child;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Some((200, _)) = request(port, "GET", "/health", "") {
+            return child;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the server did not start on port {port}");
+}
+
+/// One HTTP/1.1 request on its own connection: the status and body, or
+/// `None` when the server did not answer (it was killed).
+pub fn request(port: u16, method: &str, path: &str, body: &str) -> Option<(u16, String)> {
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .ok()?;
+    let content_type = if body.contains("\n{") {
+        "application/x-ndjson"
+    } else {
+        "application/json"
+    };
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let status = response.split(' ').nth(1)?.parse().ok()?;
+    let body = response
+        .split_once("\r\n\r\n")
+        .map_or(String::new(), |(_, body)| body.to_string());
+    Some((status, body))
+}
+
+/// What an id holds: absent, or the article of one version.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum State {
+    Absent,
+    Version(u32),
+}
+
+fn article_json(id: &str, version: u32) -> String {
+    format!(
+        r#"{{"id":"{id}","title":"Article {id}","body":"Written at version {version} of {id}.","source":"Durability"}}"#
+    )
+}
+
+/// One client: writes its own ids (so each id's writes are in order) until
+/// the server stops answering; returns per id the last acknowledged state
+/// and the state of the write in flight when the server died, if any.
+fn client(port: u16, client: usize, seed: u64) -> HashMap<String, (State, Option<State>)> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed * 100 + client as u64);
+    let mut states: HashMap<String, (State, Option<State>)> = (0..20)
+        .map(|n| (format!("c{client}-{n}"), (State::Absent, None)))
+        .collect();
+    let mut version = 0u32;
+    loop {
+        version += 1;
+        let choice = rng.random_range(0..10);
+        let id = format!("c{client}-{}", rng.random_range(0..20));
+        if choice < 6 {
+            let answer = request(
+                port,
+                "PUT",
+                &format!("/articles/{id}"),
+                &article_json(&id, version),
+            );
+            let entry = states.get_mut(&id).expect("own id");
+            match answer {
+                Some((200 | 201, _)) => entry.0 = State::Version(version),
+                Some((status, body)) => panic!("PUT {id} answered {status}: {body}"),
+                None => {
+                    entry.1 = Some(State::Version(version));
+                    return states;
+                }
+            }
+        } else if choice < 8 {
+            let answer = request(port, "DELETE", &format!("/articles/{id}"), "");
+            let entry = states.get_mut(&id).expect("own id");
+            match answer {
+                Some((200 | 404, _)) => entry.0 = State::Absent,
+                Some((status, body)) => panic!("DELETE {id} answered {status}: {body}"),
+                None => {
+                    entry.1 = Some(State::Absent);
+                    return states;
+                }
+            }
+        } else {
+            let ids: Vec<String> = (0..5)
+                .map(|_| format!("c{client}-{}", rng.random_range(0..20)))
+                .collect();
+            let body: String = ids
+                .iter()
+                .map(|id| article_json(id, version) + "\n")
+                .collect();
+            let answer = request(port, "POST", "/articles", &body);
+            for id in &ids {
+                let entry = states.get_mut(id).expect("own id");
+                match &answer {
+                    Some((200, _)) => entry.0 = State::Version(version),
+                    Some((status, body)) => panic!("POST answered {status}: {body}"),
+                    None => entry.1 = Some(State::Version(version)),
+                }
+            }
+            if answer.is_none() {
+                return states;
+            }
+        }
+    }
+}
+
+fn state_after_restart(port: u16, id: &str) -> State {
+    match request(port, "GET", &format!("/articles/{id}"), "") {
+        Some((404, _)) => State::Absent,
+        Some((200, body)) => {
+            let article: serde_json::Value = serde_json::from_str(&body).expect("JSON article");
+            let text = article["body"].as_str().expect("body");
+            let version = text
+                .strip_prefix("Written at version ")
+                .and_then(|rest| rest.split(' ').next())
+                .and_then(|number| number.parse().ok())
+                .expect("a version in the body");
+            State::Version(version)
+        }
+        other => panic!("GET {id} answered {other:?}"),
+    }
+}
+
+/// kill -9 during a stream of acknowledged PUT, POST and DELETE requests
+/// from four clients; after a restart every acknowledged change is there
+/// (an id may also show the one write that was in flight).
+#[test]
+fn a_killed_server_keeps_every_acknowledged_write() {
+    for seed in [1u64, 2, 3] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let port = free_port();
+        let mut server = start_server(dir.path(), port, &[]);
+        let clients: Vec<_> = (0..4)
+            .map(|number| std::thread::spawn(move || client(port, number, seed)))
+            .collect();
+        // Kill at a different moment each time, across commits (the server
+        // commits every second).
+        std::thread::sleep(Duration::from_millis(700 + 400 * seed));
+        server.kill().expect("SIGKILL");
+        server.wait().expect("reaped");
+        let mut expected = HashMap::new();
+        for handle in clients {
+            expected.extend(handle.join().expect("client thread"));
+        }
+        let acknowledged = expected
+            .values()
+            .filter(|(state, _)| *state != State::Absent)
+            .count();
+        assert!(acknowledged > 10, "seed {seed}: only {acknowledged} writes");
+
+        let port = free_port();
+        let mut server = start_server(dir.path(), port, &[]);
+        let mut lost = Vec::new();
+        for (id, (acked, in_flight)) in &expected {
+            let found = state_after_restart(port, id);
+            if found != *acked && Some(found) != *in_flight {
+                lost.push(format!(
+                    "{id}: acknowledged {acked:?}, in flight {in_flight:?}, found {found:?}"
+                ));
+            }
+        }
+        server.kill().expect("stops");
+        server.wait().expect("reaped");
+        assert!(lost.is_empty(), "seed {seed}: {lost:#?}");
+    }
+}
+
+/// A small tmpfs mounted for one test, unmounted when dropped.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    /// `None` (with the reason) where this process may not mount.
+    fn mount(megabytes: u32) -> Result<SmallDisk, String> {
+        let dir = tempfile::tempdir().map_err(|error| error.to_string())?;
+        let output = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m"), "tmpfs"])
+            .arg(dir.path())
+            .output()
+            .map_err(|error| format!("cannot run mount: {error}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "cannot mount a tmpfs: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ));
+        }
+        Ok(SmallDisk { dir })
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Fills the disk with 256 KiB files; returns them.
+    fn fill(&self) -> Vec<std::path::PathBuf> {
+        let chunk = vec![7u8; 256 * 1024];
+        let mut files = Vec::new();
+        for n in 0.. {
+            let path = self.path().join(format!("filler-{n}"));
+            let written = std::fs::File::create(&path).and_then(|mut file| {
+                file.write_all(&chunk)?;
+                file.sync_all()
+            });
+            files.push(path);
+            if written.is_err() {
+                break;
+            }
+        }
+        files
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
+    }
+}
+
+fn big_article(id: &str, version: u32) -> String {
+    let filler = "Sentence about the markets and the weather. ".repeat(400);
+    format!(
+        r#"{{"id":"{id}","title":"Article {id}","body":"Written at version {version} of {id}. {filler}","source":"Durability"}}"#
+    )
+}
+
+/// A full disk pauses writes with 507 and `/ready` 503, loses nothing
+/// acknowledged, and writes resume by themselves once space is freed.
+#[test]
+fn a_full_disk_pauses_writes_and_loses_nothing() {
+    let disk = match SmallDisk::mount(48) {
+        Ok(disk) => disk,
+        Err(reason) if std::env::var_os("CI").is_none() => {
+            eprintln!("skipping: {reason}");
+            return;
+        }
+        Err(reason) => panic!("{reason} (CI must be able to mount a tmpfs)"),
+    };
+    let index = disk.path().join("index");
+    let port = free_port();
+    let mut server = start_server(&index, port, &["--commit-interval-ms", "300"]);
+    let mut acknowledged: HashMap<String, u32> = HashMap::new();
+    for n in 0..5 {
+        let id = format!("before-{n}");
+        let (status, body) = request(
+            port,
+            "PUT",
+            &format!("/articles/{id}"),
+            &big_article(&id, 1),
+        )
+        .expect("answers");
+        assert_eq!(status, 201, "{body}");
+        acknowledged.insert(id, 1);
+    }
+    std::thread::sleep(Duration::from_millis(800));
+    let mut fillers = disk.fill();
+    // Room for the log to take a few writes that the commits then cannot.
+    for path in fillers.drain(..4) {
+        std::fs::remove_file(path).expect("frees a filler");
+    }
+    let mut refused = None;
+    for n in 0..400 {
+        let id = format!("during-{n}");
+        match request(
+            port,
+            "PUT",
+            &format!("/articles/{id}"),
+            &big_article(&id, 1),
+        ) {
+            Some((201, _)) => {
+                acknowledged.insert(id, 1);
+            }
+            Some((status, body)) => {
+                refused = Some((status, body));
+                break;
+            }
+            None => panic!("the server died on a full disk"),
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let (status, body) = refused.expect("a full disk refuses writes");
+    assert!(status == 507 || status == 503, "{status}: {body}");
+    // Within a few commit ticks, a commit fails and /ready says so.
+    let mut ready = (200, String::new());
+    for _ in 0..40 {
+        ready = request(port, "GET", "/ready", "").expect("answers");
+        if ready.0 == 503 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(ready.0, 503, "{}", ready.1);
+    let (status, body) =
+        request(port, "PUT", "/articles/refused", &big_article("refused", 1)).expect("answers");
+    assert_eq!(status, 507, "{body}");
+    assert!(
+        body.contains("no space") || body.contains("No space"),
+        "{body}"
+    );
+
+    for path in fillers {
+        let _ = std::fs::remove_file(path);
+    }
+    let mut resumed = false;
+    for _ in 0..50 {
+        if request(port, "GET", "/ready", "").is_some_and(|(status, _)| status == 200) {
+            resumed = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(resumed, "writes did not resume after space was freed");
+    let (status, body) =
+        request(port, "PUT", "/articles/after", &big_article("after", 2)).expect("answers");
+    assert_eq!(status, 201, "{body}");
+    acknowledged.insert("after".to_string(), 2);
+    let check = |port: u16, when: &str| {
+        for (id, version) in &acknowledged {
+            let found = state_after_restart(port, id);
+            assert_eq!(found, State::Version(*version), "{id} {when}");
+        }
+    };
+    check(port, "before the restart");
+    server.kill().expect("SIGKILL");
+    server.wait().expect("reaped");
+    let port = free_port();
+    let mut server = start_server(&index, port, &[]);
+    check(port, "after the restart");
+    server.kill().expect("stops");
+    server.wait().expect("reaped");
+}
