@@ -2,21 +2,17 @@
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::HeaderMap;
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::auth::require_read;
 use super::error::{ApiError, ErrorCode};
 use crate::query::facet_search::search_facet_values;
 
 pub async fn get_facet_values(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(field): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    require_read(&state, &headers)?;
     let (prefix, limit) = prefix_and_limit(query.as_deref(), 10)?;
     let index = state.index.clone();
     let field_name = field.clone();

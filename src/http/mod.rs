@@ -232,25 +232,23 @@ fn set_fault(fault: &Mutex<Option<WriteFault>>, value: Option<WriteFault>) {
 
 pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
-    let routes = Router::new()
+    use axum::middleware::from_fn_with_state;
+    use axum::routing::{post, put};
+    // Each group sits behind its key check; /health and the page (which
+    // calls the API with the user's key) stay open.
+    let open = Router::new()
         .route("/", get(page::get_page))
+        .route("/health", get(health::health));
+    let reads = Router::new()
         .route("/search", get(search::get_search).post(search::post_search))
-        .route("/articles", axum::routing::post(articles::post_articles))
-        .route(
-            "/articles/{id}",
-            get(articles::get_article)
-                .put(articles::put_article)
-                .delete(articles::delete_article),
-        )
+        .route("/articles/{id}", get(articles::get_article))
         .route("/facets/{field}", get(facets::get_facet_values))
         .route("/suggest", get(suggest::get_suggest))
-        .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .route("/metrics", get(metrics::get_metrics))
-        .route(
-            "/multi-search",
-            axum::routing::post(meilisearch::post_multi_search),
-        )
+        .route_layer(from_fn_with_state(state.clone(), auth::reads));
+    let meilisearch_reads = Router::new()
+        .route("/multi-search", post(meilisearch::post_multi_search))
         .route("/indexes", get(meilisearch::get_indexes))
         .route("/indexes/{uid}", get(meilisearch::get_index))
         .route(
@@ -259,8 +257,20 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/indexes/{uid}/facet-search",
-            axum::routing::post(meilisearch::post_facet_search),
+            post(meilisearch::post_facet_search),
         )
+        .route_layer(from_fn_with_state(state.clone(), auth::meilisearch_reads));
+    let writes = Router::new()
+        .route("/articles", post(articles::post_articles))
+        .route(
+            "/articles/{id}",
+            put(articles::put_article).delete(articles::delete_article),
+        )
+        .route_layer(from_fn_with_state(state.clone(), auth::writes));
+    let routes = open
+        .merge(reads)
+        .merge(meilisearch_reads)
+        .merge(writes)
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::track,

@@ -7,7 +7,6 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::AppState;
-use super::auth::require_read;
 use super::error::{ApiError, ErrorCode};
 use crate::index::fields::IndexFields;
 use crate::query::dates::{BoundSide, parse_date_bound};
@@ -139,10 +138,8 @@ fn is_true(value: &str) -> bool {
 
 pub async fn get_search(
     State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    require_read(&state, &headers)?;
     let request =
         SearchBody::from_query_string(query.as_deref().unwrap_or(""), state.index.fields())?
             .into_request()?;
@@ -151,10 +148,8 @@ pub async fn get_search(
 
 pub async fn post_search(
     State(state): State<AppState>,
-    headers: axum::http::HeaderMap,
     body: Result<Json<SearchBody>, JsonRejection>,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    require_read(&state, &headers)?;
     let Json(body) = body
         .map_err(|rejection| ApiError::rejected_body(rejection.status(), rejection.body_text()))?;
     run_search(state, body.into_request()?).await

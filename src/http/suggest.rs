@@ -2,21 +2,17 @@
 
 use axum::Json;
 use axum::extract::{RawQuery, State};
-use axum::http::HeaderMap;
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::auth::require_read;
 use super::error::{ApiError, ErrorCode};
 use super::facets::prefix_and_limit;
 use crate::query::suggest::suggest;
 
 pub async fn get_suggest(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    require_read(&state, &headers)?;
     let (typed, limit) = prefix_and_limit(query.as_deref(), 8)?;
     if typed.chars().count() > 256 {
         return Err(ApiError::new(

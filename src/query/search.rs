@@ -601,7 +601,7 @@ fn validate(request: &SearchRequest) -> Result<(), QueryError> {
             request.limit
         )));
     }
-    if request.offset + request.limit > MAX_WINDOW {
+    if request.offset.saturating_add(request.limit) > MAX_WINDOW {
         return Err(QueryError::new(format!(
             "offset + limit must not exceed {MAX_WINDOW}; narrow the search or sort by date instead"
         )));

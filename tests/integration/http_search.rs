@@ -439,3 +439,129 @@ async fn filter_and_facet_aliases_mean_the_same_on_every_route() {
         "{refused}"
     );
 }
+
+/// `/metrics` and `/ready` stayed open under a read key; `/health` (a
+/// liveness probe) and the page stay open.
+#[tokio::test]
+async fn every_read_route_needs_the_read_key_but_health() {
+    let app = demo_app(Some("write-key"), Some("read-key"));
+    for path in [
+        "/ready",
+        "/metrics",
+        "/suggest?q=gen",
+        "/facets/tag",
+        "/articles/nd-2025-0102",
+        "/indexes",
+    ] {
+        let (status, _) = call(&app, "GET", path, None, &[]).await;
+        assert_eq!(status, 401, "{path}");
+        let (status, _) = call(
+            &app,
+            "GET",
+            path,
+            None,
+            &[("authorization", "Bearer read-key")],
+        )
+        .await;
+        assert_eq!(status, 200, "{path}");
+    }
+    for path in ["/health", "/"] {
+        let (status, _) = call(&app, "GET", path, None, &[]).await;
+        assert_eq!(status, 200, "{path}");
+    }
+}
+
+/// The key is checked before the body is read: a large body without a key
+/// is refused as unauthorised, not read up to the size limit first.
+#[tokio::test]
+async fn a_write_without_its_key_is_refused_before_its_body_is_read() {
+    let app = demo_app(Some("write-key"), None);
+    let body = format!(r#"{{"title":"Big","body":"{}"}}"#, "x".repeat(200_000));
+    for (method, path) in [("PUT", "/articles/big"), ("POST", "/articles")] {
+        let (status, answer) = call(&app, method, path, Some(&body), &[]).await;
+        assert_eq!(
+            (status, answer["error"]["code"].as_str()),
+            (401, Some("unauthorized")),
+            "{method} {path}"
+        );
+    }
+    let (status, _) = call(
+        &app,
+        "PUT",
+        "/articles/big",
+        Some(&body),
+        &[("authorization", "Bearer write-key")],
+    )
+    .await;
+    assert_eq!(status, 413, "over the 64 KiB limit once the key is good");
+}
+
+/// A pasted paragraph of 230 words (with typo tolerance and prefixes, the
+/// costliest reading) overflowed the stack and killed the server: every
+/// route that reads `q` answers it.
+#[tokio::test]
+async fn a_230_word_query_is_answered_on_every_route() {
+    let app = demo_app(None, None);
+    let words = vec!["abcdef"; 230].join("+");
+    let spaced = vec!["abcdef"; 230].join(" ");
+    let gets = [
+        format!("/search?typo=auto&prefix=true&q={words}"),
+        format!("/search?q={words}&match=all"),
+        format!("/suggest?q={words}"),
+        format!("/facets/tag?q={words}"),
+        format!("/indexes/articles/search?q={words}"),
+    ];
+    for path in &gets {
+        let (status, body) = call(&app, "GET", path, None, &[]).await;
+        // The search box's routes take a short prefix and refuse a
+        // paragraph with the bound; the searches read it.
+        let refused_with_bound = status == 400
+            && body["error"]["message"]
+                .as_str()
+                .is_some_and(|message| message.contains("longer than"));
+        let search_box = path.starts_with("/suggest") || path.starts_with("/facets");
+        assert!(
+            status == 200 || (search_box && refused_with_bound),
+            "{path}: {status} {body}"
+        );
+    }
+    let posts = [
+        (
+            "/search",
+            serde_json::json!({ "q": spaced, "typo": "auto", "prefix": true }),
+        ),
+        (
+            "/indexes/articles/search",
+            serde_json::json!({ "q": vec!["abcdef"; 300].join(" ") }),
+        ),
+        (
+            "/multi-search",
+            serde_json::json!({ "queries": [{ "indexUid": "articles", "q": spaced }] }),
+        ),
+        (
+            "/indexes/articles/facet-search",
+            serde_json::json!({ "facetName": "tags", "facetQuery": "ab", "q": spaced }),
+        ),
+    ];
+    for (path, body) in &posts {
+        let (status, answer) = call(&app, "POST", path, Some(&body.to_string()), &[]).await;
+        assert_eq!(status, 200, "{path}: {answer}");
+    }
+}
+
+/// `offset + limit` wrapped: a huge offset was answered 200.
+#[tokio::test]
+async fn a_huge_offset_is_refused_not_wrapped() {
+    let app = demo_app(None, None);
+    for path in [
+        format!("/search?q=ceasefire&offset={}", usize::MAX),
+        format!("/indexes/articles/search?q=ceasefire&offset={}", usize::MAX),
+        format!(
+            "/indexes/articles/search?q=ceasefire&page={}&hitsPerPage=20",
+            usize::MAX
+        ),
+    ] {
+        let (status, body) = call(&app, "GET", &path, None, &[]).await;
+        assert_eq!(status, 400, "{path}: {body}");
+    }
+}
