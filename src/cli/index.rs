@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::Status;
 use crate::article::Article;
 use crate::index::{DEFAULT_COMMIT_EVERY, Durability, NewsIndex, WriteOutcome, WriterOptions};
-use crate::ingest::{Format, ReadOptions, read_inputs};
+use crate::ingest::{Format, Limits, ReadOptions, read_inputs};
 
 #[derive(Debug, Args)]
 pub struct IndexArgs {
@@ -58,6 +58,16 @@ pub struct IndexArgs {
     /// from their text (entities the input gives are still indexed).
     #[arg(long)]
     pub no_entities: bool,
+
+    /// Largest document (a feed, a JSON file, a page) after inflating, in
+    /// MiB; a larger one is rejected with the reason.
+    #[arg(long, default_value_t = 256)]
+    pub max_text_mb: usize,
+
+    /// Longest NDJSON line (one article) after inflating, in MiB; a longer
+    /// line is rejected with its number and the rest of the file read.
+    #[arg(long, default_value_t = 32)]
+    pub max_line_mb: usize,
 
     /// Never show the progress bar.
     #[arg(long)]
@@ -109,6 +119,10 @@ pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<Status> {
     let options = ReadOptions {
         format: args.format,
         zone: args.tz,
+        limits: Limits {
+            max_text_bytes: args.max_text_mb.max(1) << 20,
+            max_line_bytes: args.max_line_mb.max(1) << 20,
+        },
     };
 
     let progress = if !args.quiet && std::io::stderr().is_terminal() {

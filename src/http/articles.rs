@@ -13,7 +13,7 @@ use super::AppState;
 use super::error::{ApiError, ErrorCode};
 use crate::article::{Article, valid_id};
 use crate::index::WriteOutcome;
-use crate::ingest::{Format, ReadOptions, read_bytes};
+use crate::ingest::{Format, Limits, ReadOptions, read_bytes};
 
 /// The path's id, checked as every reader checks ids.
 fn path_id(raw: &str) -> Result<String, ApiError> {
@@ -141,6 +141,11 @@ pub async fn post_articles(
     let options = ReadOptions {
         format: Some(format),
         zone: state.config.zone,
+        limits: Limits {
+            // A gzip body may inflate to 8× the body limit, no further.
+            max_text_bytes: state.config.max_body_bytes.saturating_mul(8),
+            ..Limits::default()
+        },
     };
     let refresh = wants_refresh(query.as_deref());
     let (mut items, rejected, slots, articles) = tokio::task::spawn_blocking(move || {

@@ -24,6 +24,7 @@ use std::str::FromStr;
 use chrono_tz::Tz;
 
 use crate::article::Article;
+pub use decode::Limits;
 
 /// An input format, chosen by `--format` or detected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -103,6 +104,8 @@ pub struct ReadOptions {
     pub format: Option<Format>,
     /// The zone of times given without an offset.
     pub zone: Tz,
+    /// What one input may make the reader hold.
+    pub limits: Limits,
 }
 
 impl Default for ReadOptions {
@@ -110,6 +113,7 @@ impl Default for ReadOptions {
         ReadOptions {
             format: None,
             zone: Tz::UTC,
+            limits: Limits::default(),
         }
     }
 }
@@ -279,20 +283,17 @@ pub fn read_file_records(
             }
         }
     };
-    match stream::ndjson_records(reader, Location::file(name.clone()), options.zone) {
+    match stream::ndjson_records(reader, Location::file(name.clone()), options) {
         Ok(records) => Box::new(records),
         // UTF-16 NDJSON: decoded whole, as the other formats are.
-        Err(mut reader) => {
-            let mut bytes = Vec::new();
-            if let Err(error) = reader.read_to_end(&mut bytes) {
-                return Box::new(std::iter::once(Err(IngestError::new(
-                    Location::file(name),
-                    None,
-                    format!("cannot read file: {error}"),
-                ))));
-            }
-            Box::new(read_bytes(&bytes, &name, options).into_iter())
-        }
+        Err(reader) => match read_bounded(reader, options.limits.max_text_bytes) {
+            Ok(bytes) => Box::new(read_bytes(&bytes, &name, options).into_iter()),
+            Err(reason) => Box::new(std::iter::once(Err(IngestError::new(
+                Location::file(name),
+                None,
+                reason,
+            )))),
+        },
     }
 }
 
@@ -332,27 +333,39 @@ pub fn read_file(path: &Path, options: &ReadOptions) -> Vec<RecordResult> {
         path.to_string_lossy().into_owned()
     };
     let _span = tracing::debug_span!("read_file", file = %name).entered();
-    let mut bytes = Vec::new();
+    let max = options.limits.max_text_bytes;
     let read = if path.as_os_str() == "-" {
-        std::io::stdin().read_to_end(&mut bytes)
+        read_bounded(std::io::stdin(), max)
     } else {
-        std::fs::File::open(path).and_then(|mut file| file.read_to_end(&mut bytes))
+        std::fs::File::open(path)
+            .map_err(|error| format!("cannot read file: {error}"))
+            .and_then(|file| read_bounded(file, max))
     };
-    if let Err(error) = read {
-        return vec![Err(IngestError::new(
-            Location::file(name),
-            None,
-            format!("cannot read file: {error}"),
-        ))];
+    match read {
+        Ok(bytes) => read_bytes(&bytes, &name, options),
+        Err(reason) => vec![Err(IngestError::new(Location::file(name), None, reason))],
     }
-    read_bytes(&bytes, &name, options)
+}
+
+/// Reads at most `max` bytes (an input past it is an error, so that a
+/// device such as `/dev/zero` cannot grow memory without bound).
+fn read_bounded(reader: impl Read, max: usize) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    reader
+        .take(max as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| format!("cannot read file: {error}"))?;
+    if bytes.len() > max {
+        return Err(decode::too_large(max));
+    }
+    Ok(bytes)
 }
 
 /// Reads the articles of one input held in memory; `name` is used for
 /// format detection by extension and in error locations.
 pub fn read_bytes(bytes: &[u8], name: &str, options: &ReadOptions) -> Vec<RecordResult> {
     let location = Location::file(name);
-    let inflated = match decode::decompress(bytes) {
+    let inflated = match decode::decompress(bytes, options.limits.max_text_bytes) {
         Ok(inflated) => inflated,
         Err(reason) => return vec![Err(IngestError::new(location, None, reason))],
     };

@@ -7,7 +7,8 @@ use std::io::{BufRead, BufReader, Read};
 
 use chrono_tz::Tz;
 
-use super::{IngestError, Location, RecordResult, json};
+use super::decode::{mebibytes, utf8_or_windows_1252};
+use super::{IngestError, Location, ReadOptions, RecordResult, json};
 
 /// Read buffer of the stream.
 const BUFFER: usize = 1 << 20;
@@ -20,7 +21,7 @@ const BUFFER: usize = 1 << 20;
 pub fn ndjson_records<R: Read + 'static>(
     reader: R,
     location: Location,
-    zone: Tz,
+    options: &ReadOptions,
 ) -> Result<NdjsonRecords, BufReader<R>> {
     let mut reader = BufReader::with_capacity(BUFFER, reader);
     let start = reader.fill_buf().map(<[u8]>::to_vec).unwrap_or_default();
@@ -38,7 +39,8 @@ pub fn ndjson_records<R: Read + 'static>(
     Ok(NdjsonRecords {
         lines,
         location,
-        zone,
+        zone: options.zone,
+        max_line: options.limits.max_line_bytes,
         line: 0,
         buffer: Vec::new(),
         warned: false,
@@ -51,6 +53,7 @@ pub struct NdjsonRecords {
     lines: Box<dyn BufRead>,
     location: Location,
     zone: Tz,
+    max_line: usize,
     line: usize,
     buffer: Vec<u8>,
     warned: bool,
@@ -63,9 +66,20 @@ impl Iterator for NdjsonRecords {
     fn next(&mut self) -> Option<RecordResult> {
         while !self.failed {
             self.buffer.clear();
-            match self.lines.read_until(b'\n', &mut self.buffer) {
-                Ok(0) => return None,
-                Ok(_) => self.line += 1,
+            match read_line(&mut *self.lines, &mut self.buffer, self.max_line) {
+                Ok(Line::End) => return None,
+                Ok(Line::Read) => self.line += 1,
+                Ok(Line::TooLong) => {
+                    self.line += 1;
+                    return Some(Err(IngestError::new(
+                        self.location.with_line(self.line),
+                        None,
+                        format!(
+                            "the line is longer than {}, the limit for one article; skipped",
+                            mebibytes(self.max_line)
+                        ),
+                    )));
+                }
                 Err(error) => {
                     // A truncated gzip stream or a failing disk: the lines
                     // read so far stand, the rest cannot be read.
@@ -96,7 +110,7 @@ impl Iterator for NdjsonRecords {
                             "line is not UTF-8; decoded as windows-1252"
                         );
                     }
-                    encoding_rs::WINDOWS_1252.decode(bytes).0
+                    Cow::Owned(utf8_or_windows_1252(bytes))
                 }
             };
             if text.trim().is_empty() {
@@ -117,4 +131,47 @@ impl Iterator for NdjsonRecords {
         }
         None
     }
+}
+
+enum Line {
+    Read,
+    TooLong,
+    End,
+}
+
+/// Reads one line (with its `\n`) into `buffer`, holding at most `max`
+/// bytes of it: a longer line is read past and dropped, so memory stays
+/// bounded whatever the input.
+fn read_line(reader: &mut dyn BufRead, buffer: &mut Vec<u8>, max: usize) -> std::io::Result<Line> {
+    let mut consumed = 0usize;
+    let mut too_long = false;
+    loop {
+        let available = reader.fill_buf()?;
+        if available.is_empty() {
+            break;
+        }
+        let (length, ends) = match memchr::memchr(b'\n', available) {
+            Some(end) => (end + 1, true),
+            None => (available.len(), false),
+        };
+        if !too_long {
+            if buffer.len() + length > max.saturating_add(2) {
+                too_long = true;
+                buffer.clear();
+                buffer.shrink_to(BUFFER);
+            } else {
+                buffer.extend_from_slice(&available[..length]);
+            }
+        }
+        reader.consume(length);
+        consumed += length;
+        if ends {
+            break;
+        }
+    }
+    Ok(match (consumed, too_long) {
+        (0, _) => Line::End,
+        (_, true) => Line::TooLong,
+        (_, false) => Line::Read,
+    })
 }

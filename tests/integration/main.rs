@@ -22,6 +22,7 @@ mod http_meilisearch;
 mod http_metrics;
 mod http_search;
 mod http_suggest;
+mod limits;
 mod meilisearch_clients;
 mod properties;
 mod ranking;
