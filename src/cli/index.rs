@@ -42,7 +42,8 @@ pub struct IndexArgs {
     #[arg(long)]
     pub lang: Option<String>,
 
-    /// Delete the index first and build it anew.
+    /// Build the index anew, beside the old one, which stays whole and
+    /// searchable until the new one replaces it at the end.
     #[arg(long)]
     pub recreate: bool,
 
@@ -100,10 +101,10 @@ struct Totals {
 }
 
 pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<Status> {
-    let index = if args.recreate {
-        NewsIndex::recreate(index_dir)
+    let (index, rebuild) = if args.recreate {
+        NewsIndex::rebuild(index_dir).map(|(index, rebuild)| (index, Some(rebuild)))
     } else {
-        NewsIndex::open_or_create(index_dir)
+        NewsIndex::open_or_create(index_dir).map(|index| (index, None))
     }
     .with_context(|| format!("cannot open index {}", index_dir.display()))?;
     let mut writer = index.writer(WriterOptions {
@@ -177,6 +178,9 @@ pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<Status> {
     }
     flush(&mut batch, &mut totals)?;
     writer.finish()?;
+    if let Some(rebuild) = rebuild {
+        rebuild.swap_in(index)?;
+    }
     progress.finish_and_clear();
 
     let Totals {

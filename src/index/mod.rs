@@ -97,6 +97,74 @@ struct IndexMeta {
     created_by: String,
 }
 
+/// A new index being built beside the one it replaces.
+#[must_use = "the new index replaces the old one only when swapped in"]
+pub struct Rebuild {
+    staging: PathBuf,
+    target: PathBuf,
+}
+
+impl Rebuild {
+    /// Puts the new index in place of the old one (an atomic exchange of
+    /// the two directories where the file system has one), then removes
+    /// the old one. Call it after the last commit of the new index.
+    pub fn swap_in(self, index: NewsIndex) -> Result<(), IndexError> {
+        drop(index);
+        let io = |path: &Path| {
+            let path = path.display().to_string();
+            move |source| IndexError::Io { path, source }
+        };
+        if !self.target.exists() {
+            return std::fs::rename(&self.staging, &self.target).map_err(io(&self.target));
+        }
+        if !exchange(&self.staging, &self.target) {
+            // No atomic exchange here: move the old index aside first, so
+            // that a crash between the renames leaves both on disk.
+            let mut aside = self.target.as_os_str().to_owned();
+            aside.push(".old");
+            let aside = PathBuf::from(aside);
+            std::fs::rename(&self.target, &aside).map_err(io(&self.target))?;
+            std::fs::rename(&self.staging, &self.target).map_err(io(&self.target))?;
+            return std::fs::remove_dir_all(&aside).map_err(io(&aside));
+        }
+        // The old index is now at the staging path.
+        std::fs::remove_dir_all(&self.staging).map_err(io(&self.staging))
+    }
+}
+
+/// Exchanges two directories atomically (Linux's `renameat2` with
+/// `RENAME_EXCHANGE`); `false` where the system or file system has no such
+/// call.
+fn exchange(first: &Path, second: &Path) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let (Ok(first), Ok(second)) = (
+            std::ffi::CString::new(first.as_os_str().as_bytes()),
+            std::ffi::CString::new(second.as_os_str().as_bytes()),
+        ) else {
+            return false;
+        };
+        // SAFETY: both paths are valid NUL-terminated strings that outlive
+        // the call; renameat2 only reads them.
+        let result = unsafe {
+            libc::renameat2(
+                libc::AT_FDCWD,
+                first.as_ptr(),
+                libc::AT_FDCWD,
+                second.as_ptr(),
+                libc::RENAME_EXCHANGE,
+            )
+        };
+        result == 0
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (first, second);
+        false
+    }
+}
+
 /// What the term dictionaries of one searcher generation say about the
 /// index, read once per generation.
 #[derive(Debug, Default)]
@@ -211,19 +279,40 @@ impl NewsIndex {
         NewsIndex::from_index(index, fields, Some(dir.to_path_buf()))
     }
 
-    /// Removes the index in `dir` (only if it is a newsdex index) and creates
-    /// an empty one.
-    pub fn recreate(dir: &Path) -> Result<NewsIndex, IndexError> {
-        if dir.join(META_FILE).exists() {
-            std::fs::remove_dir_all(dir).map_err(|source| IndexError::Io {
-                path: dir.display().to_string(),
+    /// Starts building a new, empty index to replace the one in `dir`: it
+    /// is built beside it (`DIR.rebuilding`), and [`Rebuild::swap_in`]
+    /// puts it in place at the end, so the old index stays whole and
+    /// searchable until then, and whole if the build is killed.
+    pub fn rebuild(dir: &Path) -> Result<(NewsIndex, Rebuild), IndexError> {
+        if dir.exists() && !dir.join(META_FILE).exists() {
+            let empty = std::fs::read_dir(dir)
+                .map(|mut entries| entries.next().is_none())
+                .unwrap_or(false);
+            if !empty {
+                return Err(IndexError::NotAnIndex(dir.display().to_string()));
+            }
+        }
+        let mut staging = dir.as_os_str().to_owned();
+        staging.push(".rebuilding");
+        let staging = PathBuf::from(staging);
+        // A build killed earlier left its half.
+        if staging.join(META_FILE).exists() {
+            std::fs::remove_dir_all(&staging).map_err(|source| IndexError::Io {
+                path: staging.display().to_string(),
                 source,
             })?;
         }
-        NewsIndex::open_or_create(dir)
+        let index = NewsIndex::open_or_create(&staging)?;
+        Ok((
+            index,
+            Rebuild {
+                staging,
+                target: dir.to_path_buf(),
+            },
+        ))
     }
 
-    /// An index in memory, for tests, benches and demos.
+    /// An index in memory, for tests, benches and demos.    /// An index in memory, for tests, benches and demos.
     pub fn create_in_ram() -> Result<NewsIndex, IndexError> {
         let fields = IndexFields::build().map_err(IndexError::Definitions)?;
         let index = Index::create_in_ram(fields.schema.clone());

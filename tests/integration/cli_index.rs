@@ -217,3 +217,62 @@ fn defaults_fill_what_the_input_leaves_out() {
         "a given language is kept"
     );
 }
+
+/// `--recreate` deleted the old index before the new one existed: killed
+/// three seconds in, it left nothing. The new index is built beside the old
+/// one, which stays whole until the swap at the end.
+#[test]
+fn a_killed_recreate_leaves_the_old_index_whole() {
+    let dir = fixture_index();
+    let input = dir.path().with_extension("big.ndjson");
+    let mut lines = String::new();
+    for number in 0..3_000 {
+        lines.push_str(
+            &serde_json::json!({
+                "id": format!("wire-{number}"),
+                "title": format!("Harbour report number {number} from Lisbon"),
+                "body": "Ferries ran on time in Lisbon and Porto, the port authority said, and the breakwater held against the storm.",
+            })
+            .to_string(),
+        );
+        lines.push('\n');
+    }
+    std::fs::write(&input, lines).expect("writes");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("newsdex"))
+        .arg("--index")
+        .arg(dir.path())
+        .args(["index", "--quiet", "--recreate"])
+        .arg(&input)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    let mut staging = dir.path().as_os_str().to_owned();
+    staging.push(".rebuilding");
+    let staging = std::path::PathBuf::from(staging);
+    for _ in 0..200 {
+        if staging.join("newsdex.json").exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    child.kill().expect("SIGKILL");
+    let status = child.wait().expect("reaped");
+    assert!(
+        !status.success(),
+        "the rebuild was killed before it finished"
+    );
+    assert_eq!(
+        search_json(dir.path(), &["--limit", "100"])["total"],
+        crate::support::FIXTURE_ARTICLES
+    );
+    // Run to the end, the rebuild replaces the old index and cleans up.
+    newsdex(dir.path())
+        .args(["index", "--quiet", "--no-entities", "--recreate"])
+        .arg(&input)
+        .assert()
+        .success();
+    assert_eq!(search_json(dir.path(), &["--limit", "0"])["total"], 3_000);
+    assert!(!staging.exists(), "{} is left", staging.display());
+    let _ = std::fs::remove_file(&input);
+}
