@@ -8,13 +8,58 @@ fn main() -> ExitCode {
         restore_default_sigpipe();
     }
     newsdex::cli::init_tracing(cli.verbose);
-    match newsdex::cli::run(cli) {
-        Ok(status) => status.into(),
-        Err(error) => {
+    log_panics();
+    let index = cli.index.clone();
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| newsdex::cli::run(cli))) {
+        Ok(Ok(status)) => status.into(),
+        Ok(Err(error)) => {
             eprintln!("error: {error:#}");
+            // tantivy reports some damage as an I/O error: name the files.
+            let from_tantivy = error.chain().any(|cause| {
+                use newsdex::index::IndexError;
+                cause.downcast_ref::<tantivy::TantivyError>().is_some()
+                    || matches!(
+                        cause.downcast_ref::<IndexError>(),
+                        Some(IndexError::Tantivy(_))
+                    )
+                    || matches!(
+                        cause.downcast_ref::<newsdex::query::SearchError>(),
+                        Some(newsdex::query::SearchError::Index(IndexError::Tantivy(_)))
+                    )
+            });
+            if from_tantivy && let Some(damage) = newsdex::index::damage_at(&index) {
+                eprintln!("error: {damage}");
+            }
+            newsdex::cli::Status::Failed.into()
+        }
+        // A read that panicked (tantivy trusts its files): say which files
+        // are damaged, if the checksums find any.
+        Err(payload) => {
+            let explained = newsdex::index::damage_at(&index).map_or_else(
+                || {
+                    format!(
+                        "internal error: {}",
+                        newsdex::index::panic_message(payload.as_ref())
+                    )
+                },
+                |damage| damage.to_string(),
+            );
+            eprintln!("error: {explained}");
             newsdex::cli::Status::Failed.into()
         }
     }
+}
+
+/// Panics go to the log as one line (with a backtrace under
+/// `RUST_BACKTRACE`), since the CLI and the server turn them into errors
+/// that say what happened.
+fn log_panics() {
+    if std::env::var_os("RUST_BACKTRACE").is_some() {
+        return;
+    }
+    std::panic::set_hook(Box::new(|info| {
+        tracing::error!(panic = %info, "a thread panicked");
+    }));
 }
 
 /// Output piped into `head` ends the process quietly, as it does other

@@ -2,6 +2,7 @@
 //! [`crate::index`] and [`crate::query`]. Arguments are parsed into plain
 //! structs, checked, then run.
 
+mod check;
 mod delete;
 mod entities;
 mod get;
@@ -72,6 +73,8 @@ pub enum Command {
     Delete(delete::DeleteArgs),
     /// Documents, size, date range and top facet values.
     Stats(stats::StatsArgs),
+    /// Verify the index's files against their checksums.
+    Check(check::CheckArgs),
     /// Serve the HTTP API.
     Serve(serve::ServeArgs),
     /// Print the people, organisations and places of articles or text as JSON.
@@ -87,6 +90,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Get(args) => get::run(&cli.index, args),
         Command::Delete(args) => delete::run(&cli.index, args),
         Command::Stats(args) => stats::run(&cli.index, args),
+        Command::Check(args) => check::run(&cli.index, args),
         Command::Serve(args) => serve::run(&cli.index, args),
         Command::Entities(args) => entities::run(args),
         Command::Ner(args) => ner::run(args),

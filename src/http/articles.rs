@@ -30,9 +30,8 @@ pub async fn get_article(
     Path(id): Path<String>,
 ) -> Result<Json<Article>, ApiError> {
     let id = path_id(&id)?;
-    let index = state.index.clone();
     let lookup = id.clone();
-    match tokio::task::spawn_blocking(move || index.get(&lookup)).await?? {
+    match state.read(move |index| Ok(index.get(&lookup)?)).await? {
         Some(article) => Ok(Json(article)),
         None => Err(ApiError::new(
             ErrorCode::NotFound,

@@ -22,6 +22,7 @@ pub enum ErrorCode {
     InvalidRecords,
     NotReady,
     StorageFull,
+    IndexDamaged,
     Internal,
 }
 
@@ -40,6 +41,7 @@ impl ErrorCode {
             ErrorCode::InvalidRecords => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::NotReady => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
+            ErrorCode::IndexDamaged => StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -57,6 +59,7 @@ impl ErrorCode {
             ErrorCode::InvalidRecords => "invalid_records",
             ErrorCode::NotReady => "not_ready",
             ErrorCode::StorageFull => "storage_full",
+            ErrorCode::IndexDamaged => "index_damaged",
             ErrorCode::Internal => "internal",
         }
     }
@@ -127,7 +130,7 @@ impl From<SearchError> for ApiError {
     fn from(error: SearchError) -> ApiError {
         match error {
             SearchError::Query(error) => error.into(),
-            SearchError::Index(error) => ApiError::internal(&error),
+            SearchError::Index(error) => error.into(),
         }
     }
 }
@@ -140,6 +143,10 @@ impl From<IndexError> for ApiError {
                 ErrorCode::StorageFull,
                 format!("no space left on the index's device; the write was not made ({error})"),
             );
+        }
+        if let IndexError::Damaged { .. } = error {
+            tracing::error!(%error, "damaged index");
+            return ApiError::new(ErrorCode::IndexDamaged, error.to_string());
         }
         ApiError::internal(&error)
     }

@@ -14,12 +14,10 @@ pub async fn get_facet_values(
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
     let (prefix, limit) = prefix_and_limit(query.as_deref(), 10)?;
-    let index = state.index.clone();
     let field_name = field.clone();
-    let values = tokio::task::spawn_blocking(move || {
-        search_facet_values(&index, &field_name, &prefix, limit)
-    })
-    .await??;
+    let values = state
+        .read(move |index| Ok(search_facet_values(index, &field_name, &prefix, limit)?))
+        .await?;
     Ok(Json(json!({ "field": field, "values": values })))
 }
 

@@ -321,9 +321,10 @@ fn answer(plan: &Plan, response: SearchResponse) -> Value {
 /// Runs one query on the blocking pool.
 async fn run(state: &AppState, query: MeiliQuery) -> Result<Value, ApiError> {
     let plan = plan(query)?;
-    let index = state.index.clone();
     let request = plan.request.clone();
-    let response = tokio::task::spawn_blocking(move || search(&index, &request)).await??;
+    let response = state
+        .read(move |index| Ok(search(index, &request)?))
+        .await?;
     Ok(answer(&plan, response))
 }
 
@@ -418,14 +419,14 @@ pub async fn post_facet_search(
         .next()
         .ok_or_else(|| ApiError::new(ErrorCode::BadRequest, "facetName is required"))?;
     let prefix = body.facet_query.clone().unwrap_or_default();
-    let index = state.index.clone();
     let started = std::time::Instant::now();
-    let values = tokio::task::spawn_blocking(move || {
-        crate::query::facet_search::search_facet_values(&index, &field, &prefix, 100)
-    })
-    .await
-    .map_err(ApiError::from)?
-    .map_err(ApiError::from)?;
+    let values = state
+        .read(move |index| {
+            Ok(crate::query::facet_search::search_facet_values(
+                index, &field, &prefix, 100,
+            )?)
+        })
+        .await?;
     Ok(Json(json!({
         "facetHits": values,
         "facetQuery": body.facet_query,

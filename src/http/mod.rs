@@ -137,6 +137,27 @@ impl AppState {
             .map_or(None, |fault| fault.as_ref().cloned())
     }
 
+    /// Runs a read of the index on the blocking pool, never on the async
+    /// executor; damaged index data answers an error naming the files, not
+    /// a panic. The one way handlers read.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&NewsIndex) -> Result<T, error::ApiError> + Send + 'static,
+    ) -> Result<T, error::ApiError> {
+        let index = self.index.clone();
+        tokio::task::spawn_blocking(move || {
+            let result = index.reading(|| work(&index));
+            // tantivy reports some damage as an I/O error: name the files.
+            match result {
+                Err(error) if error.code == error::ErrorCode::Internal => {
+                    Err(index.damage().map_or(error, error::ApiError::from))
+                }
+                other => other,
+            }
+        })
+        .await?
+    }
+
     /// Runs `work` with the writer on the blocking pool, then waits, outside
     /// the writer's lock so that concurrent writers share one fsync, until
     /// what it wrote is durable. The one way handlers write.

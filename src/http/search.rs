@@ -160,7 +160,8 @@ async fn run_search(
     state: AppState,
     request: SearchRequest,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    let index = state.index.clone();
-    let response = tokio::task::spawn_blocking(move || search(&index, &request)).await??;
+    let response = state
+        .read(move |index| Ok(search(index, &request)?))
+        .await?;
     Ok(Json(response))
 }

@@ -20,9 +20,9 @@ pub async fn get_suggest(
             "q is longer than 256 characters",
         ));
     }
-    let index = state.index.clone();
     let prefix = typed.clone();
-    let suggestions =
-        tokio::task::spawn_blocking(move || suggest(&index, &prefix, limit)).await??;
+    let suggestions = state
+        .read(move |index| Ok(suggest(index, &prefix, limit)?))
+        .await?;
     Ok(Json(json!({ "q": typed, "suggestions": suggestions })))
 }

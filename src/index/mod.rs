@@ -57,6 +57,13 @@ pub enum IndexError {
     Definitions(String),
     #[error("corrupt index data: {0}")]
     Corrupt(String),
+    #[error(
+        "the index at {path} is damaged: these files fail their checksums: {}; restore it from a snapshot or rebuild it from its inputs",
+        files.join(", ")
+    )]
+    Damaged { path: String, files: Vec<String> },
+    #[error("reading the index failed: {0}")]
+    ReadFailed(String),
     #[error(transparent)]
     Entities(#[from] crate::ner::NerError),
     #[error("i/o error on {path}: {source}")]
@@ -95,6 +102,46 @@ impl IndexError {
 struct IndexMeta {
     schema_version: u32,
     created_by: String,
+}
+
+fn damaged_files_of(index: &Index) -> Result<Vec<String>, IndexError> {
+    let checked =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| index.validate_checksum()))
+            .map_err(|payload| IndexError::ReadFailed(panic_message(payload.as_ref())))??;
+    let mut files: Vec<String> = checked
+        .into_iter()
+        .map(|path| path.display().to_string())
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn damage_report(path: String, files: Result<Vec<String>, IndexError>) -> Option<IndexError> {
+    match files {
+        Ok(files) if !files.is_empty() => Some(IndexError::Damaged { path, files }),
+        _ => None,
+    }
+}
+
+/// The damaged files of the index in `dir`, found without opening it for
+/// search (a damaged file can keep the index from opening at all).
+pub fn damaged_files_at(dir: &Path) -> Result<Vec<String>, IndexError> {
+    damaged_files_of(&Index::open_in_dir(dir)?)
+}
+
+/// [`IndexError::Damaged`] for the index in `dir`, if any file fails its
+/// checksum.
+pub fn damage_at(dir: &Path) -> Option<IndexError> {
+    damage_report(dir.display().to_string(), damaged_files_at(dir))
+}
+
+/// The message a panic carried.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|text| text.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_string())
 }
 
 /// A new index being built beside the one it replaces.
@@ -350,6 +397,41 @@ impl NewsIndex {
 
     pub fn tantivy_index(&self) -> &Index {
         &self.index
+    }
+
+    /// The files of the last commit whose contents no longer match the
+    /// checksum tantivy wrote at their end (every byte is read).
+    pub fn damaged_files(&self) -> Result<Vec<String>, IndexError> {
+        damaged_files_of(&self.index)
+    }
+
+    /// Runs a read of the index so that damaged data gives an error naming
+    /// the damaged files, never a panic: tantivy trusts its files and can
+    /// panic on flipped bytes (in a term dictionary, for one), so a panic
+    /// here is caught and the checksums are verified to say why.
+    pub fn reading<T, E: From<IndexError>>(
+        &self,
+        work: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+            Ok(result) => result,
+            Err(payload) => Err(self.explain_panic(payload.as_ref()).into()),
+        }
+    }
+
+    /// The error for a read that panicked: the damaged files if the
+    /// checksums find any, else the panic's message.
+    pub fn explain_panic(&self, payload: &(dyn std::any::Any + Send)) -> IndexError {
+        self.damage()
+            .unwrap_or_else(|| IndexError::ReadFailed(panic_message(payload)))
+    }
+
+    /// [`IndexError::Damaged`] if any file fails its checksum.
+    pub fn damage(&self) -> Option<IndexError> {
+        let path = self
+            .path()
+            .map_or_else(|| "<memory>".to_string(), |path| path.display().to_string());
+        damage_report(path, self.damaged_files())
     }
 
     /// A searcher over the last commit this process has seen.

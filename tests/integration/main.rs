@@ -2,6 +2,7 @@
 //! input format, plus the corpus and property tests.
 
 mod browser;
+mod cli_check;
 mod cli_delete;
 mod cli_entities;
 mod cli_get;
