@@ -5,9 +5,9 @@ use std::path::Path;
 
 use crate::support::{fixture_index, newsdex};
 
-/// Flips sixteen bytes a quarter of the way into every file of this kind
+/// Flips `span` bytes a quarter of the way into every file of this kind
 /// (one per segment); returns their names.
-fn flip_bytes(index: &Path, extension: &str) -> Vec<String> {
+fn flip_bytes(index: &Path, extension: &str, span: usize) -> Vec<String> {
     let files: Vec<std::path::PathBuf> = std::fs::read_dir(index)
         .expect("lists the index")
         .filter_map(Result::ok)
@@ -20,7 +20,7 @@ fn flip_bytes(index: &Path, extension: &str) -> Vec<String> {
         .map(|file| {
             let mut bytes = std::fs::read(file).expect("reads");
             let start = bytes.len() / 4;
-            let end = (start + 16).min(bytes.len());
+            let end = start.saturating_add(span).min(bytes.len() * 3 / 4);
             for byte in &mut bytes[start..end] {
                 *byte ^= 0xff;
             }
@@ -51,7 +51,7 @@ fn a_sound_index_checks_out() {
 fn a_flipped_byte_in_each_kind_of_segment_file_is_an_error_not_a_panic() {
     for extension in ["fast", "term", "idx", "pos", "fieldnorm", "store"] {
         let dir = fixture_index();
-        let files = flip_bytes(dir.path(), extension);
+        let files = flip_bytes(dir.path(), extension, 16);
         let checked = newsdex(dir.path())
             .arg("check")
             .env_remove("RUST_BACKTRACE")
@@ -94,7 +94,8 @@ fn a_flipped_byte_in_each_kind_of_segment_file_is_an_error_not_a_panic() {
 #[tokio::test]
 async fn the_server_names_the_damaged_file() {
     let dir = fixture_index();
-    let files = flip_bytes(dir.path(), "term");
+    // Half of each term dictionary, so that every lookup meets damage.
+    let files = flip_bytes(dir.path(), "term", usize::MAX / 2);
     let index = newsdex::index::NewsIndex::open(dir.path()).expect("opens");
     let config = newsdex::http::ServeConfig::default();
     let app = newsdex::http::router(newsdex::http::AppState::new(index, config).expect("state"));
