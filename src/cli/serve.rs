@@ -66,11 +66,19 @@ pub struct ServeArgs {
         default_value = "request"
     )]
     pub durability: Durability,
+
+    /// Serve searches only, beside another process (a `serve`, an `index`)
+    /// that writes the index: its commits show within the commit interval;
+    /// writes answer 403.
+    #[arg(long, conflicts_with = "demo")]
+    pub read_only: bool,
 }
 
 pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<Status> {
     let index = if args.demo {
         crate::demo::demo_index()?
+    } else if args.read_only {
+        NewsIndex::open(index_dir)?
     } else {
         NewsIndex::open_or_create(index_dir)?
     };
@@ -85,6 +93,7 @@ pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<Status> {
         zone: args.tz,
         extract_entities: !args.no_entities,
         durability: args.durability,
+        read_only: args.read_only,
     };
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(serve(index, config))?;

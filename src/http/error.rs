@@ -23,6 +23,7 @@ pub enum ErrorCode {
     NotReady,
     StorageFull,
     IndexDamaged,
+    ReadOnly,
     Internal,
 }
 
@@ -42,6 +43,7 @@ impl ErrorCode {
             ErrorCode::NotReady => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
             ErrorCode::IndexDamaged => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::ReadOnly => StatusCode::FORBIDDEN,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -60,6 +62,7 @@ impl ErrorCode {
             ErrorCode::NotReady => "not_ready",
             ErrorCode::StorageFull => "storage_full",
             ErrorCode::IndexDamaged => "index_damaged",
+            ErrorCode::ReadOnly => "read_only",
             ErrorCode::Internal => "internal",
         }
     }

@@ -50,6 +50,9 @@ pub struct ServeConfig {
     pub extract_entities: bool,
     /// When an acknowledged write is safe.
     pub durability: Durability,
+    /// Serve searches only, beside another process that writes the index;
+    /// its commits show within the commit interval.
+    pub read_only: bool,
 }
 
 impl Default for ServeConfig {
@@ -65,6 +68,7 @@ impl Default for ServeConfig {
             zone: Tz::UTC,
             extract_entities: true,
             durability: Durability::Request,
+            read_only: false,
         }
     }
 }
@@ -97,7 +101,8 @@ impl WriteFault {
 #[derive(Clone)]
 pub struct AppState {
     pub index: NewsIndex,
-    pub writer: Arc<Mutex<ArticleWriter>>,
+    /// `None` on a read-only server.
+    pub writer: Option<Arc<Mutex<ArticleWriter>>>,
     pub config: Arc<ServeConfig>,
     pub ready: Arc<AtomicBool>,
     pub metrics: Arc<metrics::Metrics>,
@@ -112,16 +117,20 @@ impl AppState {
         index: NewsIndex,
         config: ServeConfig,
     ) -> Result<AppState, crate::index::IndexError> {
-        let writer = index.writer(WriterOptions {
-            // The server commits on its own clock, not by count.
-            commit_every: usize::MAX,
-            extract_entities: config.extract_entities,
-            durability: config.durability,
-            ..WriterOptions::default()
-        })?;
+        let writer = if config.read_only {
+            None
+        } else {
+            Some(Arc::new(Mutex::new(index.writer(WriterOptions {
+                // The server commits on its own clock, not by count.
+                commit_every: usize::MAX,
+                extract_entities: config.extract_entities,
+                durability: config.durability,
+                ..WriterOptions::default()
+            })?)))
+        };
         Ok(AppState {
             index,
-            writer: Arc::new(Mutex::new(writer)),
+            writer,
             config: Arc::new(config),
             ready: Arc::new(AtomicBool::new(true)),
             metrics: Arc::new(metrics::Metrics::default()),
@@ -168,7 +177,12 @@ impl AppState {
         if let Some(fault) = self.fault() {
             return Err(fault.error());
         }
-        let writer = self.writer.clone();
+        let Some(writer) = self.writer.clone() else {
+            return Err(error::ApiError::new(
+                error::ErrorCode::ReadOnly,
+                "this server is read-only (serve --read-only): send writes to the server that writes this index",
+            ));
+        };
         tokio::task::spawn_blocking(move || {
             let (value, point) = {
                 let mut writer = lock_writer(&writer)?;
@@ -184,7 +198,9 @@ impl AppState {
     /// Writes not yet committed and the last commit's Unix time, read off
     /// the async executor (a commit may hold the writer for a while).
     pub async fn writer_status(&self) -> (usize, Option<i64>) {
-        let writer = self.writer.clone();
+        let Some(writer) = self.writer.clone() else {
+            return (0, None);
+        };
         tokio::task::spawn_blocking(move || {
             writer
                 .lock()
@@ -201,7 +217,13 @@ impl AppState {
     /// commit rolls tantivy back and replays the log, so nothing
     /// acknowledged is lost.
     pub async fn commit_pending(&self) -> Result<(), error::ApiError> {
-        let writer = self.writer.clone();
+        let Some(writer) = self.writer.clone() else {
+            // A read-only server picks up the writing process's commits.
+            let index = self.index.clone();
+            return tokio::task::spawn_blocking(move || index.reload())
+                .await?
+                .map_err(error::ApiError::from);
+        };
         let fault = self.fault.clone();
         tokio::task::spawn_blocking(move || {
             let mut writer = lock_writer(&writer)?;

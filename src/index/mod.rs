@@ -51,8 +51,10 @@ pub enum IndexError {
     NotFound(String),
     #[error("{0} holds files that are not a newsdex index; choose an empty or new directory")]
     NotAnIndex(String),
-    #[error("index at {0} is being written by another process; wait for it to finish")]
-    Locked(String),
+    #[error(
+        "index at {path} is written by another process{holder}; only one process writes an index at a time: send writes to its HTTP API if it is `newsdex serve`, or wait for it to finish (`newsdex serve --read-only` and searches from the CLI read the index meanwhile)"
+    )]
+    Locked { path: String, holder: String },
     #[error("invalid index field definitions: {0}")]
     Definitions(String),
     #[error("corrupt index data: {0}")]

@@ -111,12 +111,13 @@ impl ArticleWriter {
         let writer = tantivy_index
             .writer_with_num_threads(threads, budget)
             .map_err(|error| match error {
-                tantivy::TantivyError::LockFailure(..) => IndexError::Locked(
-                    index
+                tantivy::TantivyError::LockFailure(..) => IndexError::Locked {
+                    path: index
                         .path()
                         .map(|path| path.display().to_string())
                         .unwrap_or_else(|| "<memory>".to_string()),
-                ),
+                    holder: index.path().map(writer_holder).unwrap_or_default(),
+                },
                 other => IndexError::Tantivy(other),
             })?;
         let extractor = if options.extract_entities {
@@ -124,6 +125,9 @@ impl ArticleWriter {
         } else {
             None
         };
+        if let Some(path) = index.path() {
+            record_holder(path);
+        }
         let committed_seq = committed_seq(tantivy_index.load_metas()?.payload.as_deref());
         let (log, replay) = match index.path() {
             Some(path) => {
@@ -396,6 +400,39 @@ impl ArticleWriter {
         self.writer.wait_merging_threads()?;
         Ok(())
     }
+}
+
+/// File in an index directory naming the process that holds its writer.
+const HOLDER_FILE: &str = "writer.json";
+
+/// Notes which process holds the writer, for the error another process
+/// gets (tantivy's lock file says nothing about its holder).
+fn record_holder(dir: &std::path::Path) {
+    let command: Vec<String> = std::env::args().take(2).collect();
+    let holder = serde_json::json!({
+        "pid": std::process::id(),
+        "command": command.join(" "),
+        "since": chrono::Utc::now().to_rfc3339(),
+    });
+    if let Err(error) = std::fs::write(dir.join(HOLDER_FILE), holder.to_string()) {
+        tracing::debug!(%error, "cannot note the writer's process");
+    }
+}
+
+/// " (process 1234, `newsdex serve`, since …)" when the holder noted itself.
+fn writer_holder(dir: &std::path::Path) -> String {
+    let Ok(text) = std::fs::read_to_string(dir.join(HOLDER_FILE)) else {
+        return String::new();
+    };
+    let Ok(holder) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return String::new();
+    };
+    format!(
+        " (process {}, `{}`, since {})",
+        holder["pid"],
+        holder["command"].as_str().unwrap_or("?"),
+        holder["since"].as_str().unwrap_or("?")
+    )
 }
 
 /// The document of an article, with its extracted entities when an

@@ -148,6 +148,17 @@ fn client(port: u16, client: usize, seed: u64) -> HashMap<String, (State, Option
     }
 }
 
+/// PUTs the article of `id` at `version`; the server must answer.
+fn put_article(port: u16, id: &str, version: u32) -> (u16, String) {
+    request(
+        port,
+        "PUT",
+        &format!("/articles/{id}"),
+        &article_json(id, version),
+    )
+    .expect("answers")
+}
+
 fn state_after_restart(port: u16, id: &str) -> State {
     match request(port, "GET", &format!("/articles/{id}"), "") {
         Some((404, _)) => State::Absent,
@@ -375,4 +386,52 @@ fn a_full_disk_pauses_writes_and_loses_nothing() {
     check(port, "after the restart");
     server.kill().expect("stops");
     server.wait().expect("reaped");
+}
+
+/// A second process on one index: `serve --read-only` beside the writing
+/// server sees its commits; a second writer is told who holds the index.
+#[test]
+fn a_read_only_server_beside_a_writer_sees_its_commits() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let writer_port = free_port();
+    let mut writer = start_server(dir.path(), writer_port, &["--commit-interval-ms", "200"]);
+    let reader_port = free_port();
+    let mut reader = start_server(
+        dir.path(),
+        reader_port,
+        &["--read-only", "--commit-interval-ms", "200"],
+    );
+    let (status, body) = put_article(writer_port, "beside", 7);
+    assert_eq!(status, 201, "{body}");
+    let mut seen = State::Absent;
+    for _ in 0..50 {
+        seen = state_after_restart(reader_port, "beside");
+        if seen != State::Absent {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        seen,
+        State::Version(7),
+        "the read-only server sees the commit"
+    );
+    let (status, body) = put_article(reader_port, "refused", 1);
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("read_only"), "{body}");
+
+    let output = crate::support::newsdex(dir.path())
+        .args(["index", "fixtures/articles"])
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("process {}", writer.id())) && stderr.contains("HTTP API"),
+        "{stderr}"
+    );
+    for server in [&mut writer, &mut reader] {
+        server.kill().expect("stops");
+        server.wait().expect("reaped");
+    }
 }
