@@ -11,6 +11,7 @@ mod ner;
 mod output;
 mod search;
 mod serve;
+mod snapshot;
 mod stats;
 
 use std::path::PathBuf;
@@ -75,6 +76,10 @@ pub enum Command {
     Stats(stats::StatsArgs),
     /// Verify the index's files against their checksums.
     Check(check::CheckArgs),
+    /// Write a consistent copy of the index's last commit to a directory.
+    Snapshot(snapshot::SnapshotArgs),
+    /// Replace the index with a copy of a snapshot.
+    Restore(snapshot::RestoreArgs),
     /// Serve the HTTP API.
     Serve(serve::ServeArgs),
     /// Print the people, organisations and places of articles or text as JSON.
@@ -91,6 +96,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Delete(args) => delete::run(&cli.index, args),
         Command::Stats(args) => stats::run(&cli.index, args),
         Command::Check(args) => check::run(&cli.index, args),
+        Command::Snapshot(args) => snapshot::run_snapshot(&cli.index, args),
+        Command::Restore(args) => snapshot::run_restore(&cli.index, args),
         Command::Serve(args) => serve::run(&cli.index, args),
         Command::Entities(args) => entities::run(args),
         Command::Ner(args) => ner::run(args),

@@ -72,6 +72,11 @@ pub struct ServeArgs {
     /// writes answer 403.
     #[arg(long, conflicts_with = "demo")]
     pub read_only: bool,
+
+    /// Folder where `POST /snapshots` writes snapshots (with the write
+    /// key); snapshots over HTTP are off without it.
+    #[arg(long, env = "NEWSDEX_SNAPSHOT_DIR")]
+    pub snapshot_dir: Option<std::path::PathBuf>,
 }
 
 pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<Status> {
@@ -94,6 +99,7 @@ pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<Status> {
         extract_entities: !args.no_entities,
         durability: args.durability,
         read_only: args.read_only,
+        snapshot_dir: args.snapshot_dir,
     };
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(serve(index, config))?;

@@ -11,6 +11,7 @@ mod meilisearch;
 mod metrics;
 mod page;
 mod search;
+mod snapshots;
 mod suggest;
 
 use std::net::SocketAddr;
@@ -53,6 +54,8 @@ pub struct ServeConfig {
     /// Serve searches only, beside another process that writes the index;
     /// its commits show within the commit interval.
     pub read_only: bool,
+    /// Where `POST /snapshots` writes; snapshots are off when unset.
+    pub snapshot_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for ServeConfig {
@@ -69,6 +72,7 @@ impl Default for ServeConfig {
             extract_entities: true,
             durability: Durability::Request,
             read_only: false,
+            snapshot_dir: None,
         }
     }
 }
@@ -305,6 +309,7 @@ pub fn router(state: AppState) -> Router {
         .route_layer(from_fn_with_state(state.clone(), auth::meilisearch_reads));
     let writes = Router::new()
         .route("/articles", post(articles::post_articles))
+        .route("/snapshots", post(snapshots::post_snapshot))
         .route(
             "/articles/{id}",
             put(articles::put_article).delete(articles::delete_article),

@@ -8,6 +8,7 @@ pub mod language;
 mod memo;
 pub mod published_days;
 pub mod record;
+pub mod snapshot;
 pub mod value_words;
 pub mod wal;
 mod writer;
@@ -66,6 +67,8 @@ pub enum IndexError {
     Damaged { path: String, files: Vec<String> },
     #[error("reading the index failed: {0}")]
     ReadFailed(String),
+    #[error("{0} is not empty; a snapshot needs a new or empty directory")]
+    SnapshotTarget(String),
     #[error(transparent)]
     Entities(#[from] crate::ner::NerError),
     #[error("i/o error on {path}: {source}")]
@@ -154,11 +157,51 @@ pub struct Rebuild {
 }
 
 impl Rebuild {
-    /// Puts the new index in place of the old one (an atomic exchange of
-    /// the two directories where the file system has one), then removes
-    /// the old one. Call it after the last commit of the new index.
+    /// An empty staging directory beside `dir` (`DIR.rebuilding`), for an
+    /// index to replace the one in `dir`.
+    pub fn beside(dir: &Path) -> Result<Rebuild, IndexError> {
+        if dir.exists() && !dir.join(META_FILE).exists() {
+            let empty = std::fs::read_dir(dir)
+                .map(|mut entries| entries.next().is_none())
+                .unwrap_or(false);
+            if !empty {
+                return Err(IndexError::NotAnIndex(dir.display().to_string()));
+            }
+        }
+        let mut staging = dir.as_os_str().to_owned();
+        staging.push(".rebuilding");
+        let staging = PathBuf::from(staging);
+        let io = |source| IndexError::Io {
+            path: staging.display().to_string(),
+            source,
+        };
+        // A build killed earlier left its half.
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging).map_err(io)?;
+        }
+        std::fs::create_dir_all(&staging).map_err(io)?;
+        Ok(Rebuild {
+            staging: staging.clone(),
+            target: dir.to_path_buf(),
+        })
+    }
+
+    /// Where the new index is built.
+    pub fn staging(&self) -> &Path {
+        &self.staging
+    }
+
+    /// Puts the new index in place of the old one; call it after the new
+    /// index's last commit.
     pub fn swap_in(self, index: NewsIndex) -> Result<(), IndexError> {
         drop(index);
+        self.swap_in_files()
+    }
+
+    /// Puts the staging directory in place of the old index (an atomic
+    /// exchange of the two directories where the file system has one),
+    /// then removes the old one.
+    pub fn swap_in_files(self) -> Result<(), IndexError> {
         let io = |path: &Path| {
             let path = path.display().to_string();
             move |source| IndexError::Io { path, source }
@@ -311,7 +354,9 @@ impl NewsIndex {
         let meta: IndexMeta = serde_json::from_slice(&meta_bytes)
             .map_err(|error| IndexError::Corrupt(format!("{}: {error}", meta_path.display())))?;
         let fields = IndexFields::build().map_err(IndexError::Definitions)?;
-        let index = Index::open_in_dir(dir)?;
+        // A damaged file can keep the index from opening: name it.
+        let damaged = |error: tantivy::TantivyError| damage_at(dir).unwrap_or(error.into());
+        let index = Index::open_in_dir(dir).map_err(damaged)?;
         if meta.schema_version == fields.schema_version() && index.schema() != fields.schema {
             return Err(IndexError::SchemaMismatch {
                 path: display,
@@ -325,7 +370,10 @@ impl NewsIndex {
                 expected: fields.schema_version(),
             });
         }
-        NewsIndex::from_index(index, fields, Some(dir.to_path_buf()))
+        NewsIndex::from_index(index, fields, Some(dir.to_path_buf())).map_err(|error| match error {
+            IndexError::Tantivy(_) => damage_at(dir).unwrap_or(error),
+            other => other,
+        })
     }
 
     /// Starts building a new, empty index to replace the one in `dir`: it
@@ -333,32 +381,9 @@ impl NewsIndex {
     /// puts it in place at the end, so the old index stays whole and
     /// searchable until then, and whole if the build is killed.
     pub fn rebuild(dir: &Path) -> Result<(NewsIndex, Rebuild), IndexError> {
-        if dir.exists() && !dir.join(META_FILE).exists() {
-            let empty = std::fs::read_dir(dir)
-                .map(|mut entries| entries.next().is_none())
-                .unwrap_or(false);
-            if !empty {
-                return Err(IndexError::NotAnIndex(dir.display().to_string()));
-            }
-        }
-        let mut staging = dir.as_os_str().to_owned();
-        staging.push(".rebuilding");
-        let staging = PathBuf::from(staging);
-        // A build killed earlier left its half.
-        if staging.join(META_FILE).exists() {
-            std::fs::remove_dir_all(&staging).map_err(|source| IndexError::Io {
-                path: staging.display().to_string(),
-                source,
-            })?;
-        }
-        let index = NewsIndex::open_or_create(&staging)?;
-        Ok((
-            index,
-            Rebuild {
-                staging,
-                target: dir.to_path_buf(),
-            },
-        ))
+        let rebuild = Rebuild::beside(dir)?;
+        let index = NewsIndex::open_or_create(&rebuild.staging)?;
+        Ok((index, rebuild))
     }
 
     /// An index in memory, for tests, benches and demos.    /// An index in memory, for tests, benches and demos.

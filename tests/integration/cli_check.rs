@@ -94,9 +94,25 @@ fn a_flipped_byte_in_each_kind_of_segment_file_is_an_error_not_a_panic() {
 #[tokio::test]
 async fn the_server_names_the_damaged_file() {
     let dir = fixture_index();
-    // Half of each term dictionary, so that every lookup meets damage.
-    let files = flip_bytes(dir.path(), "term", usize::MAX / 2);
-    let index = newsdex::index::NewsIndex::open(dir.path()).expect("opens");
+    // Half of each term dictionary, posting list and document store, so
+    // that every search meets damage however the fixture's commits split
+    // it into segments.
+    let files: Vec<String> = ["term", "idx", "store"]
+        .iter()
+        .flat_map(|extension| flip_bytes(dir.path(), extension, usize::MAX / 2))
+        .collect();
+    let index = match newsdex::index::NewsIndex::open(dir.path()) {
+        Ok(index) => index,
+        // Damage that keeps the index from opening is named at once.
+        Err(error) => {
+            let message = error.to_string();
+            assert!(
+                message.contains("is damaged") && names_one(&message, &files),
+                "{message}"
+            );
+            return;
+        }
+    };
     let config = newsdex::http::ServeConfig::default();
     let app = newsdex::http::router(newsdex::http::AppState::new(index, config).expect("state"));
     let mut answered = Vec::new();

@@ -15,8 +15,30 @@ fn free_port() -> u16 {
     probe.local_addr().expect("address").port()
 }
 
+/// A server process, killed (SIGKILL) when dropped, so that a failing
+/// test leaves none behind.
+struct Server(Child);
+
+impl Server {
+    /// SIGKILL, then reap.
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+
+    fn id(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
 /// `newsdex serve` on `index`, waited for until it answers.
-fn start_server(index: &Path, port: u16, extra: &[&str]) -> Child {
+fn start_server(index: &Path, port: u16, extra: &[&str]) -> Server {
     let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("newsdex"))
         .arg("--index")
         .arg(index)
@@ -35,7 +57,7 @@ fn start_server(index: &Path, port: u16, extra: &[&str]) -> Child {
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
         if let Some((200, _)) = request(port, "GET", "/health", "") {
-            return child;
+            return Server(child);
         }
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -191,8 +213,7 @@ fn a_killed_server_keeps_every_acknowledged_write() {
         // Kill at a different moment each time, across commits (the server
         // commits every second).
         std::thread::sleep(Duration::from_millis(700 + 400 * seed));
-        server.kill().expect("SIGKILL");
-        server.wait().expect("reaped");
+        server.kill();
         let mut expected = HashMap::new();
         for handle in clients {
             expected.extend(handle.join().expect("client thread"));
@@ -214,8 +235,7 @@ fn a_killed_server_keeps_every_acknowledged_write() {
                 ));
             }
         }
-        server.kill().expect("stops");
-        server.wait().expect("reaped");
+        server.kill();
         assert!(lost.is_empty(), "seed {seed}: {lost:#?}");
     }
 }
@@ -368,8 +388,13 @@ fn a_full_disk_pauses_writes_and_loses_nothing() {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert!(resumed, "writes did not resume after space was freed");
-    let (status, body) =
-        request(port, "PUT", "/articles/after", &big_article("after", 2)).expect("answers");
+    let (status, body) = request(
+        port,
+        "PUT",
+        "/articles/after?refresh=true",
+        &big_article("after", 2),
+    )
+    .expect("answers");
     assert_eq!(status, 201, "{body}");
     acknowledged.insert("after".to_string(), 2);
     let check = |port: u16, when: &str| {
@@ -379,13 +404,11 @@ fn a_full_disk_pauses_writes_and_loses_nothing() {
         }
     };
     check(port, "before the restart");
-    server.kill().expect("SIGKILL");
-    server.wait().expect("reaped");
+    server.kill();
     let port = free_port();
     let mut server = start_server(&index, port, &[]);
     check(port, "after the restart");
-    server.kill().expect("stops");
-    server.wait().expect("reaped");
+    server.kill();
 }
 
 /// A second process on one index: `serve --read-only` beside the writing
@@ -431,7 +454,89 @@ fn a_read_only_server_beside_a_writer_sees_its_commits() {
         "{stderr}"
     );
     for server in [&mut writer, &mut reader] {
-        server.kill().expect("stops");
-        server.wait().expect("reaped");
+        server.kill();
     }
+}
+
+fn total(index: &Path) -> u64 {
+    crate::support::search_json(index, &["--limit", "0"])["total"]
+        .as_u64()
+        .expect("a total")
+}
+
+/// `POST /snapshots` while a client writes: the snapshot holds every write
+/// acknowledged before it, opens as an index, and `newsdex restore` puts
+/// exactly its documents back.
+#[test]
+fn a_snapshot_taken_during_writes_restores_its_documents() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let index = dir.path().join("index");
+    let snapshots = dir.path().join("snapshots");
+    let port = free_port();
+    let mut server = start_server(
+        &index,
+        port,
+        &["--snapshot-dir", snapshots.to_str().expect("path")],
+    );
+    for n in 0..30 {
+        assert_eq!(put_article(port, &format!("before-{n}"), 1).0, 201);
+    }
+    let writing = std::thread::spawn(move || {
+        for n in 0..60 {
+            put_article(port, &format!("during-{n}"), 1);
+        }
+    });
+    let (status, body) = request(port, "POST", "/snapshots", r#"{"name":"one"}"#).expect("answers");
+    assert_eq!(status, 201, "{body}");
+    let report: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let documents = report["documents"].as_u64().expect("documents");
+    assert!(documents >= 30, "{report}");
+    writing.join().expect("writer thread");
+    let (status, _) = request(port, "POST", "/snapshots", r#"{"name":"../out"}"#).expect("answers");
+    assert_eq!(status, 400, "names stay inside the snapshot folder");
+    server.kill();
+
+    let snapshot = snapshots.join("one");
+    assert_eq!(
+        total(&snapshot),
+        documents,
+        "the snapshot opens as an index"
+    );
+    crate::support::newsdex(&index)
+        .arg("restore")
+        .arg(&snapshot)
+        .assert()
+        .success();
+    assert_eq!(total(&index), documents);
+    crate::support::newsdex(&index)
+        .arg("check")
+        .assert()
+        .success();
+}
+
+#[test]
+fn the_cli_snapshot_is_an_index_with_the_same_documents() {
+    let source = crate::support::fixture_index();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let snapshot = dir.path().join("snap");
+    crate::support::newsdex(source.path())
+        .arg("snapshot")
+        .arg(&snapshot)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("14 documents"));
+    assert_eq!(total(&snapshot), crate::support::FIXTURE_ARTICLES);
+    crate::support::newsdex(source.path())
+        .arg("snapshot")
+        .arg(&snapshot)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("a new or empty directory"));
+    let restored = dir.path().join("restored");
+    crate::support::newsdex(&restored)
+        .arg("restore")
+        .arg(&snapshot)
+        .assert()
+        .success();
+    assert_eq!(total(&restored), crate::support::FIXTURE_ARTICLES);
 }
