@@ -46,6 +46,15 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 30)]
     pub timeout_s: u64,
 
+    /// Seconds a connection may take to send a request's headers, and may
+    /// stay idle between requests, before it is closed.
+    #[arg(long, default_value_t = 10)]
+    pub header_timeout_s: u64,
+
+    /// Connections served at once; more are closed as they arrive.
+    #[arg(long, default_value_t = 1024)]
+    pub max_connections: usize,
+
     /// Time zone of posted times without an offset.
     #[arg(long, env = "NEWSDEX_TZ", default_value = "UTC")]
     pub tz: Tz,
@@ -95,6 +104,8 @@ pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<Status> {
         commit_interval: Duration::from_millis(args.commit_interval_ms.max(10)),
         max_body_bytes: args.max_body_mb.max(1) * 1024 * 1024,
         request_timeout: Duration::from_secs(args.timeout_s.max(1)),
+        header_timeout: Duration::from_secs(args.header_timeout_s.max(1)),
+        max_connections: args.max_connections.max(1),
         zone: args.tz,
         extract_entities: !args.no_entities,
         durability: args.durability,

@@ -44,7 +44,13 @@ pub struct ServeConfig {
     /// Writes become searchable within this interval.
     pub commit_interval: Duration,
     pub max_body_bytes: usize,
+    /// A request (its body included) must be answered within this; 408.
     pub request_timeout: Duration,
+    /// A connection must send a request's headers within this, also while
+    /// it waits idle between requests; else it is closed.
+    pub header_timeout: Duration,
+    /// Connections served at once; more are closed as they arrive.
+    pub max_connections: usize,
     /// Zone of times without offset in posted articles.
     pub zone: Tz,
     /// Extract entities from posted articles.
@@ -68,6 +74,8 @@ impl Default for ServeConfig {
             commit_interval: Duration::from_secs(1),
             max_body_bytes: 16 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
+            header_timeout: Duration::from_secs(10),
+            max_connections: 1024,
             zone: Tz::UTC,
             extract_entities: true,
             durability: Durability::Request,
@@ -377,20 +385,87 @@ pub async fn serve(index: NewsIndex, config: ServeConfig) -> anyhow::Result<()> 
     });
 
     let app = router(state.clone());
-    let shutdown_state = state.clone();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            shutdown_state.ready.store(false, Ordering::Relaxed);
-            tracing::info!("shutting down");
-        })
-        .await?;
+    serve_connections(listener, app, &config).await;
+    state.ready.store(false, Ordering::Relaxed);
     commit_loop.abort();
     state
         .commit_pending()
         .await
         .map_err(|error| anyhow::anyhow!(error.message))?;
     Ok(())
+}
+
+/// Accepts connections until SIGINT or SIGTERM, then lets in-flight
+/// requests finish (for at most the request timeout). Written on
+/// hyper-util rather than `axum::serve`, which sets neither a header read
+/// timeout nor a connection limit: a client that sends half a request, or
+/// opens connections and sends nothing, would hold memory for ever.
+async fn serve_connections(listener: tokio::net::TcpListener, app: Router, config: &ServeConfig) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::server::graceful::GracefulShutdown;
+    use hyper_util::service::TowerToHyperService;
+
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(config.header_timeout);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(config.header_timeout)
+        .keep_alive_timeout(config.header_timeout);
+    let connections = Arc::new(tokio::sync::Semaphore::new(config.max_connections.max(1)));
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown_signal());
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors, most often: wait, do not spin.
+                    tracing::warn!(%error, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let Ok(permit) = connections.clone().try_acquire_owned() else {
+            tracing::warn!(%peer, limit = config.max_connections, "too many connections; closed one");
+            drop(stream);
+            continue;
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let builder = builder.clone();
+        let watcher = graceful.watcher();
+        let header_timeout = config.header_timeout;
+        tokio::spawn(async move {
+            // hyper's header timeout starts with a request's first byte: a
+            // connection that sends nothing within it is closed here.
+            let mut first = [0u8; 1];
+            match tokio::time::timeout(header_timeout, stream.peek(&mut first)).await {
+                Ok(Ok(read)) if read > 0 => {}
+                _ => return,
+            }
+            let connection = builder
+                .serve_connection_with_upgrades(TokioIo::new(stream), service)
+                .into_owned();
+            if let Err(error) = watcher.watch(connection).await {
+                tracing::debug!(%peer, %error, "connection ended with an error");
+            }
+            drop(permit);
+        });
+    }
+    tracing::info!("shutting down");
+    drop(listener);
+    if tokio::time::timeout(config.request_timeout, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("requests still running after the timeout; stopping anyway");
+    }
 }
 
 async fn shutdown_signal() {

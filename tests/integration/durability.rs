@@ -540,3 +540,62 @@ fn the_cli_snapshot_is_an_index_with_the_same_documents() {
         .success();
     assert_eq!(total(&restored), crate::support::FIXTURE_ARTICLES);
 }
+
+/// Waits for the server to close `stream`; returns how long it took, or
+/// `None` if it stayed open past `limit`.
+fn closed_within(stream: &mut std::net::TcpStream, limit: Duration) -> Option<Duration> {
+    let started = Instant::now();
+    stream.set_read_timeout(Some(limit)).expect("timeout");
+    let mut buffer = [0u8; 1024];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => return Some(started.elapsed()),
+            Ok(_) => continue,
+            Err(error) if error.kind() == std::io::ErrorKind::ConnectionReset => {
+                return Some(started.elapsed());
+            }
+            Err(_) => return None,
+        }
+    }
+}
+
+/// A half-sent request was still open after 45 s, and idle connections
+/// had no bound: headers must arrive within the header timeout, and
+/// connections past the limit are closed as they arrive.
+#[test]
+fn half_sent_requests_time_out_and_connections_are_bounded() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = free_port();
+    let _server = start_server(
+        dir.path(),
+        port,
+        &["--header-timeout-s", "1", "--max-connections", "4"],
+    );
+    let mut half = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    half.write_all(b"GET /search?q=harbour HTTP/1.1\r\nHost: loc")
+        .expect("writes");
+    let closed = closed_within(&mut half, Duration::from_secs(10));
+    assert!(closed.is_some(), "a half-sent request stayed open");
+
+    let mut idle: Vec<std::net::TcpStream> = (0..4)
+        .map(|_| std::net::TcpStream::connect(("127.0.0.1", port)).expect("connects"))
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut over = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    let closed = closed_within(&mut over, Duration::from_millis(800));
+    assert!(
+        closed.is_some(),
+        "a fifth connection was served past the limit of 4"
+    );
+    for stream in &mut idle {
+        assert!(
+            closed_within(stream, Duration::from_secs(10)).is_some(),
+            "an idle connection stayed open"
+        );
+    }
+    // Once they are gone, the server answers again.
+    assert_eq!(
+        request(port, "GET", "/health", "").map(|(status, _)| status),
+        Some(200)
+    );
+}
