@@ -365,13 +365,7 @@ pub fn read_query(
     let node = match (parsed, syntax) {
         (Ok(node), _) => node,
         (Err(error), Syntax::Strict) => return Err(error),
-        (Err(_), Syntax::Lenient) => {
-            let (node, _) = limit_or_plain(plain_words(query), query);
-            return Ok(ParsedQuery {
-                relaxed: Some(describe_words(&node)),
-                node,
-            });
-        }
+        (Err(_), Syntax::Lenient) => return Ok(read_as_words(query)),
     };
     let words = count_words(&node);
     if words > MAX_QUERY_WORDS {
@@ -394,6 +388,16 @@ pub fn read_query(
         node,
         relaxed: None,
     })
+}
+
+/// The lenient reading of a text the grammar (or a field's value) cannot
+/// take: its words alone, and how it was read.
+pub fn read_as_words(query: &str) -> ParsedQuery {
+    let (node, _) = limit_or_plain(plain_words(query), query);
+    ParsedQuery {
+        relaxed: Some(describe_words(&node)),
+        node,
+    }
 }
 
 fn parse_lexemes(lexemes: Vec<Lexeme>, query: &str) -> Result<QueryNode, QueryError> {

@@ -16,7 +16,7 @@ use super::facets::{FacetCollector, top_values};
 use super::highlight::Highlighter;
 use super::histogram::{Bucket, HistogramCollector, Interval, buckets};
 use super::maxscore::{Matching, WordsPlan, top_hits};
-use super::parser::{QueryError, QueryNode, Syntax, read_query};
+use super::parser::{ParsedQuery, QueryError, QueryNode, Syntax, read_as_words, read_query};
 use super::rank::{RankCollector, Ranking, decode_cursor, encode_cursor};
 use crate::article::Entity;
 use crate::index::analysis::{DEFAULT_LANGUAGE, analysis_key, keyword_analyzer, tokens};
@@ -291,21 +291,33 @@ fn run_search(
     let fields = index.fields();
 
     let is_field = |name: &str| fields.is_queryable(name);
-    let parsed = read_query(&request.q, request.syntax, &is_field)?;
-    let mut node = parsed.node;
-    // A trailing space means the last word is complete.
-    if request.prefix && !request.q.ends_with(char::is_whitespace) {
-        mark_last_term_as_prefix(&mut node);
-    }
+    let mut parsed = read_query(&request.q, request.syntax, &is_field)?;
     let language_keys = search_language_keys(index, &searcher, request);
     let facts = index.facts(&searcher);
-    let mut builder = QueryBuilder::new(fields, language_keys);
-    builder.typo_tolerant = request.typo == Typo::Auto;
-    builder.matching = request.matching;
-    builder.searcher = Some(&searcher);
-    builder.text_fields_with_terms = Some(&facts.text_fields_with_terms);
-    let text_query = builder.build(&node)?;
-    let highlight_terms = builder.highlight;
+    let build = |parsed: &mut ParsedQuery| {
+        // A trailing space means the last word is complete.
+        if request.prefix && !request.q.ends_with(char::is_whitespace) {
+            mark_last_term_as_prefix(&mut parsed.node);
+        }
+        let mut builder = QueryBuilder::new(fields, language_keys.clone());
+        builder.typo_tolerant = request.typo == Typo::Auto;
+        builder.matching = request.matching;
+        builder.searcher = Some(&searcher);
+        builder.text_fields_with_terms = Some(&facts.text_fields_with_terms);
+        builder
+            .build(&parsed.node)
+            .map(|query| (query, builder.highlight))
+    };
+    let (text_query, highlight_terms) = match build(&mut parsed) {
+        Ok(built) => built,
+        // A field's value the field cannot take (`published_at:soon`) is
+        // words too, in the lenient reading.
+        Err(_) if request.syntax == Syntax::Lenient && parsed.relaxed.is_none() => {
+            parsed = read_as_words(&request.q);
+            build(&mut parsed)?
+        }
+        Err(error) => return Err(error.into()),
+    };
 
     let filter_clauses = filter_clauses(index, request);
     let main_query = combine(&text_query, &filter_clauses, None);

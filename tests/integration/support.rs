@@ -9,13 +9,26 @@ pub fn project_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/<relative>`, or `None` (with a notice) when it is absent.
+/// Whether this is a CI run (`CI` set, as `.ci/run` and CI services do).
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| !value.is_empty() && value != "false")
+}
+
+/// A test's input or tool is missing: outside CI it skips with a notice;
+/// under CI the test fails, so that CI is never green on tests not run.
+pub fn skip_unless_ci(reason: &str) {
+    assert!(!in_ci(), "{reason}: CI must provide it");
+    eprintln!("skipping: {reason}");
+}
+
+/// `../shared/<relative>`, or `None` (with a notice) when it is absent
+/// outside CI; under CI its absence fails the test.
 pub fn shared_path(relative: &str) -> Option<PathBuf> {
     let path = project_dir().join("../shared").join(relative);
     if path.exists() {
         Some(path)
     } else {
-        eprintln!("skipping: {} is absent", path.display());
+        skip_unless_ci(&format!("{} is absent", path.display()));
         None
     }
 }
