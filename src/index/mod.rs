@@ -50,6 +50,10 @@ pub enum IndexError {
     SchemaMismatch { path: String, version: u32 },
     #[error("no index at {0}; create one with `newsdex index --index {0} <inputs>`")]
     NotFound(String),
+    #[error(
+        "{0} holds a tantivy index without its newsdex.json (lost or deleted): restore the index from a snapshot, or rebuild it with `newsdex index --recreate --index {0} <inputs>`"
+    )]
+    MissingMeta(String),
     #[error("{0} holds files that are not a newsdex index; choose an empty or new directory")]
     NotAnIndex(String),
     #[error(
@@ -160,7 +164,10 @@ impl Rebuild {
     /// An empty staging directory beside `dir` (`DIR.rebuilding`), for an
     /// index to replace the one in `dir`.
     pub fn beside(dir: &Path) -> Result<Rebuild, IndexError> {
-        if dir.exists() && !dir.join(META_FILE).exists() {
+        // An index (or a tantivy index that lost its newsdex.json) may be
+        // replaced; other files are not ours to remove.
+        let replaceable = dir.join(META_FILE).exists() || dir.join("meta.json").exists();
+        if dir.exists() && !replaceable {
             let empty = std::fs::read_dir(dir)
                 .map(|mut entries| entries.next().is_none())
                 .unwrap_or(false);
@@ -302,7 +309,7 @@ pub struct NewsIndex {
 impl NewsIndex {
     /// Opens the index in `dir`, creating it (and the directory) if absent.
     pub fn open_or_create(dir: &Path) -> Result<NewsIndex, IndexError> {
-        if dir.join(META_FILE).exists() {
+        if dir.join(META_FILE).exists() || dir.join("meta.json").exists() {
             return NewsIndex::open(dir);
         }
         let display = dir.display().to_string();
@@ -342,6 +349,9 @@ impl NewsIndex {
         let meta_bytes = match std::fs::read(&meta_path) {
             Ok(bytes) => bytes,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                if dir.join("meta.json").exists() {
+                    return Err(IndexError::MissingMeta(display));
+                }
                 return Err(IndexError::NotFound(display));
             }
             Err(source) => {

@@ -107,6 +107,12 @@ pub fn html_to_text(html: &str) -> String {
     if !html.contains('<') && !html.contains('&') {
         return html.trim().to_string();
     }
+    // html2text's time grows with the square of the nesting (100,000
+    // nested divs: 56 s); no news item nests that deep, so past the bound
+    // the markup is dropped in one pass and only the text is rendered.
+    if nesting_depth(html) > MAX_NESTING {
+        return html_to_text(&without_tags(html));
+    }
     let decorator = html2text::render::TrivialDecorator::new();
     let rendered = html2text::config::with_decorator(decorator)
         .string_from_read(html.as_bytes(), 100_000)
@@ -119,9 +125,86 @@ pub fn html_to_text(html: &str) -> String {
         .join("\n\n")
 }
 
+/// Element nesting past which markup is dropped rather than rendered.
+const MAX_NESTING: usize = 128;
+
+/// Elements that never hold others.
+const VOID_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// The deepest element nesting of the markup, in one pass over its tags
+/// (void and self-closing elements do not nest).
+fn nesting_depth(html: &str) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open + 1..];
+        let Some(close) = rest.find('>') else { break };
+        let tag = &rest[..close];
+        rest = &rest[close + 1..];
+        if let Some(name) = tag.strip_prefix('/') {
+            if !VOID_ELEMENTS.contains(&tag_name(name).as_str()) {
+                depth = depth.saturating_sub(1);
+            }
+        } else if !tag.starts_with('!')
+            && !tag.starts_with('?')
+            && !tag.ends_with('/')
+            && !VOID_ELEMENTS.contains(&tag_name(tag).as_str())
+        {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
+}
+
+fn tag_name(tag: &str) -> String {
+    tag.split(|c: char| c.is_whitespace() || c == '/')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// The text with every tag replaced by a space (entities kept, for the
+/// renderer to decode).
+fn without_tags(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        text.push(' ');
+        match rest[open..].find('>') {
+            Some(close) => rest = &rest[open + close + 1..],
+            None => {
+                rest = "";
+                break;
+            }
+        }
+    }
+    text.push_str(rest);
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deeply_nested_markup_is_read_in_one_pass() {
+        let nested = format!(
+            "{}Deep &amp; buried text.{}",
+            "<div>".repeat(100_000),
+            "</div>".repeat(100_000)
+        );
+        assert_eq!(html_to_text(&nested), "Deep & buried text.");
+        assert_eq!(
+            nesting_depth("<p>a<br>b<img src=x/><div><i>c</i></div></p>"),
+            3
+        );
+    }
 
     #[test]
     fn html_becomes_clean_paragraphs() {

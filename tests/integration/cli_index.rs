@@ -276,3 +276,28 @@ fn a_killed_recreate_leaves_the_old_index_whole() {
     assert!(!staging.exists(), "{} is left", staging.display());
     let _ = std::fs::remove_file(&input);
 }
+
+/// A missing newsdex.json gave contradictory advice (create an index;
+/// then: not an index, choose another directory): one message, and
+/// `--recreate` rebuilds it.
+#[test]
+fn an_index_without_its_newsdex_json_says_what_to_do() {
+    let dir = fixture_index();
+    std::fs::remove_file(dir.path().join("newsdex.json")).expect("removes");
+    for args in [
+        vec!["search", "ceasefire"],
+        vec!["index", "fixtures/articles/json"],
+    ] {
+        newsdex(dir.path())
+            .args(&args)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("without its newsdex.json"))
+            .stderr(predicate::str::contains("--recreate"));
+    }
+    newsdex(dir.path())
+        .args(["index", "--quiet", "--recreate", "fixtures/articles/json"])
+        .assert()
+        .success();
+    assert_eq!(search_json(dir.path(), &["--limit", "100"])["total"], 4);
+}
