@@ -288,7 +288,43 @@ pub struct SearcherFacts {
 type FactsAt = (u64, Arc<SearcherFacts>);
 
 /// A facet field's value words and the searcher generation they were read at.
-type ValueWordsAt = (u64, Arc<value_words::ValueWords>);
+/// Values computed once per searcher generation, by key: a new commit
+/// makes them stale, and the next reader rebuilds them.
+pub struct GenerationCache<V> {
+    entries: Mutex<HashMap<String, (u64, Arc<V>)>>,
+}
+
+impl<V> Default for GenerationCache<V> {
+    fn default() -> Self {
+        GenerationCache {
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<V> GenerationCache<V> {
+    /// The value of `key` as of `searcher`'s generation, built by `build`
+    /// if it is absent or stale.
+    pub fn get_or_build<E>(
+        &self,
+        searcher: &Searcher,
+        key: &str,
+        build: impl FnOnce() -> Result<V, E>,
+    ) -> Result<Arc<V>, E> {
+        let generation = searcher.generation().generation_id();
+        if let Ok(entries) = self.entries.lock()
+            && let Some((cached, value)) = entries.get(key)
+            && *cached == generation
+        {
+            return Ok(value.clone());
+        }
+        let value = Arc::new(build()?);
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.insert(key.to_string(), (generation, value.clone()));
+        }
+        Ok(value)
+    }
+}
 
 /// A newsdex index: tantivy index, reader and field mapping. Cloning is
 /// cheap and shares the index.
@@ -301,7 +337,10 @@ pub struct NewsIndex {
     /// Facts of the index as of one searcher generation.
     facts: Arc<Mutex<Option<FactsAt>>>,
     /// Per facet field, its values' words as of one searcher generation.
-    value_words: Arc<Mutex<HashMap<String, ValueWordsAt>>>,
+    value_words: Arc<GenerationCache<value_words::ValueWords>>,
+    /// Per facet field, its values by count over the whole index (what an
+    /// empty facet search lists), as of one searcher generation.
+    facet_listings: Arc<GenerationCache<Vec<(String, u64)>>>,
     /// Per segment, its documents' publication days, read on first use.
     published_days: Arc<Mutex<HashMap<SegmentId, Option<Arc<PublishedDays>>>>>,
 }
@@ -419,7 +458,8 @@ impl NewsIndex {
             fields,
             path,
             facts: Arc::new(Mutex::new(None)),
-            value_words: Arc::new(Mutex::new(HashMap::new())),
+            value_words: Arc::default(),
+            facet_listings: Arc::default(),
             published_days: Arc::new(Mutex::new(HashMap::new())),
         })
     }
@@ -539,18 +579,15 @@ impl NewsIndex {
         searcher: &Searcher,
         field: &str,
     ) -> Result<Arc<value_words::ValueWords>, IndexError> {
-        let generation = searcher.generation().generation_id();
-        if let Ok(cached) = self.value_words.lock()
-            && let Some((cached_generation, words)) = cached.get(field)
-            && *cached_generation == generation
-        {
-            return Ok(words.clone());
-        }
-        let words = Arc::new(value_words::ValueWords::build(searcher, field)?);
-        if let Ok(mut cached) = self.value_words.lock() {
-            cached.insert(field.to_string(), (generation, words.clone()));
-        }
-        Ok(words)
+        self.value_words.get_or_build(searcher, field, || {
+            value_words::ValueWords::build(searcher, field).map_err(IndexError::from)
+        })
+    }
+
+    /// The cache of each facet field's values by count over the whole
+    /// index, per searcher generation.
+    pub fn facet_listings(&self) -> &GenerationCache<Vec<(String, u64)>> {
+        &self.facet_listings
     }
 
     /// Per segment of `searcher` (by ordinal), its documents' publication

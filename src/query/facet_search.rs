@@ -48,11 +48,22 @@ pub fn search_facet_values(
     }
     let name = facet.definition.name.clone();
     if prefix.trim().is_empty() {
+        // Counting every value of a field over the whole index is costly
+        // and the same until the next commit: once per generation.
         let searcher = index.searcher();
-        let counts =
-            searcher.search(&tantivy::query::AllQuery, &FacetCollector::new(vec![name]))?;
-        let counts = counts.into_iter().next().unwrap_or_default();
-        return Ok(to_values(top_values(counts, limit)));
+        let listing = index.facet_listings().get_or_build(
+            &searcher,
+            &name,
+            || -> Result<_, SearchError> {
+                let counts = searcher.search(
+                    &tantivy::query::AllQuery,
+                    &FacetCollector::new(vec![name.clone()]),
+                )?;
+                let counts = counts.into_iter().next().unwrap_or_default();
+                Ok(top_values(counts, MAX_FACET_VALUES))
+            },
+        )?;
+        return Ok(to_values(listing.iter().take(limit).cloned().collect()));
     }
     Ok(matching_values(index, &name, prefix, false, limit, None)?
         .into_iter()

@@ -60,3 +60,42 @@ async fn unknown_fields_and_no_match() {
     assert_eq!(status, 200);
     assert_eq!(body["values"], serde_json::json!([]));
 }
+
+/// An empty `q` lists a field's most frequent values, counted once per
+/// commit: a write shows in the listing after its commit.
+#[tokio::test]
+async fn the_listing_of_an_empty_q_follows_commits() {
+    let app = demo_app(Some("secret"), None);
+    let (status, before) = call(&app, "GET", "/facets/tag?limit=100", None, &[]).await;
+    assert_eq!(status, 200, "{before}");
+    let count_of = |body: &serde_json::Value, tag: &str| {
+        body["values"]
+            .as_array()
+            .expect("values")
+            .iter()
+            .find(|value| value["value"] == tag)
+            .and_then(|value| value["count"].as_u64())
+            .unwrap_or(0)
+    };
+    let listed = before["values"].as_array().expect("values").len();
+    assert!(listed > 3, "{before}");
+    let (_, again) = call(&app, "GET", "/facets/tag?limit=3", None, &[]).await;
+    assert_eq!(
+        again["values"].as_array().expect("values")[..],
+        before["values"].as_array().expect("values")[..3],
+        "a shorter limit is a prefix of the same listing"
+    );
+    assert_eq!(count_of(&before, "Zeppelins"), 0);
+    let article = serde_json::json!({ "title": "Airship show", "body": "Zeppelins flew.", "tags": ["Zeppelins"] });
+    let (status, _) = call(
+        &app,
+        "PUT",
+        "/articles/zep?refresh=true",
+        Some(&article.to_string()),
+        &[("authorization", "Bearer secret")],
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (_, after) = call(&app, "GET", "/facets/tag?limit=100", None, &[]).await;
+    assert_eq!(count_of(&after, "Zeppelins"), 1, "{after}");
+}
