@@ -1,51 +1,125 @@
-//! `GET /metrics` in Prometheus text format: requests and latency per route,
-//! documents, segments, pending writes and the last commit.
+//! `GET /metrics` in the OpenMetrics text format (which Prometheus reads),
+//! through the Prometheus project's `prometheus-client`: requests and
+//! latency per route, documents, segments, pending writes, the last commit
+//! and whether writes are paused.
 
-use std::collections::BTreeMap;
-use std::fmt::Write;
-use std::sync::Mutex;
+use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
 
 use super::AppState;
+use super::error::ApiError;
 
 /// Latency bucket bounds in seconds.
 const BOUNDS: [f64; 12] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
 ];
 
-#[derive(Default)]
-struct Latency {
-    buckets: [u64; BOUNDS.len()],
-    count: u64,
-    sum: f64,
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    route: String,
+    status: u16,
 }
 
-#[derive(Default)]
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    route: String,
+}
+
+type LatencyFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
+
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, u16), u64>>,
-    latency: Mutex<BTreeMap<String, Latency>>,
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: LatencyFamily,
+    documents: Gauge,
+    segments: Gauge,
+    pending_writes: Gauge,
+    last_commit: Gauge<f64, AtomicU64>,
+    writes_paused: Gauge,
+}
+
+fn latency_histogram() -> Histogram {
+    Histogram::new(BOUNDS)
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::default();
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "newsdex_http_requests",
+            "HTTP requests by route and status",
+            requests.clone(),
+        );
+        let latency: LatencyFamily = Family::new_with_constructor(latency_histogram);
+        registry.register(
+            "newsdex_http_request_duration_seconds",
+            "HTTP request latency by route",
+            latency.clone(),
+        );
+        let documents = Gauge::default();
+        registry.register(
+            "newsdex_documents",
+            "Searchable articles",
+            documents.clone(),
+        );
+        let segments = Gauge::default();
+        registry.register("newsdex_segments", "Index segments", segments.clone());
+        let pending_writes = Gauge::default();
+        registry.register(
+            "newsdex_pending_writes",
+            "Writes not yet committed",
+            pending_writes.clone(),
+        );
+        let last_commit = Gauge::<f64, AtomicU64>::default();
+        registry.register(
+            "newsdex_last_commit_timestamp_seconds",
+            "Unix time of this server's last commit (0 before the first)",
+            last_commit.clone(),
+        );
+        let writes_paused = Gauge::default();
+        registry.register(
+            "newsdex_writes_paused",
+            "1 while failing commits pause writes (a full disk, an I/O error)",
+            writes_paused.clone(),
+        );
+        Metrics {
+            registry,
+            requests,
+            latency,
+            documents,
+            segments,
+            pending_writes,
+            last_commit,
+            writes_paused,
+        }
+    }
 }
 
 impl Metrics {
     fn record(&self, route: &str, status: u16, seconds: f64) {
-        if let Ok(mut requests) = self.requests.lock() {
-            *requests.entry((route.to_string(), status)).or_default() += 1;
-        }
-        if let Ok(mut latency) = self.latency.lock() {
-            let entry = latency.entry(route.to_string()).or_default();
-            entry.count += 1;
-            entry.sum += seconds;
-            for (bucket, bound) in entry.buckets.iter_mut().zip(BOUNDS) {
-                if seconds <= bound {
-                    *bucket += 1;
-                }
-            }
-        }
+        self.requests
+            .get_or_create(&RequestLabels {
+                route: route.to_string(),
+                status,
+            })
+            .inc();
+        self.latency
+            .get_or_create(&RouteLabels {
+                route: route.to_string(),
+            })
+            .observe(seconds);
     }
 }
 
@@ -65,84 +139,28 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
     response
 }
 
-pub async fn get_metrics(State(state): State<AppState>) -> Response {
+pub async fn get_metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
     let (pending, last_commit) = state.writer_status().await;
     let searcher = state.index.searcher();
+    let metrics = &state.metrics;
+    metrics.documents.set(searcher.num_docs() as i64);
+    metrics
+        .segments
+        .set(searcher.segment_readers().len() as i64);
+    metrics.pending_writes.set(pending as i64);
+    metrics.last_commit.set(last_commit.unwrap_or(0) as f64);
+    metrics
+        .writes_paused
+        .set(i64::from(state.fault().is_some()));
     let mut text = String::new();
-    let _ = writeln!(
+    prometheus_client::encoding::text::encode(&mut text, &metrics.registry)
+        .map_err(|error| ApiError::internal(&error))?;
+    Ok((
+        [(
+            CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
         text,
-        "# HELP newsdex_http_requests_total HTTP requests by route and status."
-    );
-    let _ = writeln!(text, "# TYPE newsdex_http_requests_total counter");
-    if let Ok(requests) = state.metrics.requests.lock() {
-        for ((route, status), count) in requests.iter() {
-            let _ = writeln!(
-                text,
-                "newsdex_http_requests_total{{route=\"{route}\",status=\"{status}\"}} {count}"
-            );
-        }
-    }
-    let _ = writeln!(
-        text,
-        "# HELP newsdex_http_request_duration_seconds HTTP request latency by route."
-    );
-    let _ = writeln!(
-        text,
-        "# TYPE newsdex_http_request_duration_seconds histogram"
-    );
-    if let Ok(latency) = state.metrics.latency.lock() {
-        for (route, histogram) in latency.iter() {
-            for (bound, count) in BOUNDS.iter().zip(histogram.buckets) {
-                let _ = writeln!(
-                    text,
-                    "newsdex_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {count}"
-                );
-            }
-            let _ = writeln!(
-                text,
-                "newsdex_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
-                histogram.count
-            );
-            let _ = writeln!(
-                text,
-                "newsdex_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
-                histogram.sum
-            );
-            let _ = writeln!(
-                text,
-                "newsdex_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
-                histogram.count
-            );
-        }
-    }
-    let gauges = [
-        (
-            "newsdex_documents",
-            "Searchable articles.",
-            searcher.num_docs() as f64,
-        ),
-        (
-            "newsdex_segments",
-            "Index segments.",
-            searcher.segment_readers().len() as f64,
-        ),
-        (
-            "newsdex_pending_writes",
-            "Writes not yet committed.",
-            pending as f64,
-        ),
-    ];
-    for (name, help, value) in gauges {
-        let _ = writeln!(
-            text,
-            "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
-        );
-    }
-    if let Some(seconds) = last_commit {
-        let _ = writeln!(
-            text,
-            "# HELP newsdex_last_commit_timestamp_seconds Unix time of the last commit.\n# TYPE newsdex_last_commit_timestamp_seconds gauge\nnewsdex_last_commit_timestamp_seconds {seconds}"
-        );
-    }
-    ([(CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
+    )
+        .into_response())
 }

@@ -21,4 +21,9 @@ async fn prometheus_text_counts_requests_and_documents() {
         crate::support::FIXTURE_ARTICLES
     )));
     assert!(text.contains("newsdex_pending_writes 0"));
+    assert!(text.contains("newsdex_writes_paused 0"), "{text}");
+    assert!(
+        text.trim_end().ends_with("# EOF"),
+        "OpenMetrics ends with # EOF"
+    );
 }
