@@ -35,7 +35,11 @@ impl Default for Limits {
 
 /// Bytes as a size for messages.
 pub fn mebibytes(bytes: usize) -> String {
-    format!("{} MiB", bytes >> 20)
+    if bytes >= 1 << 20 {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{} KiB", bytes >> 10)
+    }
 }
 
 /// Inflates gzip data (found by its magic bytes, whatever the file name);

@@ -202,3 +202,36 @@ async fn ids_no_route_could_fetch_are_refused() {
     assert_eq!(items[0]["error"]["field"], "id", "{body}");
     assert_eq!(items[1]["result"], "created", "{body}");
 }
+
+/// A 15.6 MB gzip POST drove the server past 3 GB: a posted body inflates
+/// to 8× the body limit at most, and past it is one rejected record with
+/// the reason; what the batch held before is not half-indexed.
+#[tokio::test]
+async fn a_gzip_bomb_posted_is_rejected_with_the_reason() {
+    use std::io::Write;
+    let app = demo_app(Some("secret"), None);
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder
+        .write_all(br#"{"id":"bomb","title":"Bomb","body":""#)
+        .expect("compresses");
+    // 1 MiB of spaces per write: the demo app's 64 KiB body limit allows
+    // 512 KiB inflated.
+    encoder.write_all(&vec![b' '; 1 << 20]).expect("compresses");
+    let bomb = encoder.finish().expect("finishes");
+    assert!(bomb.len() < 64 * 1024, "the bomb fits the body limit");
+    let (status, body) = crate::support::call_bytes(
+        &app,
+        "POST",
+        "/articles",
+        Some(&bomb),
+        &[WRITE, ("content-type", "application/json")],
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    let message = body["error"]["items"][0]["error"]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.contains("inflates to more than 512 KiB"), "{body}");
+    let (status, _) = call(&app, "GET", "/articles/bomb", None, &[]).await;
+    assert_eq!(status, 404);
+}

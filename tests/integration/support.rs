@@ -114,6 +114,17 @@ pub async fn call(
     body: Option<&str>,
     headers: &[(&str, &str)],
 ) -> (u16, serde_json::Value) {
+    call_bytes(app, method, path, body.map(str::as_bytes), headers).await
+}
+
+/// [`call`] with a body of any bytes (gzip, say).
+pub async fn call_bytes(
+    app: &axum::Router,
+    method: &str,
+    path: &str,
+    body: Option<&[u8]>,
+    headers: &[(&str, &str)],
+) -> (u16, serde_json::Value) {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
     let mut request = axum::http::Request::builder().method(method).uri(path);
@@ -128,7 +139,7 @@ pub async fn call(
         request = request.header("content-type", "application/json");
     }
     let request = request
-        .body(axum::body::Body::from(body.unwrap_or("").to_string()))
+        .body(axum::body::Body::from(body.unwrap_or_default().to_vec()))
         .expect("request");
     let response = app.clone().oneshot(request).await.expect("response");
     let status = response.status().as_u16();
