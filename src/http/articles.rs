@@ -76,11 +76,8 @@ pub async fn put_article(
     article.id = id;
     let refresh = wants_refresh(query.as_deref());
     let (id, outcome) = state
-        .write(move |writer| {
+        .write(refresh, move |writer| {
             let outcome = writer.upsert(&article)?;
-            if refresh {
-                writer.commit()?;
-            }
             Ok((article.id, outcome))
         })
         .await?;
@@ -100,13 +97,7 @@ pub async fn delete_article(
     let refresh = wants_refresh(query.as_deref());
     let target = id.clone();
     let existed = state
-        .write(move |writer| {
-            let existed = writer.delete(&target)?;
-            if refresh {
-                writer.commit()?;
-            }
-            Ok(existed)
-        })
+        .write(refresh, move |writer| Ok(writer.delete(&target)?))
         .await?;
     if !existed {
         return Err(ApiError::new(
@@ -173,13 +164,7 @@ pub async fn post_articles(
     })
     .await?;
     let outcomes = state
-        .write(move |writer| {
-            let outcomes = writer.upsert_batch(&articles)?;
-            if refresh {
-                writer.commit()?;
-            }
-            Ok(outcomes)
-        })
+        .write(refresh, move |writer| Ok(writer.upsert_batch(&articles)?))
         .await?;
     for (slot, outcome) in slots.into_iter().zip(outcomes) {
         items[slot]["result"] = json!(match outcome {

@@ -179,11 +179,14 @@ impl AppState {
         .await?
     }
 
-    /// Runs `work` with the writer on the blocking pool, then waits, outside
-    /// the writer's lock so that concurrent writers share one fsync, until
-    /// what it wrote is durable. The one way handlers write.
+    /// Runs `work` with the writer on the blocking pool, commits after it
+    /// when `refresh` asks for its writes to be searchable before the
+    /// answer, then waits, outside the writer's lock so that concurrent
+    /// writers share one fsync, until what it wrote is durable. The one way
+    /// handlers write.
     pub async fn write<T: Send + 'static>(
         &self,
+        refresh: bool,
         work: impl FnOnce(&mut ArticleWriter) -> Result<T, error::ApiError> + Send + 'static,
     ) -> Result<T, error::ApiError> {
         if let Some(fault) = self.fault() {
@@ -199,6 +202,9 @@ impl AppState {
             let (value, point) = {
                 let mut writer = lock_writer(&writer)?;
                 let value = work(&mut writer)?;
+                if refresh {
+                    writer.commit()?;
+                }
                 (value, writer.durable_point())
             };
             point.wait()?;
@@ -385,8 +391,7 @@ pub async fn serve(index: NewsIndex, config: ServeConfig) -> anyhow::Result<()> 
     });
 
     let app = router(state.clone());
-    serve_connections(listener, app, &config).await;
-    state.ready.store(false, Ordering::Relaxed);
+    serve_connections(listener, app, &config, &state.ready).await;
     commit_loop.abort();
     state
         .commit_pending()
@@ -396,11 +401,17 @@ pub async fn serve(index: NewsIndex, config: ServeConfig) -> anyhow::Result<()> 
 }
 
 /// Accepts connections until SIGINT or SIGTERM, then lets in-flight
-/// requests finish (for at most the request timeout). Written on
+/// requests finish (for at most the request timeout), answering `/ready`
+/// with 503 meanwhile. Written on
 /// hyper-util rather than `axum::serve`, which sets neither a header read
 /// timeout nor a connection limit: a client that sends half a request, or
 /// opens connections and sends nothing, would hold memory for ever.
-async fn serve_connections(listener: tokio::net::TcpListener, app: Router, config: &ServeConfig) {
+async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    config: &ServeConfig,
+    ready: &AtomicBool,
+) {
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
     use hyper_util::server::conn::auto::Builder;
     use hyper_util::server::graceful::GracefulShutdown;
@@ -458,6 +469,7 @@ async fn serve_connections(listener: tokio::net::TcpListener, app: Router, confi
             drop(permit);
         });
     }
+    ready.store(false, Ordering::Relaxed);
     tracing::info!("shutting down");
     drop(listener);
     if tokio::time::timeout(config.request_timeout, graceful.shutdown())

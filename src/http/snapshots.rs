@@ -65,7 +65,7 @@ pub async fn post_snapshot(
         ));
     }
     // The snapshot holds every write acknowledged before it was asked for.
-    state.write(|writer| Ok(writer.commit()?)).await?;
+    state.write(true, |_| Ok(())).await?;
     let report = state.read(move |index| Ok(snapshot(index, &dest)?)).await?;
     Ok((StatusCode::CREATED, Json(report)))
 }

@@ -85,6 +85,12 @@ pub enum IndexError {
 }
 
 impl IndexError {
+    /// The I/O error of `path`, for `map_err`.
+    pub fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + use<> {
+        let path = path.display().to_string();
+        move |source| IndexError::Io { path, source }
+    }
+
     /// Whether the error is the device running out of space (somewhere in
     /// its chain of causes).
     pub fn is_storage_full(&self) -> bool {
@@ -178,15 +184,11 @@ impl Rebuild {
         let mut staging = dir.as_os_str().to_owned();
         staging.push(".rebuilding");
         let staging = PathBuf::from(staging);
-        let io = |source| IndexError::Io {
-            path: staging.display().to_string(),
-            source,
-        };
         // A build killed earlier left its half.
         if staging.exists() {
-            std::fs::remove_dir_all(&staging).map_err(io)?;
+            std::fs::remove_dir_all(&staging).map_err(IndexError::io_at(&staging))?;
         }
-        std::fs::create_dir_all(&staging).map_err(io)?;
+        std::fs::create_dir_all(&staging).map_err(IndexError::io_at(&staging))?;
         Ok(Rebuild {
             staging: staging.clone(),
             target: dir.to_path_buf(),
@@ -209,10 +211,7 @@ impl Rebuild {
     /// exchange of the two directories where the file system has one),
     /// then removes the old one.
     pub fn swap_in_files(self) -> Result<(), IndexError> {
-        let io = |path: &Path| {
-            let path = path.display().to_string();
-            move |source| IndexError::Io { path, source }
-        };
+        let io = IndexError::io_at;
         if !self.target.exists() {
             return std::fs::rename(&self.staging, &self.target).map_err(io(&self.target));
         }

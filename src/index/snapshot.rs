@@ -25,13 +25,6 @@ pub struct SnapshotReport {
     pub bytes: u64,
 }
 
-fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
-    move |source| IndexError::Io {
-        path: path.display().to_string(),
-        source,
-    }
-}
-
 /// Writes a snapshot of the index's last commit to `dest`, which must not
 /// exist or be empty.
 pub fn snapshot(index: &NewsIndex, dest: &Path) -> Result<SnapshotReport, IndexError> {
@@ -41,19 +34,19 @@ pub fn snapshot(index: &NewsIndex, dest: &Path) -> Result<SnapshotReport, IndexE
         .to_path_buf();
     if dest.exists()
         && std::fs::read_dir(dest)
-            .map_err(io_error(dest))?
+            .map_err(IndexError::io_at(dest))?
             .next()
             .is_some()
     {
         return Err(IndexError::SnapshotTarget(dest.display().to_string()));
     }
     for _ in 0..ATTEMPTS {
-        std::fs::create_dir_all(dest).map_err(io_error(dest))?;
+        std::fs::create_dir_all(dest).map_err(IndexError::io_at(dest))?;
         match link_commit(&source, dest) {
             Ok(Some(report)) => return Ok(report),
             // A merge deleted a file of that commit meanwhile: start over
             // from the newer commit.
-            Ok(None) => std::fs::remove_dir_all(dest).map_err(io_error(dest))?,
+            Ok(None) => std::fs::remove_dir_all(dest).map_err(IndexError::io_at(dest))?,
             Err(error) => {
                 let _ = std::fs::remove_dir_all(dest);
                 return Err(error);
@@ -70,7 +63,7 @@ pub fn snapshot(index: &NewsIndex, dest: &Path) -> Result<SnapshotReport, IndexE
 /// of them vanished (a merge after that commit).
 fn link_commit(source: &Path, dest: &Path) -> Result<Option<SnapshotReport>, IndexError> {
     let meta_path = source.join(TANTIVY_META);
-    let meta_bytes = std::fs::read(&meta_path).map_err(io_error(&meta_path))?;
+    let meta_bytes = std::fs::read(&meta_path).map_err(IndexError::io_at(&meta_path))?;
     let meta: serde_json::Value = serde_json::from_slice(&meta_bytes)
         .map_err(|error| IndexError::Corrupt(format!("{}: {error}", meta_path.display())))?;
     let segments: Vec<(String, u64)> = meta["segments"]
@@ -89,8 +82,8 @@ fn link_commit(source: &Path, dest: &Path) -> Result<Option<SnapshotReport>, Ind
         })
         .unwrap_or_default();
     let mut names: Vec<String> = Vec::new();
-    for entry in std::fs::read_dir(source).map_err(io_error(source))? {
-        let entry = entry.map_err(io_error(source))?;
+    for entry in std::fs::read_dir(source).map_err(IndexError::io_at(source))? {
+        let entry = entry.map_err(IndexError::io_at(source))?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if segments.iter().any(|(id, _)| name.starts_with(id.as_str())) {
             names.push(name);
@@ -111,7 +104,7 @@ fn link_commit(source: &Path, dest: &Path) -> Result<Option<SnapshotReport>, Ind
         match linked {
             Ok(()) => {}
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(error) => return Err(io_error(&to)(error)),
+            Err(error) => return Err(IndexError::io_at(&to)(error)),
         }
         bytes += std::fs::metadata(&to).map_or(0, |metadata| metadata.len());
     }
@@ -119,11 +112,12 @@ fn link_commit(source: &Path, dest: &Path) -> Result<Option<SnapshotReport>, Ind
         (TANTIVY_META, meta_bytes),
         (
             META_FILE,
-            std::fs::read(source.join(META_FILE)).map_err(io_error(&source.join(META_FILE)))?,
+            std::fs::read(source.join(META_FILE))
+                .map_err(IndexError::io_at(&source.join(META_FILE)))?,
         ),
     ] {
         let path = dest.join(name);
-        std::fs::write(&path, &contents).map_err(io_error(&path))?;
+        std::fs::write(&path, &contents).map_err(IndexError::io_at(&path))?;
         bytes += contents.len() as u64;
     }
     sync_dir(dest)?;
@@ -139,7 +133,7 @@ fn link_commit(source: &Path, dest: &Path) -> Result<Option<SnapshotReport>, Ind
 fn sync_dir(dir: &Path) -> Result<(), IndexError> {
     std::fs::File::open(dir)
         .and_then(|directory| directory.sync_all())
-        .map_err(io_error(dir))
+        .map_err(IndexError::io_at(dir))
 }
 
 /// Puts a copy of the snapshot in `snapshot` in place of the index in
@@ -156,14 +150,14 @@ pub fn restore(snapshot: &Path, dir: &Path) -> Result<SnapshotReport, IndexError
     let staging = rebuild.staging().to_path_buf();
     let mut files = 0;
     let mut bytes = 0;
-    for entry in std::fs::read_dir(snapshot).map_err(io_error(snapshot))? {
-        let entry = entry.map_err(io_error(snapshot))?;
+    for entry in std::fs::read_dir(snapshot).map_err(IndexError::io_at(snapshot))? {
+        let entry = entry.map_err(IndexError::io_at(snapshot))?;
         let from: PathBuf = entry.path();
         if !from.is_file() {
             continue;
         }
         let to = staging.join(entry.file_name());
-        bytes += std::fs::copy(&from, &to).map_err(io_error(&to))?;
+        bytes += std::fs::copy(&from, &to).map_err(IndexError::io_at(&to))?;
         files += 1;
     }
     sync_dir(&staging)?;

@@ -109,13 +109,6 @@ struct LogState {
     syncing: bool,
 }
 
-fn io_error(path: &Path, source: std::io::Error) -> IndexError {
-    IndexError::Io {
-        path: path.display().to_string(),
-        source,
-    }
-}
-
 impl WriteLog {
     /// Opens the log in `dir` (creating it), and returns the writes past
     /// `committed`, in order. New records go to a new file.
@@ -124,7 +117,7 @@ impl WriteLog {
         committed: u64,
         durability: Durability,
     ) -> Result<(WriteLog, Vec<(u64, LogOp)>), IndexError> {
-        std::fs::create_dir_all(dir).map_err(|error| io_error(dir, error))?;
+        std::fs::create_dir_all(dir).map_err(IndexError::io_at(dir))?;
         let mut replay = Vec::new();
         let mut last_seq = committed;
         for path in log_files(dir)? {
@@ -204,7 +197,7 @@ impl WriteLog {
         if let Err(error) = (&*state.file).write_all(&buffer) {
             // Cut a partial record off, so the next append follows whole ones.
             let _ = state.file.set_len(state.len);
-            return Err(io_error(&state.path, error));
+            return Err(IndexError::io_at(&state.path)(error));
         }
         state.len += buffer.len() as u64;
         state.last_seq = seq;
@@ -241,7 +234,7 @@ impl WriteLog {
                 state.synced_seq = state.synced_seq.max(target);
             }
             self.synced.notify_all();
-            result.map_err(|error| io_error(&path, error))?;
+            result.map_err(IndexError::io_at(&path))?;
         }
     }
 
@@ -259,7 +252,7 @@ impl WriteLog {
         drop(state);
         for path in log_files(&self.dir)? {
             if path != current {
-                std::fs::remove_file(&path).map_err(|error| io_error(&path, error))?;
+                std::fs::remove_file(&path).map_err(IndexError::io_at(&path))?;
             }
         }
         Ok(())
@@ -285,7 +278,7 @@ impl WriteLog {
 /// The log's files, oldest first.
 fn log_files(dir: &Path) -> Result<Vec<PathBuf>, IndexError> {
     let mut files: Vec<(u64, PathBuf)> = std::fs::read_dir(dir)
-        .map_err(|error| io_error(dir, error))?
+        .map_err(IndexError::io_at(dir))?
         .filter_map(Result::ok)
         .filter_map(|entry| {
             let path = entry.path();
@@ -310,17 +303,17 @@ fn new_file(dir: &Path, first: u64) -> Result<(File, PathBuf), IndexError> {
         .create(true)
         .append(true)
         .open(&path)
-        .map_err(|error| io_error(&path, error))?;
+        .map_err(IndexError::io_at(&path))?;
     File::open(dir)
         .and_then(|directory| directory.sync_all())
-        .map_err(|error| io_error(dir, error))?;
+        .map_err(IndexError::io_at(dir))?;
     Ok((file, path))
 }
 
 /// The whole records of one file. A torn or damaged tail (a crash during an
 /// append, which was therefore never acknowledged) ends the file.
 fn read_file(path: &Path) -> Result<Vec<(u64, LogOp)>, IndexError> {
-    let file = File::open(path).map_err(|error| io_error(path, error))?;
+    let file = File::open(path).map_err(IndexError::io_at(path))?;
     let mut reader = BufReader::new(file);
     let mut records = Vec::new();
     let mut header = [0u8; 8];
@@ -328,7 +321,7 @@ fn read_file(path: &Path) -> Result<Vec<(u64, LogOp)>, IndexError> {
         match reader.read_exact(&mut header) {
             Ok(()) => {}
             Err(error) if error.kind() == std::io::ErrorKind::UnexpectedEof => break,
-            Err(error) => return Err(io_error(path, error)),
+            Err(error) => return Err(IndexError::io_at(path)(error)),
         }
         let length = u32::from_le_bytes([header[0], header[1], header[2], header[3]]);
         let checksum = u32::from_le_bytes([header[4], header[5], header[6], header[7]]);
@@ -343,7 +336,7 @@ fn read_file(path: &Path) -> Result<Vec<(u64, LogOp)>, IndexError> {
                 tracing::warn!(path = %path.display(), "write-ahead log ends in a torn record");
                 break;
             }
-            Err(error) => return Err(io_error(path, error)),
+            Err(error) => return Err(IndexError::io_at(path)(error)),
         }
         if crc32fast::hash(&bytes) != checksum {
             tracing::warn!(path = %path.display(), "write-ahead log ends in a damaged record");
