@@ -22,7 +22,8 @@ use serde_json::{Map, Value, json};
 
 use super::AppState;
 use super::error::{ApiError, ErrorCode};
-use crate::query::filter_expression::{FILTER_FIELDS, plan_filter};
+use crate::index::fields::IndexFields;
+use crate::query::filter_expression::plan_filter;
 use crate::query::search::{MAX_LIMIT, Typo};
 use crate::query::{SearchRequest, SearchResponse, Sort, search};
 
@@ -110,30 +111,30 @@ fn check_index(uid: &str) -> Result<(), ApiError> {
     }
 }
 
-/// The facet field a requested facet name counts, and the name to answer
-/// it under.
-fn facet_names(requested: &[String]) -> Result<Vec<(String, String)>, ApiError> {
+/// The facet field a requested facet name counts (a facet's name or one of
+/// its aliases in the catalogue; `*` for every facet), and the name to
+/// answer it under.
+fn facet_names(
+    requested: &[String],
+    fields: &IndexFields,
+) -> Result<Vec<(String, String)>, ApiError> {
     let mut names = Vec::new();
     for name in requested {
         if name == "*" {
-            for field in [
-                "tag", "section", "author", "source", "language", "person", "org", "location",
-                "misc",
-            ] {
+            for field in fields.facet_names() {
                 names.push((field.to_string(), field.to_string()));
             }
             continue;
         }
-        let field = FILTER_FIELDS
-            .iter()
-            .find(|(alias, _)| alias == name)
-            .map(|(_, field)| *field)
-            .ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::BadRequest,
-                    format!("`{name}` is not a facet; facets are tag, section, author, source, language, person, org, location and misc"),
-                )
-            })?;
+        let field = fields.facet_name(name).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::BadRequest,
+                format!(
+                    "`{name}` is not a facet; facets are {}",
+                    fields.facet_names().join(", ")
+                ),
+            )
+        })?;
         names.push((field.to_string(), name.clone()));
     }
     Ok(names)
@@ -150,8 +151,8 @@ struct Plan {
     query: MeiliQuery,
 }
 
-fn plan(query: MeiliQuery) -> Result<Plan, ApiError> {
-    let filter = plan_filter(&query.filter)
+fn plan(query: MeiliQuery, fields: &IndexFields) -> Result<Plan, ApiError> {
+    let filter = plan_filter(&query.filter, fields)
         .map_err(|message| ApiError::new(ErrorCode::InvalidFilter, message))?;
     let sort = match query.sort.as_deref() {
         None | Some([]) => Sort::Relevance,
@@ -184,7 +185,7 @@ fn plan(query: MeiliQuery) -> Result<Plan, ApiError> {
         Some((page, per_page)) => (per_page, (page - 1).saturating_mul(per_page)),
         None => (query.limit.unwrap_or(20), query.offset.unwrap_or(0)),
     };
-    let facets = facet_names(query.facets.as_deref().unwrap_or_default())?;
+    let facets = facet_names(query.facets.as_deref().unwrap_or_default(), fields)?;
     let highlight = query
         .attributes_to_highlight
         .as_ref()
@@ -320,7 +321,7 @@ fn answer(plan: &Plan, response: SearchResponse) -> Value {
 
 /// Runs one query on the blocking pool.
 async fn run(state: &AppState, query: MeiliQuery) -> Result<Value, ApiError> {
-    let plan = plan(query)?;
+    let plan = plan(query, state.index.fields())?;
     let request = plan.request.clone();
     let response = state
         .read(move |index| Ok(search(index, &request)?))
@@ -413,7 +414,7 @@ pub async fn post_facet_search(
             ApiError::new(ErrorCode::BadRequest, "facetName names one facet, not `*`").into(),
         );
     }
-    let names = facet_names(std::slice::from_ref(&body.facet_name))?;
+    let names = facet_names(std::slice::from_ref(&body.facet_name), state.index.fields())?;
     let (field, _) = names
         .into_iter()
         .next()

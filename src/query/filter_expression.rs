@@ -11,25 +11,11 @@
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
 use super::Filters;
+use crate::index::fields::IndexFields;
 
-/// Facet fields a filter may name, with the names they are also known by.
-pub const FILTER_FIELDS: &[(&str, &str)] = &[
-    ("tag", "tag"),
-    ("tags", "tag"),
-    ("section", "section"),
-    ("author", "author"),
-    ("authors", "author"),
-    ("source", "source"),
-    ("language", "language"),
-    ("lang", "language"),
-    ("person", "person"),
-    ("org", "org"),
-    ("location", "location"),
-    ("misc", "misc"),
-];
-
-/// Date fields a filter may compare.
-const DATE_FIELDS: &[&str] = &["published_at", "published"];
+/// The date field a filter may compare: the publication time (under any
+/// of its catalogue names).
+const DATE_FIELD: &str = "published_at";
 
 /// The newsdex filters of an expression.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -43,7 +29,10 @@ pub struct FilterPlan {
 
 /// A filter as JSON carries it: an expression, or arrays of them (the outer
 /// array ANDs, an inner array ORs).
-pub fn plan_filter(filter: &serde_json::Value) -> Result<FilterPlan, String> {
+/// Field names resolve through the catalogue (`schema/index.fields.json`):
+/// a facet field or one of its aliases (`tags`, `lang`, `people`), or the
+/// publication date under any of its names.
+pub fn plan_filter(filter: &serde_json::Value, fields: &IndexFields) -> Result<FilterPlan, String> {
     let expression = match filter {
         serde_json::Value::Null => return Ok(FilterPlan::default()),
         serde_json::Value::String(text) => parse_expression(text)?,
@@ -69,7 +58,7 @@ pub fn plan_filter(filter: &serde_json::Value) -> Result<FilterPlan, String> {
         }
         other => return Err(format!("a filter is a string or an array, got {other}")),
     };
-    plan(&expression)
+    Names { fields }.plan(&expression)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -324,11 +313,138 @@ fn parse_expression(text: &str) -> Result<Expression, String> {
     Ok(expression)
 }
 
-fn facet_field(name: &str) -> Option<&'static str> {
-    FILTER_FIELDS
-        .iter()
-        .find(|(alias, _)| *alias == name)
-        .map(|(_, field)| *field)
+/// The catalogue a filter's field names are read against.
+struct Names<'a> {
+    fields: &'a IndexFields,
+}
+
+impl<'a> Names<'a> {
+    fn facet(&self, name: &str) -> Option<&'a str> {
+        self.fields.facet_name(name)
+    }
+
+    fn is_date(&self, name: &str) -> bool {
+        self.fields
+            .get(name)
+            .is_some_and(|field| field.definition.name == DATE_FIELD)
+    }
+
+    /// Values of one field any of which may match, from a condition or an OR
+    /// of conditions on that field.
+    fn field_alternatives(&self, expression: &Expression) -> Option<(&'a str, Vec<String>)> {
+        match expression {
+            Expression::Compare {
+                field,
+                operator,
+                value,
+            } if operator == "=" => Some((self.facet(field)?, vec![value.clone()])),
+            Expression::In { field, values } => Some((self.facet(field)?, values.clone())),
+            Expression::Or(any) => {
+                let mut field = None;
+                let mut values = Vec::new();
+                for alternative in any {
+                    let (name, more) = self.field_alternatives(alternative)?;
+                    if field.is_some_and(|known| known != name) {
+                        return None;
+                    }
+                    field = Some(name);
+                    values.extend(more);
+                }
+                Some((field?, values))
+            }
+            _ => None,
+        }
+    }
+
+    fn plan(&self, expression: &Expression) -> Result<FilterPlan, String> {
+        let clauses: Vec<&Expression> = match expression {
+            Expression::And(all) => all.iter().collect(),
+            other => vec![other],
+        };
+        let mut plan = FilterPlan::default();
+        for clause in clauses {
+            if let Expression::And(_) = clause {
+                let inner = self.plan(clause)?;
+                merge(&mut plan, inner)?;
+                continue;
+            }
+            if let Some((field, values)) = self.field_alternatives(clause) {
+                if plan.filters.contains_key(field) {
+                    return Err(format!(
+                        "two conditions on `{field}` joined by AND: newsdex matches any of a field's values; join them with OR"
+                    ));
+                }
+                plan.filters.insert(field.to_string(), values);
+                continue;
+            }
+            match clause {
+                Expression::Compare {
+                    field,
+                    operator,
+                    value,
+                } if self.is_date(field) => {
+                    let instant = parse_instant(value)?;
+                    match operator.as_str() {
+                        ">=" => narrow_from(&mut plan, instant),
+                        ">" => narrow_from(&mut plan, instant + chrono::Duration::seconds(1)),
+                        "<" => narrow_to(&mut plan, instant),
+                        "<=" => narrow_to(&mut plan, instant + chrono::Duration::seconds(1)),
+                        "=" => {
+                            narrow_from(&mut plan, instant);
+                            narrow_to(&mut plan, instant + chrono::Duration::seconds(1));
+                        }
+                        other => {
+                            return Err(format!("`{field} {other}` is not supported on dates"));
+                        }
+                    }
+                }
+                Expression::Range { field, low, high } if self.is_date(field) => {
+                    narrow_from(&mut plan, parse_instant(low)?);
+                    narrow_to(
+                        &mut plan,
+                        parse_instant(high)? + chrono::Duration::seconds(1),
+                    );
+                }
+                Expression::Compare { field, .. } | Expression::In { field, .. }
+                    if self.facet(field).is_none() && !self.is_date(field) =>
+                {
+                    return Err(format!(
+                        "`{field}` is not filterable; filter on {}, or {DATE_FIELD}",
+                        self.fields.facet_names().join(", ")
+                    ));
+                }
+                Expression::Compare {
+                    field, operator, ..
+                } => {
+                    return Err(format!(
+                        "`{field} {operator}` is not supported: newsdex filters facet fields with = and IN, dates with <, <=, >, >= and TO"
+                    ));
+                }
+                Expression::Not(_) => {
+                    return Err("NOT is not supported in newsdex filters".into());
+                }
+                Expression::Or(_) => {
+                    return Err(
+                        "OR joins conditions on different fields, which newsdex filters do not support; an OR may only join values of one field"
+                            .into(),
+                    );
+                }
+                Expression::Other(what) => {
+                    return Err(format!("`{what}` is not supported in newsdex filters"));
+                }
+                Expression::Range { field, .. } => {
+                    return Err(format!(
+                        "`{field} … TO …` is supported on published_at only"
+                    ));
+                }
+                Expression::In { field, .. } => {
+                    return Err(format!("`{field} IN` is not supported"));
+                }
+                Expression::And(_) => {}
+            }
+        }
+        Ok(plan)
+    }
 }
 
 /// A date bound: Unix seconds (what Meilisearch stores dates as), an
@@ -350,127 +466,6 @@ fn parse_instant(value: &str) -> Result<DateTime<Utc>, String> {
         .ok_or_else(|| {
             format!("`{value}` is not Unix seconds, an RFC 3339 time or a YYYY-MM-DD day")
         })
-}
-
-/// Values of one field any of which may match, from a condition or an OR
-/// of conditions on that field.
-fn field_alternatives(expression: &Expression) -> Option<(&'static str, Vec<String>)> {
-    match expression {
-        Expression::Compare {
-            field,
-            operator,
-            value,
-        } if operator == "=" => Some((facet_field(field)?, vec![value.clone()])),
-        Expression::In { field, values } => Some((facet_field(field)?, values.clone())),
-        Expression::Or(any) => {
-            let mut field = None;
-            let mut values = Vec::new();
-            for alternative in any {
-                let (name, more) = field_alternatives(alternative)?;
-                if field.is_some_and(|known| known != name) {
-                    return None;
-                }
-                field = Some(name);
-                values.extend(more);
-            }
-            Some((field?, values))
-        }
-        _ => None,
-    }
-}
-
-fn plan(expression: &Expression) -> Result<FilterPlan, String> {
-    let clauses: Vec<&Expression> = match expression {
-        Expression::And(all) => all.iter().collect(),
-        other => vec![other],
-    };
-    let mut plan = FilterPlan::default();
-    for clause in clauses {
-        if let Expression::And(_) = clause {
-            let inner = self::plan(clause)?;
-            merge(&mut plan, inner)?;
-            continue;
-        }
-        if let Some((field, values)) = field_alternatives(clause) {
-            if plan.filters.contains_key(field) {
-                return Err(format!(
-                    "two conditions on `{field}` joined by AND: newsdex matches any of a field's values; join them with OR"
-                ));
-            }
-            plan.filters.insert(field.to_string(), values);
-            continue;
-        }
-        match clause {
-            Expression::Compare {
-                field,
-                operator,
-                value,
-            } if DATE_FIELDS.contains(&field.as_str()) => {
-                let instant = parse_instant(value)?;
-                match operator.as_str() {
-                    ">=" => narrow_from(&mut plan, instant),
-                    ">" => narrow_from(&mut plan, instant + chrono::Duration::seconds(1)),
-                    "<" => narrow_to(&mut plan, instant),
-                    "<=" => narrow_to(&mut plan, instant + chrono::Duration::seconds(1)),
-                    "=" => {
-                        narrow_from(&mut plan, instant);
-                        narrow_to(&mut plan, instant + chrono::Duration::seconds(1));
-                    }
-                    other => {
-                        return Err(format!("`{field} {other}` is not supported on dates"));
-                    }
-                }
-            }
-            Expression::Range { field, low, high } if DATE_FIELDS.contains(&field.as_str()) => {
-                narrow_from(&mut plan, parse_instant(low)?);
-                narrow_to(
-                    &mut plan,
-                    parse_instant(high)? + chrono::Duration::seconds(1),
-                );
-            }
-            Expression::Compare { field, .. } | Expression::In { field, .. }
-                if facet_field(field).is_none() && !DATE_FIELDS.contains(&field.as_str()) =>
-            {
-                return Err(format!(
-                    "`{field}` is not filterable; filter on {}, or published_at",
-                    FILTER_FIELDS
-                        .iter()
-                        .map(|(alias, _)| *alias)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-            Expression::Compare {
-                field, operator, ..
-            } => {
-                return Err(format!(
-                    "`{field} {operator}` is not supported: newsdex filters facet fields with = and IN, dates with <, <=, >, >= and TO"
-                ));
-            }
-            Expression::Not(_) => {
-                return Err("NOT is not supported in newsdex filters".into());
-            }
-            Expression::Or(_) => {
-                return Err(
-                    "OR joins conditions on different fields, which newsdex filters do not support; an OR may only join values of one field"
-                        .into(),
-                );
-            }
-            Expression::Other(what) => {
-                return Err(format!("`{what}` is not supported in newsdex filters"));
-            }
-            Expression::Range { field, .. } => {
-                return Err(format!(
-                    "`{field} … TO …` is supported on published_at only"
-                ));
-            }
-            Expression::In { field, .. } => {
-                return Err(format!("`{field} IN` is not supported"));
-            }
-            Expression::And(_) => {}
-        }
-    }
-    Ok(plan)
 }
 
 fn merge(plan: &mut FilterPlan, inner: FilterPlan) -> Result<(), String> {
@@ -504,15 +499,20 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn planned(filter: &serde_json::Value) -> Result<FilterPlan, String> {
+        let fields = IndexFields::build()?;
+        plan_filter(filter, &fields)
+    }
+
     #[test]
     fn instantsearch_arrays_and_expressions_give_the_same_plan() {
-        let from_arrays = plan_filter(&json!([
+        let from_arrays = planned(&json!([
             ["\"tag\"=\"Ukraine\"", "\"tag\"=\"NATO\""],
             "\"source\"=\"Kyiv Independent\"",
             "\"published_at\" 1735689600 TO 1738367999"
         ]))
         .unwrap();
-        let from_text = plan_filter(&json!(
+        let from_text = planned(&json!(
             "(tag = Ukraine OR tag = 'NATO') AND source = \"Kyiv Independent\" AND published_at >= 2025-01-01 AND published_at <= 1738367999"
         ))
         .unwrap();
@@ -527,10 +527,27 @@ mod tests {
             "2025-02-01T00:00:00+00:00"
         );
         assert_eq!(
-            plan_filter(&json!("person IN [\"Mark Rutte\", 'Donald Tusk']"))
+            planned(&json!("person IN [\"Mark Rutte\", 'Donald Tusk']"))
                 .unwrap()
                 .filters["person"],
             vec!["Mark Rutte", "Donald Tusk"]
+        );
+    }
+
+    #[test]
+    fn every_name_the_catalogue_gives_a_field_filters_it() {
+        let plan = planned(&json!(
+            "people = 'Mark Rutte' AND publication = BBC AND tags = NATO AND date >= 2025-01-01"
+        ))
+        .unwrap();
+        assert_eq!(plan.filters["person"], vec!["Mark Rutte"]);
+        assert_eq!(plan.filters["source"], vec!["BBC"]);
+        assert_eq!(plan.filters["tag"], vec!["NATO"]);
+        assert!(plan.from.is_some());
+        let error = planned(&json!("title = a")).unwrap_err();
+        assert!(
+            error.contains("tag, section, author, source, language"),
+            "{error}"
         );
     }
 
@@ -547,7 +564,7 @@ mod tests {
             ("tag = 'a", "unclosed quote"),
             ("published_at > soon", "not Unix seconds"),
         ] {
-            let error = plan_filter(&json!(filter)).unwrap_err();
+            let error = planned(&json!(filter)).unwrap_err();
             assert!(error.contains(reason), "{filter}: {error}");
         }
     }

@@ -135,3 +135,43 @@ async fn a_read_key_guards_the_meilisearch_routes_too() {
     .await;
     assert_eq!(status, 200);
 }
+
+#[tokio::test]
+async fn filters_and_facets_take_every_name_the_field_catalogue_gives() {
+    let app = demo_app(None, None);
+    // `place` and `tags` are catalogue aliases of location and tag, as on
+    // newsdex's own routes; the answer keeps the name asked for.
+    let by_alias = json!({
+        "q": "ceasefire",
+        "filter": "place = Geneva AND date >= 1736726400",
+        "facets": ["tags", "place"]
+    });
+    let (status, aliased) = post(&app, "/indexes/articles/search", by_alias).await;
+    assert_eq!(status, 200, "{aliased}");
+    let by_name = json!({
+        "q": "ceasefire",
+        "filter": "location = Geneva AND published_at >= 1736726400",
+        "facets": ["tag", "location"]
+    });
+    let (_, named) = post(&app, "/indexes/articles/search", by_name).await;
+    assert_eq!(aliased["estimatedTotalHits"], 2);
+    assert_eq!(aliased["estimatedTotalHits"], named["estimatedTotalHits"]);
+    assert_eq!(
+        aliased["facetDistribution"]["place"],
+        named["facetDistribution"]["location"]
+    );
+    assert_eq!(
+        aliased["facetDistribution"]["tags"],
+        named["facetDistribution"]["tag"]
+    );
+    // A field that is not a facet is refused with the catalogue's list.
+    let (status, refused) = post(
+        &app,
+        "/indexes/articles/search",
+        json!({"q": "", "filter": "title = Geneva"}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    let message = refused["message"].as_str().unwrap_or_default();
+    assert!(message.contains("misc"), "{message}");
+}

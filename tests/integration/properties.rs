@@ -164,7 +164,8 @@ proptest! {
             "((NOT |)\"?(tag|source|published_at|person|x)\"? ?(=|!=|>=|<|IN|TO|EXISTS) ?(\\[|\\(|'|\")?[A-Za-z0-9 ,-]{0,12}(\\]|\\)|'|\")? ?(AND|OR)? ?){0,4}",
         ]
     ) {
-        let _ = newsdex::query::filter_expression::plan_filter(&serde_json::Value::String(filter.clone()));
-        let _ = newsdex::query::filter_expression::plan_filter(&serde_json::json!([[filter]]));
+        let fields = newsdex::index::fields::IndexFields::build().map_err(TestCaseError::fail)?;
+        let _ = newsdex::query::filter_expression::plan_filter(&serde_json::Value::String(filter.clone()), &fields);
+        let _ = newsdex::query::filter_expression::plan_filter(&serde_json::json!([[filter]]), &fields);
     }
 }
