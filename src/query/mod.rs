@@ -3,6 +3,7 @@
 pub mod build;
 pub mod dates;
 mod edits;
+mod execute;
 pub mod facet_search;
 pub mod facets;
 pub mod filter_expression;
@@ -11,6 +12,8 @@ pub mod histogram;
 pub mod maxscore;
 mod near;
 pub mod parser;
+mod plan;
+mod present;
 pub mod rank;
 pub mod search;
 pub mod suggest;
