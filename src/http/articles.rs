@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::{ApiError, ErrorCode};
+use super::params;
 use crate::article::{Article, valid_id};
 use crate::index::WriteOutcome;
 use crate::ingest::{Format, Limits, ReadOptions, read_bytes};
@@ -40,11 +41,21 @@ pub async fn get_article(
     }
 }
 
+/// The parameters of the write routes.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct WriteParams {
+    /// Searchable before the response (`?refresh=true`), rather than
+    /// within the commit interval.
+    #[serde(deserialize_with = "params::switch")]
+    refresh: Option<bool>,
+}
+
 /// Whether the request asks for its writes to be searchable before the
-/// response (`?refresh=true`), rather than within the commit interval.
-fn wants_refresh(query: Option<&str>) -> bool {
-    url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
-        .any(|(key, value)| key == "refresh" && value != "false")
+/// response.
+fn wants_refresh(query: Option<&str>) -> Result<bool, ApiError> {
+    let WriteParams { refresh } = params::decode(query)?;
+    Ok(refresh.unwrap_or(false))
 }
 
 pub async fn put_article(
@@ -74,7 +85,7 @@ pub async fn put_article(
         ));
     }
     article.id = id;
-    let refresh = wants_refresh(query.as_deref());
+    let refresh = wants_refresh(query.as_deref())?;
     let (id, outcome) = state
         .write(refresh, move |writer| {
             let outcome = writer.upsert(&article)?;
@@ -94,7 +105,7 @@ pub async fn delete_article(
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
     let id = path_id(&id)?;
-    let refresh = wants_refresh(query.as_deref());
+    let refresh = wants_refresh(query.as_deref())?;
     let target = id.clone();
     let existed = state
         .write(refresh, move |writer| Ok(writer.delete(&target)?))
@@ -137,7 +148,7 @@ pub async fn post_articles(
             ..Limits::default()
         },
     };
-    let refresh = wants_refresh(query.as_deref());
+    let refresh = wants_refresh(query.as_deref())?;
     let (mut items, rejected, slots, articles) = tokio::task::spawn_blocking(move || {
         let records = read_bytes(&body, "body", &options);
         let mut items: Vec<Value> = Vec::with_capacity(records.len());

@@ -91,16 +91,6 @@ impl ApiError {
         self
     }
 
-    /// A query parameter that must be a whole number and is not.
-    pub fn whole_number(key: &str, value: &str) -> Result<usize, ApiError> {
-        value.parse::<usize>().map_err(|_| {
-            ApiError::new(
-                ErrorCode::BadRequest,
-                format!("`{key}` must be a whole number, got {value:?}"),
-            )
-        })
-    }
-
     /// A body axum could not read: too large, or not what was declared.
     pub fn rejected_body(status: StatusCode, reason: String) -> ApiError {
         if status == StatusCode::PAYLOAD_TOO_LARGE {

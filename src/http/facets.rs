@@ -2,10 +2,12 @@
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::error::{ApiError, ErrorCode};
+use super::error::ApiError;
+use super::params;
 use crate::query::facet_search::search_facet_values;
 
 pub async fn get_facet_values(
@@ -21,24 +23,19 @@ pub async fn get_facet_values(
     Ok(Json(json!({ "field": field, "values": values })))
 }
 
+/// The parameters of the prefix lookups.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct PrefixParams {
+    q: String,
+    limit: Option<usize>,
+}
+
 /// The `q` and `limit` parameters of the prefix lookups, rejecting others.
 pub fn prefix_and_limit(
     query: Option<&str>,
     default_limit: usize,
 ) -> Result<(String, usize), ApiError> {
-    let mut prefix = String::new();
-    let mut limit = default_limit;
-    for (key, value) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
-        match key.as_ref() {
-            "q" => prefix = value.into_owned(),
-            "limit" => limit = ApiError::whole_number("limit", &value)?,
-            other => {
-                return Err(ApiError::new(
-                    ErrorCode::BadRequest,
-                    format!("unknown parameter `{other}`"),
-                ));
-            }
-        }
-    }
-    Ok((prefix, limit))
+    let PrefixParams { q, limit } = params::decode(query)?;
+    Ok((q, limit.unwrap_or(default_limit)))
 }

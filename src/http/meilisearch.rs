@@ -22,6 +22,7 @@ use serde_json::{Map, Value, json};
 
 use super::AppState;
 use super::error::{ApiError, ErrorCode};
+use super::params;
 use crate::index::fields::IndexFields;
 use crate::query::filter_expression::plan_filter;
 use crate::query::search::{MAX_LIMIT, Typo};
@@ -30,17 +31,22 @@ use crate::query::{SearchRequest, SearchResponse, Sort, search};
 /// The uid of newsdex's one index.
 pub const INDEX_UID: &str = "articles";
 
-/// A Meilisearch search query (the fields newsdex reads; others are
-/// accepted and ignored, as the clients send some newsdex has no use for).
+/// A Meilisearch search query, as a JSON body or a query string (lists
+/// comma-separated there), with the fields newsdex reads; others are
+/// accepted and ignored, as the clients send some newsdex has no use for.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct MeiliQuery {
     index_uid: Option<String>,
     q: Option<String>,
     filter: Value,
+    #[serde(deserialize_with = "params::optional_comma_list")]
     facets: Option<Vec<String>>,
+    #[serde(deserialize_with = "params::optional_comma_list")]
     attributes_to_highlight: Option<Vec<String>>,
+    #[serde(deserialize_with = "params::optional_comma_list")]
     attributes_to_crop: Option<Vec<String>>,
+    #[serde(deserialize_with = "params::optional_comma_list")]
     attributes_to_retrieve: Option<Vec<String>>,
     highlight_pre_tag: Option<String>,
     highlight_post_tag: Option<String>,
@@ -49,6 +55,7 @@ pub struct MeiliQuery {
     offset: Option<usize>,
     hits_per_page: Option<usize>,
     page: Option<usize>,
+    #[serde(deserialize_with = "params::optional_comma_list")]
     sort: Option<Vec<String>>,
 }
 
@@ -371,34 +378,7 @@ pub async fn get_index_search(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, MeiliError> {
     check_index(&uid)?;
-    let mut query = MeiliQuery::default();
-    let list = |value: &str| -> Vec<String> {
-        value
-            .split(',')
-            .map(|item| item.trim().to_string())
-            .filter(|item| !item.is_empty())
-            .collect()
-    };
-    for (key, value) in url::form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes()) {
-        let number = |value: &str| ApiError::whole_number(&key, value);
-        match key.as_ref() {
-            "q" => query.q = Some(value.into_owned()),
-            "filter" => query.filter = Value::String(value.into_owned()),
-            "facets" => query.facets = Some(list(&value)),
-            "attributesToHighlight" => query.attributes_to_highlight = Some(list(&value)),
-            "attributesToCrop" => query.attributes_to_crop = Some(list(&value)),
-            "attributesToRetrieve" => query.attributes_to_retrieve = Some(list(&value)),
-            "highlightPreTag" => query.highlight_pre_tag = Some(value.into_owned()),
-            "highlightPostTag" => query.highlight_post_tag = Some(value.into_owned()),
-            "cropMarker" => query.crop_marker = Some(value.into_owned()),
-            "sort" => query.sort = Some(list(&value)),
-            "limit" => query.limit = Some(number(&value)?),
-            "offset" => query.offset = Some(number(&value)?),
-            "page" => query.page = Some(number(&value)?),
-            "hitsPerPage" => query.hits_per_page = Some(number(&value)?),
-            _ => {}
-        }
-    }
+    let query: MeiliQuery = params::decode(raw.as_deref())?;
     Ok(Json(run(&state, query).await?))
 }
 

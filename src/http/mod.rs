@@ -10,6 +10,7 @@ mod health;
 mod meilisearch;
 mod metrics;
 mod page;
+mod params;
 mod search;
 mod snapshots;
 mod suggest;

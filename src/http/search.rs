@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::error::{ApiError, ErrorCode};
+use super::params;
 use crate::index::fields::IndexFields;
 use crate::query::dates::{BoundSide, parse_date_bound};
 use crate::query::histogram::Interval;
@@ -19,7 +20,10 @@ use crate::query::{Filters, SearchRequest, SearchResponse, Sort, search};
 /// Longest accepted `q`, in characters.
 const MAX_QUERY_CHARS: usize = crate::query::parser::MAX_QUERY_CHARS;
 
-/// The search request as JSON carries it: dates as text (also `now-7d`).
+/// The search request as a JSON body or a query string carries it, one
+/// model for both: dates as text (also `now-7d`); in a query string a
+/// facet field's name or alias is a filter (`tag=a&tag=b`: any of them),
+/// lists may be comma-separated, switches `true`/`false`, `1`/`0`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SearchBody {
@@ -32,10 +36,13 @@ pub struct SearchBody {
     limit: Option<usize>,
     offset: Option<usize>,
     cursor: Option<String>,
+    #[serde(deserialize_with = "params::comma_list")]
     facets: Vec<String>,
     histogram: Option<Interval>,
+    #[serde(deserialize_with = "params::switch")]
     highlight: Option<bool>,
     typo: Option<Typo>,
+    #[serde(deserialize_with = "params::switch")]
     prefix: Option<bool>,
     #[serde(rename = "match")]
     matching: Option<Matching>,
@@ -80,60 +87,24 @@ impl SearchBody {
         })
     }
 
-    /// Reads `?q=…&tag=a&tag=b&facets=tag,source&…`; repeated filter keys
-    /// mean any of the values.
-    fn from_query_string(query: &str, fields: &IndexFields) -> Result<SearchBody, ApiError> {
-        let mut body = SearchBody::default();
-        for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
-            let value = value.into_owned();
-            let number = |value: &str| ApiError::whole_number(&key, value);
-            match key.as_ref() {
-                "q" => body.q = value,
-                "from" => body.from = Some(value),
-                "to" => body.to = Some(value),
-                "sort" => body.sort = Some(parse_value(&value)?),
-                "typo" => body.typo = Some(parse_value(&value)?),
-                "match" => body.matching = Some(parse_value(&value)?),
-                "syntax" => body.syntax = Some(parse_value(&value)?),
-                "histogram" => body.histogram = Some(parse_value(&value)?),
-                "half_life" => body.half_life = Some(value),
-                "cursor" => body.cursor = Some(value),
-                "prefix" => body.prefix = Some(is_true(&value)),
-                "limit" => body.limit = Some(number(&value)?),
-                "offset" => body.offset = Some(number(&value)?),
-                "facets" => body.facets.extend(
-                    value
-                        .split(',')
-                        .map(str::trim)
-                        .filter(|facet| !facet.is_empty())
-                        .map(str::to_string),
-                ),
-                "highlight" => body.highlight = Some(is_true(&value)),
-                name if fields.facet_name(name).is_some() => body
-                    .filters
-                    .entry(name.to_string())
-                    .or_default()
-                    .push(value),
-                other => {
-                    return Err(ApiError::new(
-                        ErrorCode::BadRequest,
-                        format!("unknown parameter `{other}`"),
-                    ));
-                }
-            }
+    /// Reads `?q=…&tag=a&tag=b&facets=tag,source&…`: the keys the field
+    /// catalogue names as facets are filters, the others the request's
+    /// parameters.
+    fn from_query_string(
+        query: Option<&str>,
+        fields: &IndexFields,
+    ) -> Result<SearchBody, ApiError> {
+        let (filters, parameters): (Vec<_>, Vec<_>) = params::pairs(query)?
+            .into_iter()
+            .partition(|(key, _)| fields.facet_name(key).is_some());
+        let parameters = serde_html_form::to_string(&parameters)
+            .map_err(|error| ApiError::new(ErrorCode::BadRequest, error.to_string()))?;
+        let mut body: SearchBody = params::decode(Some(&parameters))?;
+        for (name, value) in filters {
+            body.filters.entry(name).or_default().push(value);
         }
         Ok(body)
     }
-}
-
-fn parse_value<T: std::str::FromStr<Err = String>>(value: &str) -> Result<T, ApiError> {
-    value
-        .parse()
-        .map_err(|message: String| ApiError::new(ErrorCode::BadRequest, message))
-}
-
-fn is_true(value: &str) -> bool {
-    !matches!(value, "false" | "0" | "off" | "no")
 }
 
 pub async fn get_search(
@@ -141,8 +112,7 @@ pub async fn get_search(
     RawQuery(query): RawQuery,
 ) -> Result<Json<SearchResponse>, ApiError> {
     let request =
-        SearchBody::from_query_string(query.as_deref().unwrap_or(""), state.index.fields())?
-            .into_request()?;
+        SearchBody::from_query_string(query.as_deref(), state.index.fields())?.into_request()?;
     run_search(state, request).await
 }
 

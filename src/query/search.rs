@@ -94,7 +94,7 @@ pub struct SearchRequest {
 }
 
 /// Typo tolerance of a search's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Typo {
     /// Words match as typed, never their near spellings.
@@ -118,6 +118,24 @@ impl std::str::FromStr for Typo {
             other => Err(format!(
                 "unknown typo setting `{other}`; expected off, auto or fallback"
             )),
+        }
+    }
+}
+
+/// Read as on every route: `off`, `auto`, `fallback`, or a switch (`true`
+/// is `auto`, `false` is `off`), as text or a JSON boolean.
+impl<'de> Deserialize<'de> for Typo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Typo, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Setting {
+            Switch(bool),
+            Text(String),
+        }
+        match Setting::deserialize(deserializer)? {
+            Setting::Switch(true) => Ok(Typo::Auto),
+            Setting::Switch(false) => Ok(Typo::Off),
+            Setting::Text(text) => text.parse().map_err(serde::de::Error::custom),
         }
     }
 }

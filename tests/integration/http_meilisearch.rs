@@ -175,3 +175,40 @@ async fn filters_and_facets_take_every_name_the_field_catalogue_gives() {
     let message = refused["message"].as_str().unwrap_or_default();
     assert!(message.contains("misc"), "{message}");
 }
+
+#[tokio::test]
+async fn get_search_takes_comma_lists_and_repeated_filters() {
+    let app = demo_app(None, None);
+    let (status, got) = call(
+        &app,
+        "GET",
+        "/indexes/articles/search?q=ceasefire&facets=tag,location&filter=location%20%3D%20Geneva&filter=published_at%20%3E%3D%201736726400",
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(status, 200, "{got}");
+    let (_, posted) = post(
+        &app,
+        "/indexes/articles/search",
+        json!({
+            "q": "ceasefire",
+            "facets": ["tag", "location"],
+            "filter": ["location = Geneva", "published_at >= 1736726400"]
+        }),
+    )
+    .await;
+    assert_eq!(got["estimatedTotalHits"], 2);
+    assert_eq!(got["estimatedTotalHits"], posted["estimatedTotalHits"]);
+    assert_eq!(got["facetDistribution"], posted["facetDistribution"]);
+    assert_eq!(got["facetDistribution"]["location"]["Geneva"], 2);
+    let (status, refused) = call(
+        &app,
+        "GET",
+        "/indexes/articles/search?limit=many",
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(status, 400, "{refused}");
+}

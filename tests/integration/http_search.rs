@@ -565,3 +565,69 @@ async fn a_huge_offset_is_refused_not_wrapped() {
         assert_eq!(status, 400, "{path}: {body}");
     }
 }
+
+/// One request model decoded by serde for the query string and the JSON
+/// body: the same parameters, the same values, the same refusals.
+#[tokio::test]
+async fn get_and_post_read_the_same_parameters_the_same_way() {
+    let app = demo_app(None, None);
+    // Facets as a comma list or repeated keys; switches as words, digits
+    // or JSON booleans; `typo=true` is `auto` on both.
+    let (status, listed) = call(
+        &app,
+        "GET",
+        "/search?q=ceasefir&facets=tag,source&typo=true&highlight=0",
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(status, 200, "{listed}");
+    let (_, repeated) = call(
+        &app,
+        "GET",
+        "/search?q=ceasefir&facets=tag&facets=source&typo=auto&highlight=off",
+        None,
+        &[],
+    )
+    .await;
+    let body =
+        json!({"q": "ceasefir", "facets": ["tag", "source"], "typo": true, "highlight": false});
+    let (status, posted) = call(&app, "POST", "/search", Some(&body.to_string()), &[]).await;
+    assert_eq!(status, 200, "{posted}");
+    assert!(
+        listed["total"].as_u64().is_some_and(|total| total >= 2),
+        "{listed}"
+    );
+    for other in [&repeated, &posted] {
+        assert_eq!(other["total"], listed["total"]);
+        assert_eq!(other["facets"], listed["facets"]);
+    }
+    assert!(listed["hits"][0]["highlights"].is_null(), "{listed}");
+    assert_eq!(listed["facets"]["source"].as_array().map(Vec::len), Some(2));
+
+    // A misspelt parameter is refused with the list of those the route
+    // takes; a value of the wrong type names its parameter.
+    let (status, refused) = call(&app, "GET", "/search?q=a&limt=5", None, &[]).await;
+    assert_eq!(status, 400);
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("unknown field `limt`") && message.contains("`limit`"),
+        "{message}"
+    );
+    let (status, refused) = call(&app, "GET", "/search?q=a&limit=ten", None, &[]).await;
+    assert_eq!(status, 400);
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("`limit`"), "{message}");
+    let (status, refused) = call(&app, "GET", "/search?q=a&highlight=maybe", None, &[]).await;
+    assert_eq!(status, 400);
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("`highlight`") && message.contains("maybe"),
+        "{message}"
+    );
+    // The prefix lookups and the write routes decode theirs the same way.
+    let (status, refused) = call(&app, "GET", "/suggest?q=ru&lmit=3", None, &[]).await;
+    assert_eq!(status, 400, "{refused}");
+    let (status, refused) = call(&app, "GET", "/facets/tag?q=en&limit=-1", None, &[]).await;
+    assert_eq!(status, 400, "{refused}");
+}
