@@ -2,7 +2,7 @@
 //! status chosen in one table.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -18,6 +18,8 @@ pub enum ErrorCode {
     Unauthorized,
     Forbidden,
     NotFound,
+    MethodNotAllowed,
+    RequestTimeout,
     PayloadTooLarge,
     InvalidRecords,
     NotReady,
@@ -28,6 +30,26 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, in the order of the table below.
+    pub const ALL: [ErrorCode; 16] = [
+        ErrorCode::BadQuery,
+        ErrorCode::BadRequest,
+        ErrorCode::InvalidFilter,
+        ErrorCode::InvalidSort,
+        ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::RequestTimeout,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::InvalidRecords,
+        ErrorCode::NotReady,
+        ErrorCode::StorageFull,
+        ErrorCode::IndexDamaged,
+        ErrorCode::ReadOnly,
+        ErrorCode::Internal,
+    ];
+
     /// The one table from error code to HTTP status.
     pub fn status(self) -> StatusCode {
         match self {
@@ -38,6 +60,8 @@ impl ErrorCode {
             ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorCode::Forbidden => StatusCode::FORBIDDEN,
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
+            ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::InvalidRecords => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::NotReady => StatusCode::SERVICE_UNAVAILABLE,
@@ -57,6 +81,8 @@ impl ErrorCode {
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::RequestTimeout => "request_timeout",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::InvalidRecords => "invalid_records",
             ErrorCode::NotReady => "not_ready",
@@ -160,4 +186,32 @@ impl IntoResponse for ApiError {
         }
         (self.code.status(), Json(json!({ "error": error }))).into_response()
     }
+}
+
+/// Answers made below the handlers, without a body (axum's 405 for a path
+/// that lacks the method, the timeout layer's 408), in the API's error
+/// shape with their code; the `Allow` header is kept.
+pub async fn shape_bare_errors(response: Response) -> Response {
+    let code = match response.status() {
+        StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
+        StatusCode::REQUEST_TIMEOUT => ErrorCode::RequestTimeout,
+        _ => return response,
+    };
+    if response.headers().contains_key(header::CONTENT_TYPE) {
+        return response;
+    }
+    let allow = response.headers().get(header::ALLOW).cloned();
+    let message = match (&allow, code) {
+        (Some(allow), ErrorCode::MethodNotAllowed) => format!(
+            "this path does not take that method; it takes {}",
+            allow.to_str().unwrap_or_default()
+        ),
+        (None, ErrorCode::MethodNotAllowed) => "this path does not take that method".to_string(),
+        _ => "the request was not answered within the server's request timeout".to_string(),
+    };
+    let mut shaped = ApiError::new(code, message).into_response();
+    if let Some(allow) = allow {
+        shaped.headers_mut().insert(header::ALLOW, allow);
+    }
+    shaped
 }

@@ -348,6 +348,7 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,
         ))
+        .layer(axum::middleware::map_response(error::shape_bare_errors))
         .layer(TraceLayer::new_for_http())
 }
 

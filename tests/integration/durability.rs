@@ -598,3 +598,37 @@ fn half_sent_requests_time_out_and_connections_are_bounded() {
         Some(200)
     );
 }
+
+/// A request whose body stops arriving is answered 408 within the request
+/// timeout, in the API's error shape, rather than holding its handler.
+#[test]
+fn a_stalled_body_is_a_408_in_the_error_shape() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = free_port();
+    let _server = start_server(dir.path(), port, &["--timeout-s", "1"]);
+    let mut stalled = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    stalled
+        .write_all(
+            b"POST /articles HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{\"title\": \"Half",
+        )
+        .expect("writes");
+    stalled
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while let Ok(read) = stalled.read(&mut buffer) {
+        if read == 0 {
+            break;
+        }
+        answer.extend_from_slice(&buffer[..read]);
+        if answer.windows(4).any(|window| window == b"\r\n\r\n")
+            && String::from_utf8_lossy(&answer).contains("}}")
+        {
+            break;
+        }
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("\"code\":\"request_timeout\""), "{answer}");
+}

@@ -210,3 +210,44 @@ async fn the_search_page_is_served_from_the_binary() {
         "the page loads nothing from elsewhere"
     );
 }
+
+/// Every error code the API can answer is listed where clients read them:
+/// the OpenAPI file's error schema and the README's table.
+#[test]
+fn every_error_code_is_documented_with_its_status() {
+    let openapi = std::fs::read_to_string("schema/openapi.yaml").expect("openapi file");
+    let enum_line = openapi
+        .lines()
+        .find(|line| line.trim_start().starts_with("enum: [bad_query"))
+        .expect("the error code enum");
+    let readme = std::fs::read_to_string("README.md").expect("README");
+    let errors = readme
+        .split("Errors are `{\"error\": {\"code\", \"message\"}}`")
+        .nth(1)
+        .and_then(|rest| rest.split("\n\n").next())
+        .expect("the README's error paragraph");
+    for code in newsdex::http::error::ErrorCode::ALL {
+        let name = code.as_str();
+        let listed = enum_line
+            .split(['[', ',', ']'])
+            .any(|item| item.trim() == name);
+        assert!(listed, "schema/openapi.yaml lacks {name}");
+        assert!(errors.contains(&format!("`{name}`")), "README lacks {name}");
+        assert!(
+            errors.contains(&code.status().as_u16().to_string()),
+            "README lacks {name}'s status"
+        );
+    }
+}
+
+/// axum answers a path without the method 405 itself: it comes in the
+/// API's error shape.
+#[tokio::test]
+async fn a_method_a_path_lacks_is_405_in_the_error_shape() {
+    let app = crate::support::demo_app(None, None);
+    let (status, body) = crate::support::call(&app, "DELETE", "/search", None, &[]).await;
+    assert_eq!(status, 405, "{body}");
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("does not take that method"), "{message}");
+}
