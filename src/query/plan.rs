@@ -18,6 +18,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
 use super::build::{HighlightTerms, QueryBuilder, date_range_query};
+use super::dates::parse_duration;
 use super::parser::{ParsedQuery, QueryError, QueryNode, Syntax, read_as_words, read_query};
 use super::rank::{RankKey, Ranking, decode_cursor};
 use super::search::{Filters, MAX_LIMIT, MAX_WINDOW, SearchError, SearchRequest, Sort, Typo};
@@ -191,7 +192,9 @@ fn ranking(request: &SearchRequest) -> Result<Ranking, QueryError> {
             let text = request.half_life.as_deref().unwrap_or(DEFAULT_HALF_LIFE);
             Ranking::Recency {
                 now: Utc::now().timestamp(),
-                half_life_seconds: parse_duration_seconds(text).ok_or_else(|| {
+                half_life_seconds: parse_duration(text)
+                    .map(|duration| duration.as_secs_f64())
+                    .ok_or_else(|| {
                     QueryError::new(format!(
                         "invalid half_life {text:?}; expected a positive number and a unit: 90m, 12h, 3d, 2w"
                     ))
@@ -199,21 +202,6 @@ fn ranking(request: &SearchRequest) -> Result<Ranking, QueryError> {
             }
         }
     })
-}
-
-/// "90m", "12h", "3d", "2w" → seconds.
-fn parse_duration_seconds(text: &str) -> Option<f64> {
-    let text = text.trim();
-    let unit = text.chars().last()?;
-    let number: f64 = text[..text.len() - unit.len_utf8()].trim().parse().ok()?;
-    let seconds = match unit {
-        'm' => 60.0,
-        'h' => 3_600.0,
-        'd' => 86_400.0,
-        'w' => 604_800.0,
-        _ => return None,
-    };
-    (number.is_finite() && number > 0.0).then_some(number * seconds)
 }
 
 /// The tantivy name of a declared field.
