@@ -41,6 +41,11 @@ pub struct SearchArgs {
     pub org: Vec<String>,
     #[arg(long)]
     pub location: Vec<String>,
+    /// Only articles whose facet NAME holds VALUE (repeatable: any of a
+    /// facet's values): any facet field or alias the field catalogue
+    /// declares, e.g. misc=Olympics, people="Mark Rutte", place=Geneva.
+    #[arg(long = "filter", value_name = "NAME=VALUE")]
+    pub filter: Vec<String>,
 
     /// Published on or after: YYYY-MM-DD, RFC 3339 or now-7d.
     #[arg(long)]
@@ -86,8 +91,9 @@ pub struct SearchArgs {
     #[arg(long)]
     pub histogram: Option<Interval>,
 
-    /// Facet fields whose value counts to print, comma-separated
-    /// (tag, section, author, source, language, person, org, location, misc).
+    /// Facet fields whose value counts to print, comma-separated: any
+    /// facet field or alias of the catalogue (tag, section, author,
+    /// source, language, person, org, location, misc, people, …).
     #[arg(long, value_delimiter = ',')]
     pub facets: Vec<String>,
 
@@ -123,6 +129,19 @@ impl SearchArgs {
             if !values.is_empty() {
                 filters.insert(name.to_string(), values);
             }
+        }
+        // Names are resolved by the search, from the catalogue, as on
+        // every HTTP route.
+        for pair in &self.filter {
+            let (name, value) = pair.split_once('=').ok_or_else(|| {
+                crate::query::QueryError::new(format!(
+                    "--filter takes NAME=VALUE (e.g. misc=Olympics), got {pair:?}"
+                ))
+            })?;
+            filters
+                .entry(name.trim().to_string())
+                .or_default()
+                .push(value.trim().to_string());
         }
         Ok(SearchRequest {
             q: self.query,

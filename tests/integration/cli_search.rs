@@ -77,6 +77,19 @@ fn filters_and_date_ranges() {
         2
     );
     assert_eq!(search_json(index, &["--lang", "fr"])["total"], 1);
+    // Any facet or alias the catalogue declares, through --filter.
+    assert_eq!(search_json(index, &["--filter", "lang=fr"])["total"], 1);
+    assert_eq!(
+        search_json(
+            index,
+            &["--filter", "tags=energy", "--filter", "tag=climate"]
+        )["total"],
+        3
+    );
+    assert_eq!(
+        search_json(index, &["--filter", "publication=Example Wire"])["total"],
+        2
+    );
     assert_eq!(
         search_json(index, &["--from", "2025-01-01", "--to", "2025-01-31"])["total"],
         3
@@ -253,6 +266,16 @@ fn syntax_errors_point_at_the_column() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("unknown facet field `colour`"));
+    newsdex(dir.path())
+        .args(["search", "x", "--filter", "colour=red"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("unknown facet field `colour`"));
+    newsdex(dir.path())
+        .args(["search", "x", "--filter", "red"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("--filter takes NAME=VALUE"));
     newsdex(dir.path())
         .args(["search", "x", "--from", "soon"])
         .assert()
