@@ -282,3 +282,59 @@ impl StoredArticle {
         Ok(article)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article::{Caption, Entity, LiveEntry};
+    use crate::index::fields::ARTICLE_SOURCES;
+
+    /// The catalogue accepts the sources it lists: each must give an
+    /// article that has every field its values.
+    #[test]
+    fn every_source_the_catalogue_accepts_gives_values() {
+        let article = Article {
+            id: "a1".into(),
+            url: Some("https://news.example/a1".into()),
+            source: Some("Example Wire".into()),
+            language: Some("en".into()),
+            title: "Title".into(),
+            summary: Some("Summary".into()),
+            body: "Body".into(),
+            captions: vec![Caption {
+                text: "Caption".into(),
+                credit: None,
+            }],
+            authors: vec!["Author".into()],
+            section: Some("World".into()),
+            tags: vec!["Tag".into()],
+            entries: vec![LiveEntry {
+                headline: "Entry".into(),
+                body: "Entry body".into(),
+                ..LiveEntry::default()
+            }],
+            entities: EntityKind::ALL
+                .into_iter()
+                .map(|kind| Entity {
+                    kind,
+                    name: format!("A {}", kind.as_str()),
+                })
+                .collect(),
+            ..Article::default()
+        };
+        let entity_sources: Vec<String> = EntityKind::ALL
+            .into_iter()
+            .map(|kind| format!("entities.{}", kind.as_str()))
+            .collect();
+        for source in ARTICLE_SOURCES
+            .iter()
+            .copied()
+            .chain(entity_sources.iter().map(String::as_str))
+        {
+            assert!(crate::index::fields::is_article_source(source), "{source}");
+            assert!(!source_values(&article, source).is_empty(), "{source}");
+        }
+        assert!(!crate::index::fields::is_article_source("topics"));
+        assert!(!crate::index::fields::is_article_source("entities.colour"));
+    }
+}

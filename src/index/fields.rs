@@ -61,14 +61,86 @@ pub struct FieldDefinitions {
 
 /// The declared fields. The file is compiled in; a test reads it, so a
 /// broken file cannot ship.
-pub static DEFINITIONS: LazyLock<FieldDefinitions> = LazyLock::new(|| {
-    serde_json::from_str(FIELD_DEFINITIONS).unwrap_or(FieldDefinitions {
-        schema_version: 0,
-        fields: Vec::new(),
-    })
-});
+/// The catalogue, read and checked once.
+static DEFINITIONS: LazyLock<Result<FieldDefinitions, String>> =
+    LazyLock::new(|| FieldDefinitions::parse(FIELD_DEFINITIONS));
 
-/// A declared field with its tantivy fields.
+/// The article fields a text, facet, keyword or tiebreak field may read
+/// (`source`), besides `entities.KIND` for each entity kind; a vocabulary
+/// field joins several with `+`. `document::source_values` gives each its
+/// values.
+pub const ARTICLE_SOURCES: &[&str] = &[
+    "id", "url", "title", "summary", "body", "entries", "captions", "tags", "authors", "section",
+    "source", "language",
+];
+
+/// Whether `source` names an article field [`ARTICLE_SOURCES`] or an
+/// entity kind gives.
+pub fn is_article_source(source: &str) -> bool {
+    ARTICLE_SOURCES.contains(&source)
+        || source.strip_prefix("entities.").is_some_and(|kind| {
+            crate::article::EntityKind::ALL
+                .iter()
+                .any(|known| known.as_str() == kind)
+        })
+}
+
+impl FieldDefinitions {
+    /// The catalogue in `text`, refused with the reason when a field could
+    /// not index anything as declared.
+    pub fn parse(text: &str) -> Result<FieldDefinitions, String> {
+        let definitions: FieldDefinitions = serde_json::from_str(text)
+            .map_err(|error| format!("schema/index.fields.json: {error}"))?;
+        definitions.check()?;
+        Ok(definitions)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        let refuse = |reason: String| Err(format!("schema/index.fields.json: {reason}"));
+        if self.fields.is_empty() {
+            return refuse("no fields are declared".to_string());
+        }
+        let mut names = std::collections::HashSet::new();
+        for field in &self.fields {
+            for name in std::iter::once(&field.name).chain(&field.aliases) {
+                if !names.insert(name.as_str()) {
+                    return refuse(format!("the name `{name}` is declared twice"));
+                }
+            }
+            let source = field.source.as_str();
+            let readable = match field.kind {
+                FieldKind::Text | FieldKind::Facet | FieldKind::Keyword | FieldKind::Tiebreak => {
+                    is_article_source(source)
+                }
+                FieldKind::Date => matches!(source, "published_at" | "updated_at"),
+                FieldKind::Vocabulary => source.split('+').all(is_article_source),
+                FieldKind::Source => source == "*",
+            };
+            if !readable {
+                return refuse(format!(
+                    "field `{}` reads `{source}`, which is no article field a {:?} field can index (article fields: {}, entities.KIND; dates: published_at, updated_at)",
+                    field.name,
+                    field.kind,
+                    ARTICLE_SOURCES.join(", ")
+                ));
+            }
+            if !field.boost.is_finite() || field.boost < 0.0 {
+                return refuse(format!(
+                    "field `{}` has boost {}; a boost is a finite number, 0 or more",
+                    field.name, field.boost
+                ));
+            }
+            if field.stored && field.kind != FieldKind::Text {
+                return refuse(format!(
+                    "field `{}` is `stored`, which only text fields may be",
+                    field.name
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct IndexField {
     pub definition: FieldDefinition,
@@ -93,14 +165,16 @@ pub struct IndexFields {
     pub published_at: Field,
     /// Where near spellings and completions are looked up, when declared.
     pub vocabulary: Option<Field>,
+    schema_version: u32,
 }
 
 impl IndexFields {
+    /// The fields `schema/index.fields.json` declares.
     pub fn build() -> Result<IndexFields, String> {
-        let definitions = &*DEFINITIONS;
-        if definitions.fields.is_empty() {
-            return Err("schema/index.fields.json declares no fields".to_string());
-        }
+        IndexFields::from_definitions(DEFINITIONS.as_ref().map_err(Clone::clone)?)
+    }
+
+    pub fn from_definitions(definitions: &FieldDefinitions) -> Result<IndexFields, String> {
         let mut builder = Schema::builder();
         let mut fields = Vec::new();
         for definition in &definitions.fields {
@@ -202,6 +276,7 @@ impl IndexFields {
                 .iter()
                 .find(|field| field.definition.kind == FieldKind::Vocabulary)
                 .map(|field| field.field),
+            schema_version: definitions.schema_version,
             schema,
             by_name,
             fields,
@@ -259,7 +334,7 @@ impl IndexFields {
     }
 
     pub fn schema_version(&self) -> u32 {
-        DEFINITIONS.schema_version
+        self.schema_version
     }
 }
 
@@ -270,10 +345,64 @@ mod tests {
     #[test]
     fn declared_fields_build_a_schema() {
         let fields = IndexFields::build().unwrap();
-        assert!(DEFINITIONS.schema_version >= 1);
+        assert!(fields.schema_version() >= 1);
         assert_eq!(fields.get("tags").unwrap().definition.name, "tag");
         assert!(fields.get("tag").unwrap().text_field.is_some());
         assert!(fields.schema.get_field("person_text").is_ok());
         assert!(fields.facet_names().contains(&"location"));
+    }
+
+    /// The shipped catalogue with `edit` applied to its JSON.
+    fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> Result<FieldDefinitions, String> {
+        let mut json: serde_json::Value = serde_json::from_str(FIELD_DEFINITIONS).unwrap();
+        edit(&mut json);
+        FieldDefinitions::parse(&json.to_string())
+    }
+
+    #[test]
+    fn a_field_that_could_index_nothing_is_refused_with_the_reason() {
+        let field = |json: &mut serde_json::Value, name: &str| -> serde_json::Value {
+            json["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|field| field["name"] == name)
+                .cloned()
+                .unwrap()
+        };
+        let push = |json: &mut serde_json::Value, field: serde_json::Value| {
+            json["fields"].as_array_mut().unwrap().push(field);
+        };
+        let error = edited(|json| {
+            let mut tag = field(json, "tag");
+            tag["name"] = "topic".into();
+            tag["aliases"] = serde_json::json!([]);
+            tag["source"] = "topics".into();
+            push(json, tag);
+        })
+        .unwrap_err();
+        assert!(error.contains("field `topic` reads `topics`"), "{error}");
+        let error = edited(|json| {
+            let mut person = field(json, "person");
+            person["name"] = "people2".into();
+            person["aliases"] = serde_json::json!(["tags"]);
+            push(json, person);
+        })
+        .unwrap_err();
+        assert!(error.contains("`tags` is declared twice"), "{error}");
+        let error = edited(|json| {
+            let mut date = field(json, "published_at");
+            date["name"] = "filed_at".into();
+            date["aliases"] = serde_json::json!([]);
+            date["source"] = "filed".into();
+            push(json, date);
+        })
+        .unwrap_err();
+        assert!(error.contains("`filed_at` reads `filed`"), "{error}");
+        let error = edited(|json| json["fields"] = serde_json::json!([])).unwrap_err();
+        assert!(error.contains("no fields"), "{error}");
+        let error = edited(|json| json["fields"][0]["kind"] = "texte".into()).unwrap_err();
+        assert!(error.contains("unknown variant `texte`"), "{error}");
+        assert!(edited(|_| {}).is_ok());
     }
 }
