@@ -97,6 +97,12 @@ pub struct SearchArgs {
     #[arg(long, value_delimiter = ',')]
     pub facets: Vec<String>,
 
+    /// The fields the query's words search, comma-separated (title,
+    /// summary, body, entries, captions, or a facet: tag, person, …);
+    /// every default field when absent.
+    #[arg(long = "in", value_name = "FIELDS", value_delimiter = ',')]
+    pub fields: Vec<String>,
+
     /// Print the JSON response the HTTP API gives.
     #[arg(long)]
     pub json: bool,
@@ -168,6 +174,7 @@ impl SearchArgs {
                 .map(|facet| facet.trim().to_string())
                 .filter(|facet| !facet.is_empty())
                 .collect(),
+            fields: self.fields,
             highlight: true,
         })
     }

@@ -57,6 +57,8 @@ pub struct MeiliQuery {
     page: Option<usize>,
     #[serde(deserialize_with = "params::optional_comma_list")]
     sort: Option<Vec<String>>,
+    #[serde(deserialize_with = "params::optional_comma_list")]
+    attributes_to_search_on: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -215,6 +217,14 @@ fn plan(query: MeiliQuery, fields: &IndexFields) -> Result<Plan, ApiError> {
         // Meilisearch forgives typos and matches the last word as a prefix.
         typo: Typo::Auto,
         prefix: true,
+        // `["*"]` (or none) is every searchable field.
+        fields: query
+            .attributes_to_search_on
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|name| name != "*")
+            .collect(),
         ..SearchRequest::default()
     };
     Ok(Plan {

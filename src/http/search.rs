@@ -47,6 +47,8 @@ pub struct SearchBody {
     #[serde(rename = "match")]
     matching: Option<Matching>,
     syntax: Option<Syntax>,
+    #[serde(deserialize_with = "params::comma_list")]
+    fields: Vec<String>,
 }
 
 impl SearchBody {
@@ -84,6 +86,7 @@ impl SearchBody {
             prefix: self.prefix.unwrap_or(defaults.prefix),
             matching: self.matching.unwrap_or(defaults.matching),
             syntax: self.syntax.unwrap_or(defaults.syntax),
+            fields: self.fields,
         })
     }
 

@@ -310,6 +310,22 @@ impl IndexFields {
             .map(|field| field.definition.name.as_str())
     }
 
+    /// Whether bare words can search `field`: a text field, or a facet's
+    /// searchable text.
+    pub fn is_searchable(&self, field: &IndexField) -> bool {
+        field.definition.kind == FieldKind::Text
+            || (field.definition.kind == FieldKind::Facet && field.text_field.is_some())
+    }
+
+    /// Names of the fields bare words can search, in declaration order.
+    pub fn searchable_names(&self) -> Vec<&str> {
+        self.fields
+            .iter()
+            .filter(|field| self.is_searchable(field))
+            .map(|field| field.definition.name.as_str())
+            .collect()
+    }
+
     /// Whether a query may name `name` (a field or an alias) as a field.
     pub fn is_queryable(&self, name: &str) -> bool {
         self.get(name).is_some_and(|field| {

@@ -94,6 +94,9 @@ pub struct QueryBuilder<'a> {
     pub text_fields_with_terms: Option<&'a HashSet<Field>>,
     /// Where near spellings and completions are looked up, when known.
     pub searcher: Option<&'a Searcher>,
+    /// The fields bare words search, by their declared names; `None`: the
+    /// `default_search` fields.
+    pub searched_fields: Option<&'a [String]>,
     /// Automata of near spellings built so far, by term, edits and prefix.
     near: HashMap<(String, u8, bool), Arc<near::Automaton>>,
     /// The tokens of the text being built, per analysis (`None`: plain
@@ -118,9 +121,18 @@ impl<'a> QueryBuilder<'a> {
             matching: Matching::default(),
             text_fields_with_terms: None,
             searcher: None,
+            searched_fields: None,
             near: HashMap::new(),
             analysed: Vec::new(),
             recorded: Vec::new(),
+        }
+    }
+
+    /// Whether a bare word searches `field`.
+    fn searches(&self, field: &IndexField) -> bool {
+        match self.searched_fields {
+            Some(names) => names.contains(&field.definition.name),
+            None => field.definition.default_search,
         }
     }
 
@@ -351,11 +363,7 @@ impl<'a> QueryBuilder<'a> {
         for (candidate, share) in &expansions {
             add_term(&mut folded_terms, candidate.clone(), *share);
         }
-        for target in fields
-            .fields
-            .iter()
-            .filter(|field| field.definition.default_search)
-        {
+        for target in fields.fields.iter().filter(|field| self.searches(field)) {
             if !self.holds_terms(target) {
                 continue;
             }
@@ -477,7 +485,7 @@ impl<'a> QueryBuilder<'a> {
             None => fields
                 .fields
                 .iter()
-                .filter(|field| field.definition.default_search)
+                .filter(|field| self.searches(field))
                 .collect(),
         };
         // A bare word searches several fields with the same analyses.

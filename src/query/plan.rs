@@ -120,6 +120,7 @@ fn text_query(
         builder.matching = request.matching;
         builder.searcher = Some(searcher);
         builder.text_fields_with_terms = Some(&facts.text_fields_with_terms);
+        builder.searched_fields = (!request.fields.is_empty()).then_some(&request.fields[..]);
         builder
             .build(&parsed.node)
             .map(|query| (query, builder.highlight))
@@ -228,9 +229,24 @@ fn resolve_field_names(
             ))
         })
     };
+    let searchable = |name: &str| {
+        fields
+            .get(name)
+            .filter(|field| fields.is_searchable(field))
+            .map(|field| field.definition.name.as_str())
+            .ok_or_else(|| {
+                QueryError::new(format!(
+                    "`{name}` is not a field words can search; searchable fields are {}",
+                    fields.searchable_names().join(", ")
+                ))
+            })
+    };
     let mut renamed = false;
     for name in request.filters.keys().chain(&request.facets) {
         renamed |= canonical(name)? != name;
+    }
+    for name in &request.fields {
+        renamed |= searchable(name)? != name;
     }
     if !renamed {
         return Ok(None);
@@ -243,6 +259,13 @@ fn resolve_field_names(
             .entry(canonical(name)?.to_string())
             .or_default()
             .extend(values.iter().cloned());
+    }
+    resolved.fields = Vec::new();
+    for name in &request.fields {
+        let name = searchable(name)?.to_string();
+        if !resolved.fields.contains(&name) {
+            resolved.fields.push(name);
+        }
     }
     resolved.facets = Vec::new();
     for name in &request.facets {

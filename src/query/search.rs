@@ -91,6 +91,9 @@ pub struct SearchRequest {
     pub matching: Matching,
     /// How `q` is read: leniently (never a syntax error) or strictly.
     pub syntax: Syntax,
+    /// The fields bare words search, by name or alias (Meilisearch's
+    /// `attributesToSearchOn`); empty: every `default_search` field.
+    pub fields: Vec<String>,
 }
 
 /// Typo tolerance of a search's words.
@@ -159,6 +162,7 @@ impl Default for SearchRequest {
             prefix: false,
             matching: Matching::default(),
             syntax: Syntax::default(),
+            fields: Vec::new(),
         }
     }
 }

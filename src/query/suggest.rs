@@ -115,8 +115,10 @@ pub fn suggest(
             }
         })
         .collect();
+    // A title suggestion shows its title: the words are looked for there.
     let request = SearchRequest {
         q: words,
+        fields: vec!["title".to_string()],
         sort: Sort::Recency,
         limit: TITLES,
         typo: Typo::Auto,

@@ -77,6 +77,17 @@ fn filters_and_date_ranges() {
         2
     );
     assert_eq!(search_json(index, &["--lang", "fr"])["total"], 1);
+    // Words looked for in the titles alone.
+    let everywhere = search_json(index, &["geneva"])["total"]
+        .as_u64()
+        .unwrap_or(0);
+    let titles = search_json(index, &["geneva", "--in", "title"])["total"]
+        .as_u64()
+        .unwrap_or(0);
+    assert!(
+        titles >= 1 && titles < everywhere,
+        "{titles} of {everywhere}"
+    );
     // Any facet or alias the catalogue declares, through --filter.
     assert_eq!(search_json(index, &["--filter", "lang=fr"])["total"], 1);
     assert_eq!(

@@ -631,3 +631,52 @@ async fn get_and_post_read_the_same_parameters_the_same_way() {
     let (status, refused) = call(&app, "GET", "/facets/tag?q=en&limit=-1", None, &[]).await;
     assert_eq!(status, 400, "{refused}");
 }
+
+/// `fields` narrows the fields words search (Meilisearch's
+/// `attributesToSearchOn`): by name or alias, refused with the list when
+/// no such field can be searched.
+#[tokio::test]
+async fn fields_narrow_where_words_are_looked_for() {
+    let app = demo_app(None, None);
+    let total = |body: &serde_json::Value| body["total"].as_u64().unwrap_or(0);
+    let (_, everywhere) = call(&app, "GET", "/search?q=geneva", None, &[]).await;
+    let (status, titles) = call(&app, "GET", "/search?q=geneva&fields=title", None, &[]).await;
+    assert_eq!(status, 200, "{titles}");
+    assert!(total(&titles) >= 1, "{titles}");
+    assert!(total(&titles) < total(&everywhere), "{titles} {everywhere}");
+    for hit in titles["hits"].as_array().into_iter().flatten() {
+        let title = hit["title"].as_str().unwrap_or_default();
+        assert!(title.to_lowercase().contains("geneva"), "{title}");
+    }
+    // The location facet's text, by its alias, finds what the title alone
+    // does not.
+    let (_, places) = call(
+        &app,
+        "GET",
+        "/search?q=geneva&fields=title,place",
+        None,
+        &[],
+    )
+    .await;
+    assert!(total(&places) >= total(&titles), "{places}");
+    let body = json!({"q": "geneva", "fields": ["title"]});
+    let (_, posted) = call(&app, "POST", "/search", Some(&body.to_string()), &[]).await;
+    assert_eq!(posted["total"], titles["total"]);
+    let meili = json!({"q": "geneva", "attributesToSearchOn": ["title"]});
+    let (_, meili) = call(
+        &app,
+        "POST",
+        "/indexes/articles/search",
+        Some(&meili.to_string()),
+        &[],
+    )
+    .await;
+    assert_eq!(meili["estimatedTotalHits"], titles["total"], "{meili}");
+    let (status, refused) = call(&app, "GET", "/search?q=geneva&fields=id", None, &[]).await;
+    assert_eq!(status, 400);
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("searchable fields are title, summary, body"),
+        "{message}"
+    );
+}
