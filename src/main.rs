@@ -14,20 +14,22 @@ fn main() -> ExitCode {
         Ok(Ok(status)) => status.into(),
         Ok(Err(error)) => {
             eprintln!("error: {error:#}");
-            // tantivy reports some damage as an I/O error: name the files.
-            let from_tantivy = error.chain().any(|cause| {
+            // tantivy reports some damage as an I/O error, and a damaged
+            // document store as a record that does not decode: name the
+            // files.
+            let from_index_data = error.chain().any(|cause| {
                 use newsdex::index::IndexError;
+                let index_data = |error: &IndexError| {
+                    matches!(error, IndexError::Tantivy(_) | IndexError::Corrupt(_))
+                };
                 cause.downcast_ref::<tantivy::TantivyError>().is_some()
-                    || matches!(
-                        cause.downcast_ref::<IndexError>(),
-                        Some(IndexError::Tantivy(_))
-                    )
+                    || cause.downcast_ref::<IndexError>().is_some_and(index_data)
                     || matches!(
                         cause.downcast_ref::<newsdex::query::SearchError>(),
-                        Some(newsdex::query::SearchError::Index(IndexError::Tantivy(_)))
+                        Some(newsdex::query::SearchError::Index(error)) if index_data(error)
                     )
             });
-            if from_tantivy && let Some(damage) = newsdex::index::damage_at(&index) {
+            if from_index_data && let Some(damage) = newsdex::index::damage_at(&index) {
                 eprintln!("error: {damage}");
             }
             newsdex::cli::Status::Failed.into()
