@@ -32,6 +32,9 @@ fn main() -> ExitCode {
             if from_index_data && let Some(damage) = newsdex::index::damage_at(&index) {
                 eprintln!("error: {damage}");
             }
+            if let Some(advice) = newsdex::cli::advice(&error) {
+                eprintln!("hint: {advice}");
+            }
             newsdex::cli::Status::Failed.into()
         }
         // A read that panicked (tantivy trusts its files): say which files

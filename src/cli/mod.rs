@@ -88,6 +88,36 @@ pub enum Command {
     Ner(ner::NerArgs),
 }
 
+/// What to run next for an error the index reported, in the CLI's terms
+/// (the library's messages say what is wrong, not which command mends it).
+pub fn advice(error: &anyhow::Error) -> Option<String> {
+    use crate::index::IndexError;
+    let index_error = error.chain().find_map(|cause| {
+        cause.downcast_ref::<IndexError>().or_else(|| {
+            match cause.downcast_ref::<crate::query::SearchError>() {
+                Some(crate::query::SearchError::Index(error)) => Some(error),
+                _ => None,
+            }
+        })
+    })?;
+    Some(match index_error {
+        IndexError::IncompatibleSchema { path, .. } | IndexError::SchemaMismatch { path, .. } => {
+            format!("rebuild it with `newsdex index --recreate --index {path} <inputs>`")
+        }
+        IndexError::NotFound(path) => {
+            format!("create one with `newsdex index --index {path} <inputs>`")
+        }
+        IndexError::MissingMeta(path) => format!(
+            "restore a snapshot with `newsdex --index {path} restore SNAPSHOT`, or rebuild it with `newsdex index --recreate --index {path} <inputs>`"
+        ),
+        IndexError::Locked { .. } => "send writes to its HTTP API if it is `newsdex serve`, or wait for it to finish (`newsdex serve --read-only` and searches from the CLI read the index meanwhile)".to_string(),
+        IndexError::Damaged { path, .. } => format!(
+            "`newsdex --index {path} check` lists the damaged files; `newsdex --index {path} restore SNAPSHOT` puts back a snapshot"
+        ),
+        _ => return None,
+    })
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
     match cli.command {
         Command::Index(args) => index::run(&cli.index, args),

@@ -37,7 +37,7 @@ const META_FILE: &str = "newsdex.json";
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
     #[error(
-        "index at {path} was built with schema version {found}, this newsdex reads version {expected}; rebuild it with `newsdex index --recreate --index {path} <inputs>`"
+        "index at {path} was built with schema version {found}, this newsdex reads version {expected}: it must be rebuilt from its inputs"
     )]
     IncompatibleSchema {
         path: String,
@@ -45,25 +45,29 @@ pub enum IndexError {
         expected: u32,
     },
     #[error(
-        "index at {path} has a field layout this newsdex does not read (schema version {version}, changed since); rebuild it with `newsdex index --recreate --index {path} <inputs>`"
+        "index at {path} has a field layout this newsdex does not read (schema version {version}, changed since): it must be rebuilt from its inputs"
     )]
     SchemaMismatch { path: String, version: u32 },
-    #[error("no index at {0}; create one with `newsdex index --index {0} <inputs>`")]
+    #[error("no index at {0}")]
     NotFound(String),
     #[error(
-        "{0} holds a tantivy index without its newsdex.json (lost or deleted): restore the index from a snapshot, or rebuild it with `newsdex index --recreate --index {0} <inputs>`"
+        "{0} holds a tantivy index without its newsdex.json (lost or deleted): restore the index from a snapshot, or rebuild it from its inputs"
     )]
     MissingMeta(String),
     #[error("{0} holds files that are not a newsdex index; choose an empty or new directory")]
     NotAnIndex(String),
     #[error(
-        "index at {path} is written by another process{holder}; only one process writes an index at a time: send writes to its HTTP API if it is `newsdex serve`, or wait for it to finish (`newsdex serve --read-only` and searches from the CLI read the index meanwhile)"
+        "index at {path} is written by another process{holder}; only one process writes an index at a time"
     )]
     Locked { path: String, holder: String },
     #[error("invalid index field definitions: {0}")]
     Definitions(String),
     #[error("corrupt index data: {0}")]
     Corrupt(String),
+    /// A write that cannot be encoded or is too large to log: refused, the
+    /// index untouched.
+    #[error("cannot write: {0}")]
+    Unwritable(String),
     #[error(
         "the index at {path} is damaged: these files fail their checksums: {}; restore it from a snapshot or rebuild it from its inputs",
         files.join(", ")
@@ -372,7 +376,7 @@ impl NewsIndex {
             created_by: format!("newsdex {}", env!("CARGO_PKG_VERSION")),
         };
         let meta_json = serde_json::to_vec_pretty(&meta)
-            .map_err(|error| IndexError::Corrupt(error.to_string()))?;
+            .map_err(|error| IndexError::Unwritable(error.to_string()))?;
         std::fs::write(dir.join(META_FILE), meta_json).map_err(|source| IndexError::Io {
             path: dir.join(META_FILE).display().to_string(),
             source,

@@ -156,7 +156,7 @@ pub fn encode(article: &Article) -> Result<Vec<u8>, IndexError> {
             .collect(),
     };
     postcard::to_stdvec(&(hit, other)).map_err(|error| {
-        IndexError::Corrupt(format!("cannot encode article {}: {error}", article.id))
+        IndexError::Unwritable(format!("cannot encode article {}: {error}", article.id))
     })
 }
 

@@ -183,12 +183,12 @@ impl WriteLog {
                 },
             };
             let json = serde_json::to_vec(&record)
-                .map_err(|error| IndexError::Corrupt(format!("cannot log a write: {error}")))?;
+                .map_err(|error| IndexError::Unwritable(format!("cannot log a write: {error}")))?;
             let length = u32::try_from(json.len())
                 .ok()
                 .filter(|length| *length <= MAX_RECORD_BYTES)
                 .ok_or_else(|| {
-                    IndexError::Corrupt(format!("a write of {} bytes is too large", json.len()))
+                    IndexError::Unwritable(format!("a write of {} bytes is too large", json.len()))
                 })?;
             buffer.extend_from_slice(&length.to_le_bytes());
             buffer.extend_from_slice(&crc32fast::hash(&json).to_le_bytes());
