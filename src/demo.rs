@@ -2,7 +2,7 @@
 //! binary so `newsdex serve --demo` works on a fresh machine with nothing
 //! else.
 
-use crate::index::{IndexError, NewsIndex, WriterOptions};
+use crate::index::{IndexError, Ingested, NewsIndex, WriterOptions};
 use crate::ingest::{ReadOptions, read_bytes};
 
 /// Every file of `fixtures/articles`; a test keeps this list complete.
@@ -50,16 +50,16 @@ pub fn demo_index() -> Result<NewsIndex, IndexError> {
     let index = NewsIndex::create_in_ram()?;
     let mut writer = index.writer(WriterOptions::default())?;
     let options = ReadOptions::default();
-    for (name, bytes) in DEMO_FILES {
-        for record in read_bytes(bytes, name, &options) {
-            match record {
-                Ok(record) => {
-                    writer.upsert(&record.article)?;
-                }
-                Err(error) => tracing::warn!(%error, "demo article rejected"),
-            }
+    let records = DEMO_FILES.iter().flat_map(|(name, bytes)| {
+        read_bytes(bytes, name, &options)
+            .into_iter()
+            .map(|record| record.map(|record| record.article))
+    });
+    writer.ingest(records, false, |event| {
+        if let Ingested::Rejected { error, .. } = event {
+            tracing::warn!(%error, "demo article rejected");
         }
-    }
+    })?;
     writer.finish()?;
     Ok(index)
 }

@@ -11,7 +11,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Status;
 use crate::article::Article;
-use crate::index::{DEFAULT_COMMIT_EVERY, Durability, NewsIndex, WriteOutcome, WriterOptions};
+use crate::index::{
+    DEFAULT_COMMIT_EVERY, Durability, INGEST_BATCH, IngestReport, Ingested, NewsIndex,
+    WriterOptions,
+};
 use crate::ingest::{Format, Limits, ReadOptions, read_inputs};
 
 #[derive(Debug, Args)]
@@ -88,18 +91,6 @@ fn fill_defaults(article: &mut Article, args: &IndexArgs) {
     }
 }
 
-/// Articles handed to the writer at once: enough to keep every core busy
-/// building documents, few enough to report progress often.
-const BATCH: usize = 512;
-
-#[derive(Default)]
-struct Totals {
-    created: u64,
-    updated: u64,
-    rejected: u64,
-    bytes: usize,
-}
-
 pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<Status> {
     let (index, rebuild) = if args.recreate {
         NewsIndex::rebuild(index_dir).map(|(index, rebuild)| (index, Some(rebuild)))
@@ -139,58 +130,45 @@ pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<Status> {
     };
 
     let started = Instant::now();
-    let mut totals = Totals::default();
-    let mut batch: Vec<Article> = Vec::with_capacity(BATCH);
-    let mut flush = |batch: &mut Vec<Article>, totals: &mut Totals| -> anyhow::Result<()> {
-        for outcome in writer.upsert_batch(batch)? {
-            match outcome {
-                WriteOutcome::Created => totals.created += 1,
-                WriteOutcome::Updated => totals.updated += 1,
+    let bytes = std::cell::Cell::new(0usize);
+    let records = read_inputs(&args.inputs, &options).map(|record| {
+        record.map(|mut record| {
+            bytes.set(bytes.get() + record.article.text_len());
+            fill_defaults(&mut record.article, &args);
+            record.article
+        })
+    });
+    let report = writer.ingest(records, true, |event| match event {
+        Ingested::Written { .. } => {
+            progress.inc(1);
+            let done = progress.position();
+            if done.is_multiple_of(INGEST_BATCH as u64) {
+                let seconds = started.elapsed().as_secs_f64().max(1e-9);
+                progress.set_message(format!(
+                    "{:.0} docs/s  {:.1} MB/s",
+                    done as f64 / seconds,
+                    bytes.get() as f64 / seconds / 1e6
+                ));
             }
         }
-        batch.clear();
-        writer.commit_if_due()?;
-        let done = totals.created + totals.updated;
-        progress.set_position(done);
-        let seconds = started.elapsed().as_secs_f64().max(1e-9);
-        progress.set_message(format!(
-            "{:.0} docs/s  {:.1} MB/s",
-            done as f64 / seconds,
-            totals.bytes as f64 / seconds / 1e6
-        ));
-        Ok(())
-    };
-    for result in read_inputs(&args.inputs, &options) {
-        match result {
-            Ok(mut record) => {
-                totals.bytes += record.article.text_len();
-                fill_defaults(&mut record.article, &args);
-                batch.push(record.article);
-                if batch.len() == BATCH {
-                    flush(&mut batch, &mut totals)?;
-                }
-            }
-            Err(error) => {
-                totals.rejected += 1;
-                progress.suspend(|| eprintln!("error: {error}"));
-            }
+        Ingested::Rejected { error, .. } => {
+            progress.suspend(|| eprintln!("error: {error}"));
         }
-    }
-    flush(&mut batch, &mut totals)?;
+    })?;
     writer.finish()?;
     if let Some(rebuild) = rebuild {
         rebuild.swap_in(index)?;
     }
     progress.finish_and_clear();
 
-    let Totals {
+    let IngestReport {
         created,
         updated,
         rejected,
-        bytes,
-    } = totals;
+    } = report;
+    let bytes = bytes.get();
     let seconds = started.elapsed().as_secs_f64();
-    let indexed = created + updated;
+    let indexed = report.written();
     eprintln!(
         "indexed {indexed} ({created} new, {updated} updated), rejected {rejected}, in {seconds:.2}s ({:.0} docs/s, {:.1} MB/s)",
         indexed as f64 / seconds.max(1e-9),

@@ -13,7 +13,7 @@ use super::AppState;
 use super::error::{ApiError, ErrorCode};
 use super::params;
 use crate::article::{Article, valid_id};
-use crate::index::WriteOutcome;
+use crate::index::{Ingested, WriteOutcome};
 use crate::ingest::{Format, Limits, ReadOptions, read_bytes};
 
 /// The path's id, checked as every reader checks ids.
@@ -149,40 +149,42 @@ pub async fn post_articles(
         },
     };
     let refresh = wants_refresh(query.as_deref())?;
-    let (mut items, rejected, slots, articles) = tokio::task::spawn_blocking(move || {
-        let records = read_bytes(&body, "body", &options);
-        let mut items: Vec<Value> = Vec::with_capacity(records.len());
-        let mut rejected = 0usize;
-        let mut slots: Vec<usize> = Vec::new();
-        let mut articles: Vec<Article> = Vec::new();
-        for (number, record) in records.into_iter().enumerate() {
-            match record {
-                Ok(record) => {
-                    slots.push(items.len());
-                    items.push(json!({ "record": number + 1, "id": record.article.id }));
-                    articles.push(record.article);
-                }
-                Err(error) => {
-                    rejected += 1;
-                    items.push(json!({
-                        "record": number + 1,
+    // Records are read on the blocking pool before the writer is taken.
+    let records = tokio::task::spawn_blocking(move || read_bytes(&body, "body", &options)).await?;
+    let total = records.len();
+    let (items, report) = state
+        .write(refresh, move |writer| {
+            let mut items: Vec<Value> = Vec::with_capacity(total);
+            let records = records
+                .into_iter()
+                .map(|record| record.map(|record| record.article));
+            let report = writer.ingest(records, false, |event| {
+                items.push(match event {
+                    Ingested::Written {
+                        record,
+                        id,
+                        outcome,
+                    } => json!({
+                        "record": record,
+                        "id": id,
+                        "result": match outcome {
+                            WriteOutcome::Created => "created",
+                            WriteOutcome::Updated => "updated",
+                        },
+                    }),
+                    Ingested::Rejected { record, error } => json!({
+                        "record": record,
                         "error": { "field": error.field, "message": error.to_string() },
-                    }));
-                }
-            }
-        }
-        (items, rejected, slots, articles)
-    })
-    .await?;
-    let outcomes = state
-        .write(refresh, move |writer| Ok(writer.upsert_batch(&articles)?))
+                    }),
+                });
+            })?;
+            // Rejected records are told as they are read, written ones a
+            // batch later: the answer lists them in the body's order.
+            items.sort_by_key(|item| item["record"].as_u64());
+            Ok((items, report))
+        })
         .await?;
-    for (slot, outcome) in slots.into_iter().zip(outcomes) {
-        items[slot]["result"] = json!(match outcome {
-            WriteOutcome::Created => "created",
-            WriteOutcome::Updated => "updated",
-        });
-    }
+    let rejected = report.rejected;
     if rejected > 0 {
         return Err(ApiError::new(
             ErrorCode::InvalidRecords,

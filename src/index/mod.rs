@@ -25,7 +25,8 @@ use tantivy::{DocAddress, DocSet, Index, IndexReader, ReloadPolicy, Searcher, TE
 
 pub use self::wal::Durability;
 pub use self::writer::{
-    ArticleWriter, DEFAULT_COMMIT_EVERY, DurablePoint, WriteOutcome, WriterOptions,
+    ArticleWriter, DEFAULT_COMMIT_EVERY, DurablePoint, INGEST_BATCH, IngestReport, Ingested,
+    WriteOutcome, WriterOptions,
 };
 use crate::article::Article;
 use fields::{FieldKind, IndexFields};

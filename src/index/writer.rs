@@ -57,6 +57,39 @@ pub enum WriteOutcome {
     Updated,
 }
 
+/// Articles upserted together by [`ArticleWriter::ingest`]: enough for
+/// `upsert_batch` to spread their analysis over every core.
+pub const INGEST_BATCH: usize = 512;
+
+/// What [`ArticleWriter::ingest`] made of one record (numbered from 1, in
+/// the order read).
+#[derive(Debug)]
+pub enum Ingested<'a, E> {
+    Written {
+        record: usize,
+        id: &'a str,
+        outcome: WriteOutcome,
+    },
+    Rejected {
+        record: usize,
+        error: E,
+    },
+}
+
+/// The counts of an ingest.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IngestReport {
+    pub created: u64,
+    pub updated: u64,
+    pub rejected: u64,
+}
+
+impl IngestReport {
+    pub fn written(&self) -> u64 {
+        self.created + self.updated
+    }
+}
+
 pub struct ArticleWriter {
     index: NewsIndex,
     writer: IndexWriter<TantivyDocument>,
@@ -236,6 +269,69 @@ impl ArticleWriter {
         self.pending.insert(article.id.clone());
         self.writes_since_commit += 1;
         Ok(outcome)
+    }
+
+    /// The one way records are ingested: upserted in batches of
+    /// [`INGEST_BATCH`] as they are read, each record's fate given to
+    /// `on_record` (a rejected record is counted and the others land), and,
+    /// with `commit_when_due`, a commit after each batch once one is due.
+    pub fn ingest<E>(
+        &mut self,
+        records: impl IntoIterator<Item = Result<Article, E>>,
+        commit_when_due: bool,
+        mut on_record: impl FnMut(Ingested<'_, E>),
+    ) -> Result<IngestReport, IndexError> {
+        let mut report = IngestReport::default();
+        let mut batch: Vec<Article> = Vec::with_capacity(INGEST_BATCH);
+        let mut numbers: Vec<usize> = Vec::with_capacity(INGEST_BATCH);
+        let flush = |writer: &mut ArticleWriter,
+                     batch: &mut Vec<Article>,
+                     numbers: &mut Vec<usize>,
+                     report: &mut IngestReport,
+                     on_record: &mut dyn FnMut(Ingested<'_, E>)|
+         -> Result<(), IndexError> {
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let outcomes = writer.upsert_batch(batch)?;
+            for ((article, record), outcome) in batch.iter().zip(numbers.iter()).zip(outcomes) {
+                match outcome {
+                    WriteOutcome::Created => report.created += 1,
+                    WriteOutcome::Updated => report.updated += 1,
+                }
+                on_record(Ingested::Written {
+                    record: *record,
+                    id: &article.id,
+                    outcome,
+                });
+            }
+            batch.clear();
+            numbers.clear();
+            if commit_when_due {
+                writer.commit_if_due()?;
+            }
+            Ok(())
+        };
+        for (index, record) in records.into_iter().enumerate() {
+            match record {
+                Ok(article) => {
+                    batch.push(article);
+                    numbers.push(index + 1);
+                    if batch.len() == INGEST_BATCH {
+                        flush(self, &mut batch, &mut numbers, &mut report, &mut on_record)?;
+                    }
+                }
+                Err(error) => {
+                    report.rejected += 1;
+                    on_record(Ingested::Rejected {
+                        record: index + 1,
+                        error,
+                    });
+                }
+            }
+        }
+        flush(self, &mut batch, &mut numbers, &mut report, &mut on_record)?;
+        Ok(report)
     }
 
     /// Adds many articles, replacing those whose ids exist. Documents are
@@ -455,4 +551,55 @@ fn build_document(
         extractor.annotate(&mut completed);
     }
     article_to_document(&completed, fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ingest_lands_every_good_record_and_reports_each_once() {
+        let index = NewsIndex::create_in_ram().expect("index");
+        let mut writer = index
+            .writer(WriterOptions {
+                extract_entities: false,
+                ..WriterOptions::default()
+            })
+            .expect("writer");
+        // More than two batches, every seventh record rejected, and the
+        // last record an update of the first.
+        let count = INGEST_BATCH * 2 + 100;
+        let records = (0..=count).map(|number| {
+            if number % 7 == 3 {
+                return Err(format!("record {number} is bad"));
+            }
+            let id = if number == count { 0 } else { number };
+            Ok(Article {
+                id: format!("a{id}"),
+                title: format!("Story number {number}"),
+                body: "Harbour cranes stood idle.".to_string(),
+                ..Article::default()
+            })
+        });
+        let mut seen = vec![0u32; count + 2];
+        let mut rejected_ids = Vec::new();
+        let report = writer
+            .ingest(records, true, |event| match event {
+                Ingested::Written { record, .. } => seen[record] += 1,
+                Ingested::Rejected { record, error } => {
+                    seen[record] += 1;
+                    rejected_ids.push(error);
+                }
+            })
+            .expect("ingests");
+        writer.finish().expect("commits");
+        let bad = (0..=count).filter(|number| number % 7 == 3).count() as u64;
+        assert_eq!(report.rejected, bad);
+        assert_eq!(report.updated, 1);
+        assert_eq!(report.created, (count + 1) as u64 - bad - 1);
+        assert!(seen[1..=count + 1].iter().all(|times| *times == 1));
+        assert_eq!(rejected_ids[0], "record 3 is bad");
+        index.reload().expect("reload");
+        assert_eq!(index.searcher().num_docs(), report.created);
+    }
 }

@@ -1,6 +1,6 @@
 //! Real news from ../shared/corpus: every record must read and index.
 
-use newsdex::index::{NewsIndex, WriterOptions};
+use newsdex::index::{Ingested, NewsIndex, WriterOptions};
 use newsdex::ingest::{ReadOptions, read_inputs};
 use newsdex::query::{SearchRequest, search};
 
@@ -13,16 +13,15 @@ fn ingest_all(inputs: Vec<std::path::PathBuf>) -> (NewsIndex, usize) {
     let mut writer = index.writer(WriterOptions::default()).expect("writer");
     let options = ReadOptions::default();
     let mut rejected = Vec::new();
-    let mut count = 0;
-    for result in read_inputs(&inputs, &options) {
-        match result {
-            Ok(record) => {
-                writer.upsert(&record.article).expect("indexes");
-                count += 1;
+    let records = read_inputs(&inputs, &options).map(|record| record.map(|record| record.article));
+    let report = writer
+        .ingest(records, true, |event| {
+            if let Ingested::Rejected { error, .. } = event {
+                rejected.push(error.to_string());
             }
-            Err(error) => rejected.push(error.to_string()),
-        }
-    }
+        })
+        .expect("indexes");
+    let count = report.written() as usize;
     writer.finish().expect("commits");
     assert!(rejected.is_empty(), "rejected: {rejected:#?}");
     (index, count)
