@@ -145,7 +145,7 @@ fn highlighting(c: &mut Criterion) {
     let mut group = c.benchmark_group("highlight");
     group.throughput(Throughput::Bytes(support::text_bytes(&bbc) as u64));
     for query in ["government", "gordon brown", "broadband"] {
-        let mut builder = newsdex::query::build::QueryBuilder::new(&fields, vec!["en"]);
+        let mut builder = newsdex::query::translate::QueryBuilder::new(&fields, vec!["en"]);
         let node = parse_query(query).expect("parses");
         builder.build(&node).expect("builds");
         let terms = builder.highlight;

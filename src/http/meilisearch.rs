@@ -4,7 +4,7 @@
 //! client work against newsdex unchanged:
 //!
 //! - `POST /multi-search`, `POST|GET /indexes/{uid}/search`: `q`, `filter`
-//!   (see [`crate::query::filter_expression`]), `facets` →
+//!   (see [`crate::query::meilisearch_filter`]), `facets` →
 //!   `facetDistribution`, `attributesToHighlight` and the highlight tags →
 //!   `_formatted`, `attributesToRetrieve`, `sort` on `published_at`, and
 //!   both paginations (`limit`/`offset` → `estimatedTotalHits`,
@@ -24,7 +24,7 @@ use super::AppState;
 use super::error::{ApiError, ErrorCode};
 use super::params;
 use crate::index::fields::IndexFields;
-use crate::query::filter_expression::plan_filter;
+use crate::query::meilisearch_filter::plan_filter;
 use crate::query::search::{MAX_LIMIT, Typo};
 use crate::query::{SearchRequest, SearchResponse, Sort, search};
 

@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
-use super::memo::MemoizedWords;
+use super::memoized_words::MemoizedWords;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, BoxTokenStream, Language, LowerCaser, RawTokenizer, RemoveLongFilter,
@@ -98,7 +98,7 @@ fn build_language_analyzer(key: &str) -> TextAnalyzer {
         return folded_analyzer();
     };
     // Lower-casing, stemming and accent folding act on each word alone, so
-    // their result is remembered per distinct word (see `memo`); the
+    // their result is remembered per distinct word (see `memoized_words`); the
     // tokenizer and the length filter are chained by type, not boxed, as
     // they run for every word indexed. Stop words are kept, so a phrase
     // keeps its words ("bank of england" is not "bank for england"); a

@@ -5,7 +5,7 @@ pub mod analysis;
 pub mod document;
 pub mod fields;
 pub mod language;
-mod memo;
+mod memoized_words;
 pub mod published_days;
 pub mod record;
 pub mod snapshot;

@@ -10,10 +10,10 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term};
 
-use super::edits::within_edits;
 use super::facets::{FacetCollector, top_values};
 use super::parser::QueryError;
 use super::search::{FacetValue, SearchError};
+use super::typo::distance::within_edits;
 use crate::index::NewsIndex;
 use crate::index::analysis::{folded_analyzer, keyword_analyzer, tokens};
 use crate::index::fields::FieldKind;

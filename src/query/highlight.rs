@@ -4,8 +4,8 @@
 //! The text is re-analysed with the article's own language analysis, so a
 //! query for "talks" marks "talk", "talking" and "Talks" alike.
 
-use super::build::HighlightTerms;
-use super::edits::within_edits;
+use super::translate::HighlightTerms;
+use super::typo::distance::within_edits;
 
 // Verdicts are looked up for most words of every hit's text: a fast hash
 // for short keys matters more there than resistance to crafted input,
@@ -32,7 +32,7 @@ pub struct Highlighter<'a> {
 
 thread_local! {
     /// Each thread's language analyses for highlighting, kept from search
-    /// to search so that their memory of words (`index::memo`, made after
+    /// to search so that their memory of words (`index::memoized_words`, made after
     /// a few thousand words) serves every search after the first few:
     /// stemming the candidate words of each hit afresh was a tenth of a
     /// highlighted search, and a seventh under typo tolerance, where every

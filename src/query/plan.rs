@@ -17,11 +17,11 @@ use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
-use super::build::{HighlightTerms, QueryBuilder, date_range_query};
 use super::dates::parse_duration;
 use super::parser::{ParsedQuery, QueryError, QueryNode, Syntax, read_as_words, read_query};
 use super::rank::{RankKey, Ranking, decode_cursor};
 use super::search::{Filters, MAX_LIMIT, MAX_WINDOW, SearchError, SearchRequest, Sort, Typo};
+use super::translate::{HighlightTerms, QueryBuilder, date_range_query};
 use crate::index::analysis::{DEFAULT_LANGUAGE, analysis_key, keyword_analyzer, tokens};
 use crate::index::fields::FieldKind;
 use crate::index::{NewsIndex, SearcherFacts};

@@ -31,8 +31,8 @@ use tantivy::tokenizer::{TextAnalyzer, Token};
 use tantivy::{DateTime as TantivyDateTime, Searcher, Term};
 
 use super::maxscore::{FieldTerms, Matching, WordQuery, WordsQuery};
-use super::near::{self, NearSpellings};
 use super::parser::{FieldRef, QueryError, QueryNode};
+use super::typo::automaton::{self, NearSpellings};
 use crate::index::analysis::{Analyzers, folded_analyzer, is_stop_word, tokens};
 use crate::index::fields::{FieldKind, IndexField, IndexFields};
 
@@ -98,7 +98,7 @@ pub struct QueryBuilder<'a> {
     /// `default_search` fields.
     pub searched_fields: Option<&'a [String]>,
     /// Automata of near spellings built so far, by term, edits and prefix.
-    near: HashMap<(String, u8, bool), Arc<near::Automaton>>,
+    near: HashMap<(String, u8, bool), Arc<automaton::Automaton>>,
     /// The tokens of the text being built, per analysis (`None`: plain
     /// folding), shared by the fields that search it; cleared for each text.
     analysed: Vec<(Option<&'static str>, Rc<Vec<Token>>)>,
@@ -425,7 +425,7 @@ impl<'a> QueryBuilder<'a> {
         let automaton = Arc::clone(
             self.near
                 .entry((folded.to_string(), distance, prefix))
-                .or_insert_with(|| near::automaton(folded, distance, prefix)),
+                .or_insert_with(|| automaton::automaton(folded, distance, prefix)),
         );
         let mut counts: HashMap<String, u64> = HashMap::new();
         for reader in searcher.segment_readers() {
@@ -653,7 +653,7 @@ impl<'a> QueryBuilder<'a> {
         let automaton = Arc::clone(
             self.near
                 .entry((terms[0].text.clone(), distance, prefix))
-                .or_insert_with(|| near::automaton(&terms[0].text, distance, prefix)),
+                .or_insert_with(|| automaton::automaton(&terms[0].text, distance, prefix)),
         );
         let fuzzy: Box<dyn Query> = Box::new(NearSpellings { field, automaton });
         Some(Box::new(BooleanQuery::new(vec![
@@ -716,7 +716,7 @@ fn add_term(terms: &mut Vec<(String, f32)>, text: String, share: f32) {
 /// near spelling both).
 fn expansion_share(typed: &str, word: &str, distance: u8, prefix: bool) -> f32 {
     let edits = (0..=distance)
-        .find(|edits| super::edits::within_edits(word, typed, *edits, prefix))
+        .find(|edits| super::typo::distance::within_edits(word, typed, *edits, prefix))
         .unwrap_or(distance);
     let mut share = NEAR_SPELLING_SHARE.powi(i32::from(edits));
     if prefix && word.len() > typed.len() {
