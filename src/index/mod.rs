@@ -76,6 +76,10 @@ pub enum IndexError {
     Damaged { path: String, files: Vec<String> },
     #[error("reading the index failed: {0}")]
     ReadFailed(String),
+    /// Building articles' documents panicked (a bug, not the index's
+    /// data): the batch was not written.
+    #[error("building documents failed: {0}; the batch was not written")]
+    BuildFailed(String),
     #[error("{0} is not empty; a snapshot needs a new or empty directory")]
     SnapshotTarget(String),
     #[error(transparent)]

@@ -368,10 +368,10 @@ impl ArticleWriter {
                 handles
                     .into_iter()
                     .map(|handle| {
-                        handle.join().unwrap_or_else(|_| {
-                            Err(IndexError::Corrupt(
-                                "a document builder thread panicked".to_string(),
-                            ))
+                        handle.join().unwrap_or_else(|payload| {
+                            Err(IndexError::BuildFailed(super::panic_message(
+                                payload.as_ref(),
+                            )))
                         })
                     })
                     .collect()
