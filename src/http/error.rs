@@ -190,28 +190,22 @@ impl IntoResponse for ApiError {
 
 /// Answers made below the handlers, without a body (axum's 405 for a path
 /// that lacks the method, the timeout layer's 408), in the API's error
-/// shape with their code; the `Allow` header is kept.
+/// shape with their code. The layers wrap each route, so axum adds its
+/// `Allow` header to the 405 after this.
 pub async fn shape_bare_errors(response: Response) -> Response {
-    let code = match response.status() {
-        StatusCode::METHOD_NOT_ALLOWED => ErrorCode::MethodNotAllowed,
-        StatusCode::REQUEST_TIMEOUT => ErrorCode::RequestTimeout,
+    let (code, message) = match response.status() {
+        StatusCode::METHOD_NOT_ALLOWED => (
+            ErrorCode::MethodNotAllowed,
+            "this path does not take that method; the Allow header lists those it takes",
+        ),
+        StatusCode::REQUEST_TIMEOUT => (
+            ErrorCode::RequestTimeout,
+            "the request was not answered within the server's request timeout",
+        ),
         _ => return response,
     };
     if response.headers().contains_key(header::CONTENT_TYPE) {
         return response;
     }
-    let allow = response.headers().get(header::ALLOW).cloned();
-    let message = match (&allow, code) {
-        (Some(allow), ErrorCode::MethodNotAllowed) => format!(
-            "this path does not take that method; it takes {}",
-            allow.to_str().unwrap_or_default()
-        ),
-        (None, ErrorCode::MethodNotAllowed) => "this path does not take that method".to_string(),
-        _ => "the request was not answered within the server's request timeout".to_string(),
-    };
-    let mut shaped = ApiError::new(code, message).into_response();
-    if let Some(allow) = allow {
-        shaped.headers_mut().insert(header::ALLOW, allow);
-    }
-    shaped
+    ApiError::new(code, message).into_response()
 }

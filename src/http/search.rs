@@ -100,6 +100,9 @@ impl SearchBody {
         let (filters, parameters): (Vec<_>, Vec<_>) = params::pairs(query)?
             .into_iter()
             .partition(|(key, _)| fields.facet_name(key).is_some());
+        // The other parameters are decoded as a form of their own: serde's
+        // `flatten` for the filters would lose the typed values and cannot
+        // deny unknown keys.
         let parameters = serde_html_form::to_string(&parameters)
             .map_err(|error| ApiError::new(ErrorCode::BadRequest, error.to_string()))?;
         let mut body: SearchBody = params::decode(Some(&parameters))?;

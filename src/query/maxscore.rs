@@ -169,9 +169,10 @@ impl WordQuery {
 /// relevance bench's development sample (seed 7, the even half of the
 /// topics; the odd half confirmed each step): against tantivy's 1.2 and
 /// 0.75, k1 = 2 lets a title's weight count before the term saturates
-/// (known items' mean MRR@10 0.910 → 0.913), b = 0.5 normalises long
-/// articles less (ad hoc nDCG@10 0.623 → 0.659, odd half 0.613 → 0.674,
-/// known items −0.002).
+/// (scale 6: known items' mean MRR@10 0.909 → 0.910, ad hoc nDCG@10 0.598
+/// → 0.614; with the title's weight 5 rather than 3, known items 0.913),
+/// b = 0.5 normalises long articles less (ad hoc 0.623 → 0.659, odd half
+/// 0.613 → 0.674, known items −0.002).
 const K1: Score = 2.0;
 /// BM25F's length normalisation for the joint text fields (see [`K1`]).
 const B: Score = 0.5;
@@ -180,8 +181,8 @@ const B: Score = 0.5;
 /// at most idf × (k1 + 1) whatever the fields' weights, where a short
 /// entity field scores near its most: scaled 1, an entity's name
 /// outweighed the article's text (ad hoc nDCG@10 0.468 on the development
-/// half); 3, 6, 12, 20 gave 0.571, 0.598, 0.623, 0.628 with known items
-/// level from 12 (0.9137) and lower past it.
+/// half; k1 1.2, title 3); 3 and 6 gave 0.571 and 0.598; with k1 2 and
+/// title 5, 12 and 20 gave 0.623 and 0.628, known items 0.9137 and 0.9133.
 const JOINT_SCALE: Score = 12.0;
 /// Most terms a word's joint fields are scored jointly for; any further
 /// ones (never, with the builder's limits) score alone.

@@ -285,4 +285,18 @@ async fn a_method_a_path_lacks_is_405_in_the_error_shape() {
     assert_eq!(body["error"]["code"], "method_not_allowed");
     let message = body["error"]["message"].as_str().unwrap_or_default();
     assert!(message.contains("does not take that method"), "{message}");
+    // The methods the path takes are still in `Allow`.
+    use tower::ServiceExt;
+    let request = axum::http::Request::builder()
+        .method("DELETE")
+        .uri("/search")
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let response = app.clone().oneshot(request).await.expect("answers");
+    let allow = response
+        .headers()
+        .get("allow")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    assert!(allow.contains("GET") && allow.contains("POST"), "{allow:?}");
 }
