@@ -35,6 +35,7 @@
 //! ```
 
 pub mod article;
+mod choice;
 pub mod cli;
 pub mod demo;
 pub mod http;
@@ -45,3 +46,4 @@ pub mod query;
 mod word_cache;
 
 pub use article::{Article, Caption, Entity, EntityKind, LiveEntry};
+pub use choice::UnknownChoice;

@@ -92,6 +92,15 @@ fn fill_defaults(article: &mut Article, args: &IndexArgs) {
 }
 
 pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<Status> {
+    if let Some(url) = args.inputs.iter().find_map(|input| {
+        let text = input.to_str()?;
+        (text.starts_with("http://") || text.starts_with("https://")).then_some(text)
+    }) {
+        anyhow::bail!(
+            "{url} is a URL; `newsdex index` reads files, directories and standard input \
+             (fetch it first: curl -sL '{url}' | newsdex index -)"
+        );
+    }
     let (index, rebuild) = if args.recreate {
         NewsIndex::rebuild(index_dir).map(|(index, rebuild)| (index, Some(rebuild)))
     } else {

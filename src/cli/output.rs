@@ -1,6 +1,7 @@
 //! Terminal rendering of search results.
 
 use crate::query::SearchResponse;
+use crate::query::histogram::{Bucket, Interval};
 
 /// How `<mark>` shows: bold yellow on a terminal, `[…]`-free plain text in a
 /// pipe.
@@ -90,6 +91,9 @@ pub fn print_response(response: &SearchResponse, style: Style) {
             println!("     {snippet}");
         }
     }
+    if let (Some(buckets), Some(interval)) = (&response.histogram, response.histogram_interval) {
+        print_histogram(buckets, interval);
+    }
     for (field, values) in &response.facets {
         let listed: Vec<String> = values
             .iter()
@@ -97,6 +101,33 @@ pub fn print_response(response: &SearchResponse, style: Style) {
             .collect();
         println!();
         println!("{field}: {}", listed.join(", "));
+    }
+}
+
+/// Bars scaled to the largest period, one line per period.
+fn print_histogram(buckets: &[Bucket], interval: Interval) {
+    const WIDTH: u64 = 40;
+    let most = buckets
+        .iter()
+        .map(|bucket| bucket.count)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let format = match interval {
+        Interval::Year => "%Y",
+        Interval::Month => "%Y-%m",
+        Interval::Day | Interval::Week | Interval::Auto => "%Y-%m-%d",
+    };
+    println!();
+    println!("published per {}:", interval.name());
+    for bucket in buckets {
+        let length = (bucket.count * WIDTH).div_ceil(most) as usize;
+        println!(
+            "  {:<10} {:>7} {}",
+            bucket.start.format(format),
+            bucket.count,
+            "█".repeat(length)
+        );
     }
 }
 

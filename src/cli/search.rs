@@ -197,6 +197,7 @@ pub fn run(index_dir: &Path, args: SearchArgs) -> anyhow::Result<Status> {
             }
             Ok(Status::Ok)
         }
+        Err(SearchError::Query(error)) if error.parameter.is_some() => anyhow::bail!("{error}"),
         Err(SearchError::Query(error)) => {
             let pointer = error
                 .pointer(&query_text)

@@ -186,14 +186,17 @@ pub async fn post_articles(
         .await?;
     let rejected = report.rejected;
     if rejected > 0 {
-        return Err(ApiError::new(
-            ErrorCode::InvalidRecords,
-            format!(
-                "{rejected} of {} records were rejected; the others were indexed",
-                items.len()
+        let total = items.len() as u64;
+        let message = match total - rejected {
+            0 if total == 1 => "the record was rejected; nothing was indexed".to_string(),
+            0 => format!("all {total} records were rejected; nothing was indexed"),
+            1 => format!("{rejected} of {total} records were rejected; the other was indexed"),
+            kept => format!(
+                "{rejected} of {total} records were rejected; the other {kept} were indexed"
             ),
-        )
-        .with_details(json!({ "items": items })));
+        };
+        return Err(ApiError::new(ErrorCode::InvalidRecords, message)
+            .with_details(json!({ "items": items })));
     }
     Ok(Json(json!({ "items": items })))
 }

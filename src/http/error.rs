@@ -136,11 +136,12 @@ impl ApiError {
 
 impl From<QueryError> for ApiError {
     fn from(error: QueryError) -> ApiError {
-        let position = error.position;
-        let api_error = ApiError::new(ErrorCode::BadQuery, error.to_string());
-        match position {
-            Some(position) => api_error.with_details(json!({ "position": position })),
-            None => api_error,
+        match (error.parameter, error.position) {
+            (Some(parameter), _) => ApiError::new(ErrorCode::BadRequest, error.to_string())
+                .with_details(json!({ "parameter": parameter })),
+            (None, Some(position)) => ApiError::new(ErrorCode::BadQuery, error.to_string())
+                .with_details(json!({ "position": position })),
+            (None, None) => ApiError::new(ErrorCode::BadQuery, error.to_string()),
         }
     }
 }

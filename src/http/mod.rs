@@ -296,11 +296,12 @@ pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
     use axum::middleware::from_fn_with_state;
     use axum::routing::{post, put};
-    // Each group sits behind its key check; /health and the page (which
-    // calls the API with the user's key) stay open.
+    // Each group sits behind its key check; /health, the API's contract and
+    // the page (which calls the API with the user's key) stay open.
     let open = Router::new()
         .route("/", get(page::get_page))
-        .route("/health", get(health::health));
+        .route("/health", get(health::health))
+        .route("/openapi.yaml", get(page::get_openapi));
     let reads = Router::new()
         .route("/search", get(search::get_search).post(search::post_search))
         .route("/articles/{id}", get(articles::get_article))

@@ -81,18 +81,15 @@ impl Format {
 }
 
 impl FromStr for Format {
-    type Err = String;
+    type Err = crate::UnknownChoice;
 
-    fn from_str(name: &str) -> Result<Format, String> {
+    fn from_str(name: &str) -> Result<Format, Self::Err> {
         match name.to_ascii_lowercase().as_str() {
             "page" | "text" | "txt" => Ok(Format::Page),
             "json" => Ok(Format::Json),
             "ndjson" | "jsonl" => Ok(Format::Ndjson),
             "feed" | "rss" | "atom" | "jsonfeed" => Ok(Format::Feed),
-            other => Err(format!(
-                "unknown format `{other}`; expected one of {}",
-                Format::NAMES
-            )),
+            other => Err(crate::UnknownChoice::new("format", other, Format::NAMES)),
         }
     }
 }

@@ -28,9 +28,12 @@ pub fn parse_date_bound(
         BoundSide::To => "to",
     };
     let invalid = || {
-        QueryError::new(format!(
-            "invalid `{name}` date {text:?}; expected YYYY-MM-DD, RFC 3339 (2025-02-18T10:25:00Z) or now-7d"
-        ))
+        QueryError::in_parameter(
+            name,
+            format!(
+                "invalid `{name}` date {text:?}; expected YYYY-MM-DD, RFC 3339 (2025-02-18T10:25:00Z) or now-7d"
+            ),
+        )
     };
     if let Some(relative) = text.strip_prefix("now") {
         if relative.is_empty() {

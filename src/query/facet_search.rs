@@ -41,9 +41,10 @@ pub fn search_facet_values(
         .into());
     };
     if limit == 0 || limit > MAX_FACET_VALUES {
-        return Err(QueryError::new(format!(
-            "limit must be between 1 and {MAX_FACET_VALUES}, got {limit}"
-        ))
+        return Err(QueryError::in_parameter(
+            "limit",
+            format!("limit must be between 1 and {MAX_FACET_VALUES}, got {limit}"),
+        )
         .into());
     }
     let name = facet.definition.name.clone();

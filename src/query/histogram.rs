@@ -1,4 +1,11 @@
-//! Date histograms: how many matches were published per day, week or month.
+//! Date histograms: how many matches were published per day, week, month
+//! or year.
+//!
+//! An answer holds at most [`MAX_BUCKETS`] buckets: an interval that would
+//! give more over the matches' span (days over forty years) is widened to
+//! the finest that fits, and `auto` picks the finest with at most
+//! [`AUTO_BUCKETS`], as Elasticsearch's `auto_date_histogram` does. The
+//! interval used is part of the answer.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -17,17 +24,55 @@ pub enum Interval {
     Day,
     Week,
     Month,
+    Year,
+    /// The finest interval giving at most [`AUTO_BUCKETS`] buckets.
+    Auto,
+}
+
+/// The most buckets one answer holds, whatever the interval asked for.
+pub const MAX_BUCKETS: usize = 1_000;
+
+/// The most buckets `auto` chooses an interval for: a timeline's width.
+pub const AUTO_BUCKETS: usize = 100;
+
+impl Interval {
+    /// The intervals a request may name.
+    pub const NAMES: &'static str = "day, week, month, year or auto";
+
+    /// The interval as requests name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Interval::Day => "day",
+            Interval::Week => "week",
+            Interval::Month => "month",
+            Interval::Year => "year",
+            Interval::Auto => "auto",
+        }
+    }
+
+    fn wider(self) -> Option<Interval> {
+        match self {
+            Interval::Day | Interval::Auto => Some(Interval::Week),
+            Interval::Week => Some(Interval::Month),
+            Interval::Month => Some(Interval::Year),
+            Interval::Year => None,
+        }
+    }
 }
 
 impl std::str::FromStr for Interval {
-    type Err = String;
-    fn from_str(value: &str) -> Result<Interval, String> {
+    type Err = crate::UnknownChoice;
+    fn from_str(value: &str) -> Result<Interval, Self::Err> {
         match value {
             "day" => Ok(Interval::Day),
             "week" => Ok(Interval::Week),
             "month" => Ok(Interval::Month),
-            other => Err(format!(
-                "unknown histogram interval `{other}`; expected day, week or month"
+            "year" => Ok(Interval::Year),
+            "auto" => Ok(Interval::Auto),
+            other => Err(crate::UnknownChoice::new(
+                "histogram interval",
+                other,
+                Interval::NAMES,
             )),
         }
     }
@@ -187,8 +232,53 @@ impl SegmentCollector for HistogramSegmentCollector {
 
 /// Folds day counts (days since 1970-01-01) into buckets of `interval`,
 /// with empty buckets between the first and the last so a timeline has no
-/// gaps.
-pub fn buckets(days: &BTreeMap<i64, u64>, interval: Interval) -> Vec<Bucket> {
+/// gaps; an interval that would give more than [`MAX_BUCKETS`] (or `auto`
+/// more than [`AUTO_BUCKETS`]) is widened. Returns the interval used.
+pub fn buckets(days: &BTreeMap<i64, u64>, interval: Interval) -> (Interval, Vec<Bucket>) {
+    let limit = match interval {
+        Interval::Auto => AUTO_BUCKETS,
+        _ => MAX_BUCKETS,
+    };
+    let mut used = match interval {
+        Interval::Auto => Interval::Day,
+        other => other,
+    };
+    let span = days
+        .keys()
+        .next()
+        .zip(days.keys().last())
+        .and_then(|(first, last)| {
+            let date = |day: i64| DateTime::from_timestamp(day * SECONDS_PER_DAY, 0);
+            Some((date(*first)?.date_naive(), date(*last)?.date_naive()))
+        });
+    if let Some((first, last)) = span {
+        while bucket_count(first, last, used) > limit {
+            match used.wider() {
+                Some(wider) => used = wider,
+                None => break,
+            }
+        }
+    }
+    (used, fold(days, used))
+}
+
+/// How many buckets of `interval` cover `first` to `last`.
+fn bucket_count(first: NaiveDate, last: NaiveDate, interval: Interval) -> usize {
+    let months = |date: NaiveDate| i64::from(date.year()) * 12 + i64::from(date.month0());
+    let count = match interval {
+        Interval::Day | Interval::Auto => (last - first).num_days() + 1,
+        Interval::Week => {
+            (bucket_start(last, Interval::Week) - bucket_start(first, Interval::Week)).num_days()
+                / 7
+                + 1
+        }
+        Interval::Month => months(last) - months(first) + 1,
+        Interval::Year => i64::from(last.year() - first.year()) + 1,
+    };
+    usize::try_from(count).unwrap_or(0)
+}
+
+fn fold(days: &BTreeMap<i64, u64>, interval: Interval) -> Vec<Bucket> {
     let mut folded: BTreeMap<NaiveDate, u64> = BTreeMap::new();
     for (day, count) in days {
         if let Some(date) =
@@ -203,8 +293,7 @@ pub fn buckets(days: &BTreeMap<i64, u64>, interval: Interval) -> Vec<Bucket> {
     };
     let mut result = Vec::new();
     let mut current = first;
-    // A month of days is at most 31 buckets; bound the walk regardless.
-    while current <= last && result.len() < 100_000 {
+    while current <= last && result.len() <= MAX_BUCKETS {
         result.push(Bucket {
             start: current
                 .and_hms_opt(0, 0, 0)
@@ -221,19 +310,21 @@ pub fn buckets(days: &BTreeMap<i64, u64>, interval: Interval) -> Vec<Bucket> {
 
 fn bucket_start(date: NaiveDate, interval: Interval) -> NaiveDate {
     match interval {
-        Interval::Day => date,
+        Interval::Day | Interval::Auto => date,
         Interval::Week => {
             date - chrono::Duration::days(i64::from(date.weekday().num_days_from_monday()))
         }
         Interval::Month => date.with_day(1).unwrap_or(date),
+        Interval::Year => date.with_ordinal(1).unwrap_or(date),
     }
 }
 
 fn next_start(date: NaiveDate, interval: Interval) -> Option<NaiveDate> {
     match interval {
-        Interval::Day => date.succ_opt(),
+        Interval::Day | Interval::Auto => date.succ_opt(),
         Interval::Week => date.checked_add_days(chrono::Days::new(7)),
         Interval::Month => date.checked_add_months(chrono::Months::new(1)),
+        Interval::Year => date.checked_add_months(chrono::Months::new(12)),
     }
 }
 
@@ -272,14 +363,37 @@ mod tests {
             (day("2025-02-20"), 1),
             (day("2025-04-01"), 4),
         ]);
-        let months = buckets(&days, Interval::Month);
+        let (_, months) = buckets(&days, Interval::Month);
         let counts: Vec<u64> = months.iter().map(|bucket| bucket.count).collect();
         assert_eq!(counts, [3, 0, 4]);
         assert_eq!(months[1].start.to_rfc3339(), "2025-03-01T00:00:00+00:00");
-        let weeks = buckets(&days, Interval::Week);
+        let (_, weeks) = buckets(&days, Interval::Week);
         assert_eq!(weeks[0].start.to_rfc3339(), "2025-02-17T00:00:00+00:00");
         assert_eq!(weeks[0].count, 3);
-        assert_eq!(buckets(&days, Interval::Day).len(), 43);
+        assert_eq!(buckets(&days, Interval::Day).1.len(), 43);
+        assert_eq!(buckets(&days, Interval::Auto).0, Interval::Day);
+    }
+
+    /// Days over forty years would be 14,600 buckets: the answer widens
+    /// to the finest interval within the cap, and `auto` to a timeline's.
+    #[test]
+    fn long_spans_widen_the_interval() {
+        let first = NaiveDate::from_ymd_opt(1985, 1, 1).unwrap();
+        let last = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+        let day = |date: NaiveDate| {
+            date.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp() / SECONDS_PER_DAY
+        };
+        let days = BTreeMap::from([(day(first), 1), (day(last), 2)]);
+        let (used, daily) = buckets(&days, Interval::Day);
+        assert_eq!(used, Interval::Month);
+        assert_eq!(daily.len(), 40 * 12 + 6);
+        assert_eq!(daily.iter().map(|bucket| bucket.count).sum::<u64>(), 3);
+        let (used, auto) = buckets(&days, Interval::Auto);
+        assert_eq!(used, Interval::Year);
+        assert_eq!(auto.len(), 41);
+        assert_eq!(auto[0].start.to_rfc3339(), "1985-01-01T00:00:00+00:00");
+        let (used, weekly) = buckets(&days, Interval::Week);
+        assert_eq!((used, weekly.len()), (Interval::Month, 486));
     }
 
     /// Histograms agree with the articles' own dates, whether a
@@ -361,13 +475,19 @@ mod tests {
             },
         )
         .unwrap();
-        let counted: BTreeMap<(i32, u32), u64> = response
+        // Months from 1700 to 2025 are past the bucket cap: years.
+        assert_eq!(response.histogram_interval, Some(Interval::Year));
+        let counted: BTreeMap<i32, u64> = response
             .histogram
             .unwrap()
             .into_iter()
             .filter(|bucket| bucket.count > 0)
-            .map(|bucket| ((bucket.start.year(), bucket.start.month()), bucket.count))
+            .map(|bucket| (bucket.start.year(), bucket.count))
             .collect();
-        assert_eq!(counted, expected);
+        let mut expected_years: BTreeMap<i32, u64> = BTreeMap::new();
+        for ((year, _), count) in expected {
+            *expected_years.entry(year).or_default() += count;
+        }
+        assert_eq!(counted, expected_years);
     }
 }

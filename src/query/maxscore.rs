@@ -56,14 +56,16 @@ pub enum Matching {
 }
 
 impl std::str::FromStr for Matching {
-    type Err = String;
-    fn from_str(value: &str) -> Result<Matching, String> {
+    type Err = crate::UnknownChoice;
+    fn from_str(value: &str) -> Result<Matching, Self::Err> {
         match value {
             "all" => Ok(Matching::All),
             "most" => Ok(Matching::Most),
             "any" => Ok(Matching::Any),
-            other => Err(format!(
-                "unknown match strategy `{other}`; expected all, most or any"
+            other => Err(crate::UnknownChoice::new(
+                "match strategy",
+                other,
+                "all, most or any",
             )),
         }
     }

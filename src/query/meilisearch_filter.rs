@@ -383,15 +383,15 @@ impl<'a> Names<'a> {
                     operator,
                     value,
                 } if self.is_date(field) => {
-                    let instant = parse_instant(value)?;
+                    let span = parse_span(value)?;
                     match operator.as_str() {
-                        ">=" => narrow_from(&mut plan, instant),
-                        ">" => narrow_from(&mut plan, instant + chrono::Duration::seconds(1)),
-                        "<" => narrow_to(&mut plan, instant),
-                        "<=" => narrow_to(&mut plan, instant + chrono::Duration::seconds(1)),
+                        ">=" => narrow_from(&mut plan, span.start),
+                        ">" => narrow_from(&mut plan, span.end),
+                        "<" => narrow_to(&mut plan, span.start),
+                        "<=" => narrow_to(&mut plan, span.end),
                         "=" => {
-                            narrow_from(&mut plan, instant);
-                            narrow_to(&mut plan, instant + chrono::Duration::seconds(1));
+                            narrow_from(&mut plan, span.start);
+                            narrow_to(&mut plan, span.end);
                         }
                         other => {
                             return Err(format!("`{field} {other}` is not supported on dates"));
@@ -399,11 +399,8 @@ impl<'a> Names<'a> {
                     }
                 }
                 Expression::Range { field, low, high } if self.is_date(field) => {
-                    narrow_from(&mut plan, parse_instant(low)?);
-                    narrow_to(
-                        &mut plan,
-                        parse_instant(high)? + chrono::Duration::seconds(1),
-                    );
+                    narrow_from(&mut plan, parse_span(low)?.start);
+                    narrow_to(&mut plan, parse_span(high)?.end);
                 }
                 Expression::Compare { field, .. } | Expression::In { field, .. }
                     if self.facet(field).is_none() && !self.is_date(field) =>
@@ -447,22 +444,39 @@ impl<'a> Names<'a> {
     }
 }
 
-/// A date bound: Unix seconds (what Meilisearch stores dates as), an
-/// RFC 3339 time or a calendar day.
-fn parse_instant(value: &str) -> Result<DateTime<Utc>, String> {
+/// What a date value in a filter covers: from `start` to before `end`.
+struct Span {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+}
+
+/// A date value: Unix seconds (what Meilisearch stores dates as) or an
+/// RFC 3339 time cover their second; a calendar day covers the whole day,
+/// as `from`/`to` on `/search` do: `date <= 2025-02-18` and `… TO
+/// 2025-02-18` include that day, `date < 2025-02-18` ends before it.
+fn parse_span(value: &str) -> Result<Span, String> {
+    let second = |start: DateTime<Utc>| Span {
+        start,
+        end: start + chrono::Duration::seconds(1),
+    };
     if let Ok(seconds) = value.parse::<f64>() {
         return Utc
             .timestamp_opt(seconds.floor() as i64, 0)
             .single()
+            .map(second)
             .ok_or_else(|| format!("{value} is not a time"));
     }
     if let Ok(time) = DateTime::parse_from_rfc3339(value) {
-        return Ok(time.to_utc());
+        return Ok(second(time.to_utc()));
     }
     NaiveDate::parse_from_str(value, "%Y-%m-%d")
         .ok()
-        .and_then(|day| day.and_hms_opt(0, 0, 0))
-        .map(|time| time.and_utc())
+        .and_then(|day| {
+            Some(Span {
+                start: day.and_hms_opt(0, 0, 0)?.and_utc(),
+                end: day.succ_opt()?.and_hms_opt(0, 0, 0)?.and_utc(),
+            })
+        })
         .ok_or_else(|| {
             format!("`{value}` is not Unix seconds, an RFC 3339 time or a YYYY-MM-DD day")
         })
@@ -567,5 +581,32 @@ mod tests {
             let error = planned(&json!(filter)).unwrap_err();
             assert!(error.contains(reason), "{filter}: {error}");
         }
+    }
+
+    /// A bare day covers the whole day in a filter as in `from`/`to`.
+    #[test]
+    fn a_day_is_bounded_as_from_and_to_bound_it() {
+        use crate::query::dates::{BoundSide, parse_date_bound};
+        let now = Utc::now();
+        let bound = |text: &str, side| parse_date_bound(text, side, now).unwrap();
+        let plan = planned(&json!("published_at <= 2025-02-18")).unwrap();
+        assert_eq!(plan.to, Some(bound("2025-02-18", BoundSide::To)));
+        let plan = planned(&json!("published_at 2025-02-01 TO 2025-02-18")).unwrap();
+        assert_eq!(plan.from, Some(bound("2025-02-01", BoundSide::From)));
+        assert_eq!(plan.to, Some(bound("2025-02-18", BoundSide::To)));
+        let plan = planned(&json!("published_at < 2025-02-18")).unwrap();
+        assert_eq!(plan.to, Some(bound("2025-02-18", BoundSide::From)));
+        let plan = planned(&json!("published_at > 2025-02-18")).unwrap();
+        assert_eq!(plan.from, Some(bound("2025-02-18", BoundSide::To)));
+        let plan = planned(&json!("published_at = 2025-02-18")).unwrap();
+        assert_eq!(
+            (plan.from, plan.to),
+            (
+                Some(bound("2025-02-18", BoundSide::From)),
+                Some(bound("2025-02-18", BoundSide::To))
+            )
+        );
+        let plan = planned(&json!("published_at <= 2025-02-18T10:00:00Z")).unwrap();
+        assert_eq!(plan.to, Some(bound("2025-02-18T10:00:01Z", BoundSide::To)));
     }
 }

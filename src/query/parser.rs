@@ -51,13 +51,15 @@ pub enum Syntax {
 }
 
 impl std::str::FromStr for Syntax {
-    type Err = String;
-    fn from_str(value: &str) -> Result<Syntax, String> {
+    type Err = crate::UnknownChoice;
+    fn from_str(value: &str) -> Result<Syntax, Self::Err> {
         match value {
             "lenient" => Ok(Syntax::Lenient),
             "strict" => Ok(Syntax::Strict),
-            other => Err(format!(
-                "unknown syntax `{other}`; expected lenient or strict"
+            other => Err(crate::UnknownChoice::new(
+                "syntax",
+                other,
+                "lenient or strict",
             )),
         }
     }
@@ -117,6 +119,9 @@ pub struct FieldRef {
 pub struct QueryError {
     pub message: String,
     pub position: Option<usize>,
+    /// The request parameter at fault (`limit`, `cursor`), when it is not
+    /// the query text.
+    pub parameter: Option<&'static str>,
 }
 
 impl QueryError {
@@ -124,6 +129,7 @@ impl QueryError {
         QueryError {
             message: message.into(),
             position: Some(position),
+            parameter: None,
         }
     }
 
@@ -131,6 +137,16 @@ impl QueryError {
         QueryError {
             message: message.into(),
             position: None,
+            parameter: None,
+        }
+    }
+
+    /// A request parameter's value is at fault, not the query text.
+    pub fn in_parameter(parameter: &'static str, message: impl Into<String>) -> QueryError {
+        QueryError {
+            message: message.into(),
+            position: None,
+            parameter: Some(parameter),
         }
     }
 

@@ -196,7 +196,7 @@ fn ranking(request: &SearchRequest) -> Result<Ranking, QueryError> {
                 half_life_seconds: parse_duration(text)
                     .map(|duration| duration.as_secs_f64())
                     .ok_or_else(|| {
-                    QueryError::new(format!(
+                    QueryError::in_parameter("half_life", format!(
                         "invalid half_life {text:?}; expected a positive number and a unit: 90m, 12h, 3d, 2w"
                     ))
                 })?,
@@ -279,27 +279,35 @@ fn resolve_field_names(
 
 fn validate(request: &SearchRequest) -> Result<(), QueryError> {
     if request.limit > MAX_LIMIT {
-        return Err(QueryError::new(format!(
-            "limit must be between 0 (counts and facets only) and {MAX_LIMIT}, got {}",
-            request.limit
-        )));
+        return Err(QueryError::in_parameter(
+            "limit",
+            format!(
+                "limit must be between 0 (counts and facets only) and {MAX_LIMIT}, got {}",
+                request.limit
+            ),
+        ));
     }
     if request.offset.saturating_add(request.limit) > MAX_WINDOW {
-        return Err(QueryError::new(format!(
-            "offset + limit must not exceed {MAX_WINDOW}; narrow the search or sort by date instead"
-        )));
+        return Err(QueryError::in_parameter(
+            "offset",
+            format!(
+                "offset + limit must not exceed {MAX_WINDOW}; to page deeper, pass each page's next_cursor as cursor (no depth limit)"
+            ),
+        ));
     }
     if request.cursor.is_some() && request.offset > 0 {
-        return Err(QueryError::new(
+        return Err(QueryError::in_parameter(
+            "cursor",
             "use either cursor or offset, not both: a cursor already marks where the page starts",
         ));
     }
     if let (Some(from), Some(to)) = (request.from, request.to)
         && from > to
     {
-        return Err(QueryError::new(format!(
-            "the date range is empty: from {from} is after to {to}"
-        )));
+        return Err(QueryError::in_parameter(
+            "from",
+            format!("the date range is empty: from {from} is after to {to}"),
+        ));
     }
     Ok(())
 }

@@ -45,10 +45,11 @@ pub(crate) fn present(
     } else {
         None
     };
-    let histogram = request
+    let (histogram_interval, histogram) = request
         .histogram
         .zip(days)
-        .map(|(interval, days)| buckets(&days, interval));
+        .map(|(interval, days)| buckets(&days, interval))
+        .unzip();
     let facets = facet_values(facet_counts, FACET_VALUES);
 
     let fields = index.fields();
@@ -101,6 +102,7 @@ pub(crate) fn present(
         hits,
         facets,
         histogram,
+        histogram_interval,
         next_cursor,
         query: plan.relaxed.clone().map(|interpreted_as| QueryReading {
             interpreted_as: Some(interpreted_as),

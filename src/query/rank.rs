@@ -109,7 +109,8 @@ pub fn encode_cursor(ranking: Ranking, key: RankKey) -> String {
 /// the key to resume after and, for recency, the clock to rank by.
 pub fn decode_cursor(cursor: &str, ranking: Ranking) -> Result<(RankKey, Option<i64>), QueryError> {
     let invalid = || {
-        QueryError::new(
+        QueryError::in_parameter(
+            "cursor",
             "invalid cursor: pass back the next_cursor of a previous response with the same sort",
         )
     };

@@ -40,15 +40,17 @@ pub enum Sort {
 }
 
 impl std::str::FromStr for Sort {
-    type Err = String;
-    fn from_str(value: &str) -> Result<Sort, String> {
+    type Err = crate::UnknownChoice;
+    fn from_str(value: &str) -> Result<Sort, Self::Err> {
         match value {
             "relevance" => Ok(Sort::Relevance),
             "recency" => Ok(Sort::Recency),
             "newest" => Ok(Sort::Newest),
             "oldest" => Ok(Sort::Oldest),
-            other => Err(format!(
-                "unknown sort `{other}`; expected relevance, recency, newest or oldest"
+            other => Err(crate::UnknownChoice::new(
+                "sort",
+                other,
+                "relevance, recency, newest or oldest",
             )),
         }
     }
@@ -112,14 +114,16 @@ pub enum Typo {
 }
 
 impl std::str::FromStr for Typo {
-    type Err = String;
-    fn from_str(value: &str) -> Result<Typo, String> {
+    type Err = crate::UnknownChoice;
+    fn from_str(value: &str) -> Result<Typo, Self::Err> {
         match value {
             "off" | "false" | "0" => Ok(Typo::Off),
             "auto" | "true" | "1" => Ok(Typo::Auto),
             "fallback" => Ok(Typo::Fallback),
-            other => Err(format!(
-                "unknown typo setting `{other}`; expected off, auto or fallback"
+            other => Err(crate::UnknownChoice::new(
+                "typo setting",
+                other,
+                "off, auto or fallback",
             )),
         }
     }
@@ -189,9 +193,14 @@ pub struct SearchResponse {
     /// Per requested facet field, its most frequent values.
     #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
     pub facets: BTreeMap<String, Vec<FacetValue>>,
-    /// Matches per publication day, week or month, when requested.
+    /// Matches per publication day, week, month or year, when requested:
+    /// at most [`MAX_BUCKETS`](super::histogram::MAX_BUCKETS).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub histogram: Option<Vec<Bucket>>,
+    /// The histogram's interval: the one asked for, or the one `auto` or
+    /// the bucket cap chose.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub histogram_interval: Option<Interval>,
     /// Pass as `cursor` to get the page after this one; absent on the last.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub next_cursor: Option<String>,

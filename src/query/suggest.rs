@@ -72,9 +72,10 @@ pub fn suggest(
     limit: usize,
 ) -> Result<Vec<Suggestion>, SearchError> {
     if limit == 0 || limit > MAX_SUGGESTIONS {
-        return Err(QueryError::new(format!(
-            "limit must be between 1 and {MAX_SUGGESTIONS}, got {limit}"
-        ))
+        return Err(QueryError::in_parameter(
+            "limit",
+            format!("limit must be between 1 and {MAX_SUGGESTIONS}, got {limit}"),
+        )
         .into());
     }
     if typed.trim().is_empty() {

@@ -364,3 +364,48 @@ fn a_field_no_article_fills_matches_nothing() {
         0
     );
 }
+
+/// The histogram is part of the readable output, not only of `--json`.
+#[test]
+fn the_histogram_prints_as_bars() {
+    let dir = fixture_index();
+    let output = newsdex(dir.path())
+        .args(["search", "--histogram", "month", "--limit", "0"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    let response = search_json(dir.path(), &["--histogram", "month", "--limit", "0"]);
+    let buckets = response["histogram"].as_array().expect("a histogram");
+    assert_eq!(response["histogram_interval"], "month");
+    assert!(text.contains("published per month:"), "{text}");
+    // One line per bucket, with its month and its count.
+    for bucket in buckets {
+        let month = &bucket["start"].as_str().expect("a start")[..7];
+        let count = bucket["count"].as_u64().expect("a count");
+        assert!(
+            text.lines().any(|line| line.trim_start().starts_with(month)
+                && line.split_whitespace().nth(1) == Some(&count.to_string())),
+            "{month} {count} in\n{text}"
+        );
+    }
+}
+
+/// A parameter out of range names the parameter and the way out; it is not
+/// an "invalid query".
+#[test]
+fn parameters_out_of_range_are_named_as_such() {
+    let dir = fixture_index();
+    newsdex(dir.path())
+        .args(["search", "harbour", "--limit", "200"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("limit must be between 0"))
+        .stderr(predicate::str::contains("invalid query").not());
+    newsdex(dir.path())
+        .args(["search", "harbour", "--offset", "9995"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("next_cursor as cursor"))
+        .stderr(predicate::str::contains("sort by date").not());
+}

@@ -198,6 +198,10 @@ async fn ids_no_route_could_fetch_are_refused() {
     )
     .await;
     assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        body["error"]["message"],
+        "1 of 2 records were rejected; the other was indexed"
+    );
     let items = body["error"]["items"].as_array().expect("items");
     assert_eq!(items[0]["error"]["field"], "id", "{body}");
     assert_eq!(items[1]["result"], "created", "{body}");
@@ -232,6 +236,10 @@ async fn a_gzip_bomb_posted_is_rejected_with_the_reason() {
         .as_str()
         .unwrap_or_default();
     assert!(message.contains("inflates to more than 512 KiB"), "{body}");
+    assert_eq!(
+        body["error"]["message"],
+        "the record was rejected; nothing was indexed"
+    );
     let (status, _) = call(&app, "GET", "/articles/bomb", None, &[]).await;
     assert_eq!(status, 404);
 }

@@ -27,9 +27,15 @@ fn serves_http_on_a_real_socket() {
         let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
         probe.local_addr().expect("address").port()
     };
-    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("newsdex"))
-        .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
-        .stderr(std::process::Stdio::null())
+    let server = std::process::Command::new(assert_cmd::cargo::cargo_bin("newsdex"))
+        .args([
+            "-v",
+            "serve",
+            "--demo",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("starts");
     let mut response = String::new();
@@ -48,10 +54,17 @@ fn serves_http_on_a_real_socket() {
     let _ = std::process::Command::new("kill")
         .args(["-INT", &server.id().to_string()])
         .status();
-    let status = server.wait().expect("exits");
+    let output = server.wait_with_output().expect("exits");
     assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
     assert!(response.contains("Marathon record falls in Valencia"));
-    assert!(status.success(), "graceful shutdown exits 0");
+    assert!(output.status.success(), "graceful shutdown exits 0");
+    // The log went to a pipe: plain text, no terminal colour codes.
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(log.contains("INFO"), "{log}");
+    assert!(
+        !log.contains('\x1b'),
+        "colour codes in a piped log: {log:?}"
+    );
 }
 
 /// The paths `schema/openapi.yaml` documents, each with its methods.

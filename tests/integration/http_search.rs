@@ -76,8 +76,9 @@ async fn a_bad_query_is_400_with_its_position() {
     let (status, body) = call(&app, "GET", "/search?limit=1000", None, &[]).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
-        (400, Some("bad_query"))
+        (400, Some("bad_request"))
     );
+    assert_eq!(body["error"]["parameter"], "limit", "{body}");
     let (status, body) = call(&app, "GET", "/search?colour=red", None, &[]).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
@@ -183,8 +184,12 @@ async fn cursor_paging_walks_every_hit_once_in_order() {
     )
     .await;
     assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (400, Some("bad_query"))
+        (
+            status,
+            body["error"]["code"].as_str(),
+            body["error"]["parameter"].as_str()
+        ),
+        (400, Some("bad_request"), Some("cursor"))
     );
     let (_, first) = call(&app, "GET", "/search?sort=newest&limit=2", None, &[]).await;
     let cursor = first["next_cursor"].as_str().expect("cursor");
@@ -239,8 +244,12 @@ async fn recency_puts_the_fresh_article_first_among_equals() {
     )
     .await;
     assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (400, Some("bad_query"))
+        (
+            status,
+            body["error"]["code"].as_str(),
+            body["error"]["parameter"].as_str()
+        ),
+        (400, Some("bad_request"), Some("half_life"))
     );
 }
 
@@ -679,4 +688,85 @@ async fn fields_narrow_where_words_are_looked_for() {
         message.contains("searchable fields are title, summary, body"),
         "{message}"
     );
+}
+
+/// `auto` picks the interval and says which; every interval's answer is
+/// within the bucket cap.
+#[tokio::test]
+async fn histograms_say_their_interval_and_stay_bounded() {
+    let app = demo_app(None, None);
+    let mut auto_interval = String::new();
+    for (asked, used, most) in [
+        ("day", "day", 1_000),
+        ("year", "year", 1_000),
+        ("auto", "", 100),
+    ] {
+        let (status, body) = call(
+            &app,
+            "GET",
+            &format!("/search?limit=0&histogram={asked}"),
+            None,
+            &[],
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let interval = body["histogram_interval"].as_str().expect("an interval");
+        if used.is_empty() {
+            auto_interval = interval.to_string();
+        } else {
+            assert_eq!(interval, used, "{asked}: {body}");
+        }
+        let buckets = body["histogram"].as_array().expect("buckets");
+        assert!(
+            !buckets.is_empty() && buckets.len() <= most,
+            "{asked}: {}",
+            buckets.len()
+        );
+        let counted: u64 = buckets
+            .iter()
+            .filter_map(|bucket| bucket["count"].as_u64())
+            .sum();
+        let (_, dated) = call(&app, "GET", "/search?limit=0&from=1900-01-01", None, &[]).await;
+        assert_eq!(Some(counted), dated["total"].as_u64(), "{asked}");
+    }
+    assert!(
+        ["day", "week", "month"].contains(&auto_interval.as_str()),
+        "{auto_interval}"
+    );
+    let (status, body) = call(&app, "GET", "/search?histogram=hour", None, &[]).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|message| message.contains("`year`, `auto`")),
+        "{body}"
+    );
+}
+
+/// The API's contract is served as the repository keeps it, open even
+/// behind a read key.
+#[tokio::test]
+async fn the_openapi_contract_is_served() {
+    let app = demo_app(Some("write"), Some("read"));
+    let response = tower::ServiceExt::oneshot(
+        app,
+        axum::http::Request::get("/openapi.yaml")
+            .body(axum::body::Body::empty())
+            .expect("request"),
+    )
+    .await
+    .expect("answers");
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .is_ok_and(|value| value.starts_with("application/yaml"))
+    );
+    let body = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .expect("body")
+        .to_bytes();
+    let expected = std::fs::read(crate::support::project_dir().join("schema/openapi.yaml"))
+        .expect("the contract");
+    assert_eq!(body.as_ref(), expected.as_slice());
 }

@@ -73,8 +73,12 @@ async fn an_empty_prefix_suggests_nothing_and_bad_limits_are_400() {
     assert_eq!(body["suggestions"], serde_json::json!([]));
     let (status, body) = call(&app, "GET", "/suggest?q=gen&limit=0", None, &[]).await;
     assert_eq!(
-        (status, body["error"]["code"].as_str()),
-        (400, Some("bad_query"))
+        (
+            status,
+            body["error"]["code"].as_str(),
+            body["error"]["parameter"].as_str()
+        ),
+        (400, Some("bad_request"), Some("limit"))
     );
     let (status, _) = call(&app, "GET", "/suggest?q=gen&colour=red", None, &[]).await;
     assert_eq!(status, 400);

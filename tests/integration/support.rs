@@ -201,12 +201,18 @@ pub struct DemoServer {
 
 impl DemoServer {
     pub fn start() -> DemoServer {
+        DemoServer::start_with(&[])
+    }
+
+    /// `serve --demo` with further arguments (`--read-key K`).
+    pub fn start_with(arguments: &[&str]) -> DemoServer {
         let port = {
             let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
             probe.local_addr().expect("address").port()
         };
         let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("newsdex"))
             .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
+            .args(arguments)
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("starts");
