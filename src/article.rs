@@ -122,7 +122,7 @@ impl Article {
     /// from source, title and published time, so that ingesting the same
     /// article twice yields the same id and so an upsert, never a duplicate.
     /// A given id is checked by [`valid_id`].
-    pub fn assign_id(&mut self) -> Result<(), String> {
+    pub fn assign_id(&mut self) -> Result<(), InvalidId> {
         if !self.id.trim().is_empty() {
             self.id = valid_id(&self.id)?;
             return Ok(());
@@ -164,21 +164,29 @@ pub const MAX_ID_BYTES: usize = 512;
 /// The one check of an article id, for every route and reader: leading and
 /// trailing white space dropped; not empty, at most [`MAX_ID_BYTES`], no
 /// control characters. Get, delete and upsert all see the same id.
-pub fn valid_id(raw: &str) -> Result<String, String> {
+pub fn valid_id(raw: &str) -> Result<String, InvalidId> {
     let id = raw.trim();
     if id.is_empty() {
-        return Err("the id is empty".to_string());
+        return Err(InvalidId::Empty);
     }
     if id.len() > MAX_ID_BYTES {
-        return Err(format!(
-            "the id is {} bytes long; at most {MAX_ID_BYTES} are allowed",
-            id.len()
-        ));
+        return Err(InvalidId::TooLong(id.len()));
     }
     if id.chars().any(char::is_control) {
-        return Err("the id contains a control character".to_string());
+        return Err(InvalidId::ControlCharacter);
     }
     Ok(id.to_string())
+}
+
+/// Why an id was refused (see [`valid_id`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidId {
+    #[error("the id is empty")]
+    Empty,
+    #[error("the id is {0} bytes long; at most {MAX_ID_BYTES} are allowed")]
+    TooLong(usize),
+    #[error("the id contains a control character")]
+    ControlCharacter,
 }
 
 /// Query parameters that only track a click and never change the article.

@@ -162,7 +162,7 @@ struct Plan {
 
 fn plan(query: MeiliQuery, fields: &IndexFields) -> Result<Plan, ApiError> {
     let filter = plan_filter(&query.filter, fields)
-        .map_err(|message| ApiError::new(ErrorCode::InvalidFilter, message))?;
+        .map_err(|error| ApiError::new(ErrorCode::InvalidFilter, error.to_string()))?;
     let sort = match query.sort.as_deref() {
         None | Some([]) => Sort::Relevance,
         Some([only]) => match only.as_str() {

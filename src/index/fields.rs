@@ -62,7 +62,7 @@ pub struct FieldDefinitions {
 /// The declared fields. The file is compiled in; a test reads it, so a
 /// broken file cannot ship.
 /// The catalogue, read and checked once.
-static DEFINITIONS: LazyLock<Result<FieldDefinitions, String>> =
+static DEFINITIONS: LazyLock<Result<FieldDefinitions, CatalogueError>> =
     LazyLock::new(|| FieldDefinitions::parse(FIELD_DEFINITIONS));
 
 /// The article fields a text, facet, keyword or tiebreak field may read
@@ -85,23 +85,41 @@ pub fn is_article_source(source: &str) -> bool {
         })
 }
 
+/// Why the field catalogue (`schema/index.fields.json`) cannot make an
+/// index: the field at fault, when one is, and the reason.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("schema/index.fields.json: {reason}")]
+pub struct CatalogueError {
+    pub field: Option<String>,
+    pub reason: String,
+}
+
+impl CatalogueError {
+    fn new(field: Option<&str>, reason: impl Into<String>) -> CatalogueError {
+        CatalogueError {
+            field: field.map(str::to_string),
+            reason: reason.into(),
+        }
+    }
+}
+
 impl FieldDefinitions {
     /// The catalogue in `text`, refused with the reason when a field could
     /// not index anything as declared.
-    pub fn parse(text: &str) -> Result<FieldDefinitions, String> {
+    pub fn parse(text: &str) -> Result<FieldDefinitions, CatalogueError> {
         let definitions: FieldDefinitions = serde_json::from_str(text)
-            .map_err(|error| format!("schema/index.fields.json: {error}"))?;
+            .map_err(|error| CatalogueError::new(None, error.to_string()))?;
         definitions.check()?;
         Ok(definitions)
     }
 
-    fn check(&self) -> Result<(), String> {
-        let refuse = |reason: String| Err(format!("schema/index.fields.json: {reason}"));
+    fn check(&self) -> Result<(), CatalogueError> {
         if self.fields.is_empty() {
-            return refuse("no fields are declared".to_string());
+            return Err(CatalogueError::new(None, "no fields are declared"));
         }
         let mut names = std::collections::HashSet::new();
         for field in &self.fields {
+            let refuse = |reason: String| Err(CatalogueError::new(Some(&field.name), reason));
             for name in std::iter::once(&field.name).chain(&field.aliases) {
                 if !names.insert(name.as_str()) {
                     return refuse(format!("the name `{name}` is declared twice"));
@@ -170,11 +188,11 @@ pub struct IndexFields {
 
 impl IndexFields {
     /// The fields `schema/index.fields.json` declares.
-    pub fn build() -> Result<IndexFields, String> {
+    pub fn build() -> Result<IndexFields, CatalogueError> {
         IndexFields::from_definitions(DEFINITIONS.as_ref().map_err(Clone::clone)?)
     }
 
-    pub fn from_definitions(definitions: &FieldDefinitions) -> Result<IndexFields, String> {
+    pub fn from_definitions(definitions: &FieldDefinitions) -> Result<IndexFields, CatalogueError> {
         let mut builder = Schema::builder();
         let mut fields = Vec::new();
         for definition in &definitions.fields {
@@ -256,7 +274,7 @@ impl IndexFields {
                 .iter()
                 .find(|field| field.definition.kind == kind && field.definition.source == source)
                 .map(|field| field.field)
-                .ok_or_else(|| format!("schema/index.fields.json lacks the {source} field"))
+                .ok_or_else(|| CatalogueError::new(None, format!("the {source} field is missing")))
         };
         Ok(IndexFields {
             id: find(FieldKind::Keyword, "id")?,
@@ -270,7 +288,7 @@ impl IndexFields {
                         && field.definition.stored
                 })
                 .map(|field| field.field)
-                .ok_or("schema/index.fields.json lacks a stored body text field")?,
+                .ok_or_else(|| CatalogueError::new(None, "a stored body text field is missing"))?,
             published_at: find(FieldKind::Date, "published_at")?,
             vocabulary: fields
                 .iter()
@@ -369,7 +387,9 @@ mod tests {
     }
 
     /// The shipped catalogue with `edit` applied to its JSON.
-    fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> Result<FieldDefinitions, String> {
+    fn edited(
+        edit: impl FnOnce(&mut serde_json::Value),
+    ) -> Result<FieldDefinitions, CatalogueError> {
         let mut json: serde_json::Value = serde_json::from_str(FIELD_DEFINITIONS).unwrap();
         edit(&mut json);
         FieldDefinitions::parse(&json.to_string())
@@ -397,7 +417,11 @@ mod tests {
             push(json, tag);
         })
         .unwrap_err();
-        assert!(error.contains("field `topic` reads `topics`"), "{error}");
+        assert!(
+            error.to_string().contains("field `topic` reads `topics`"),
+            "{error}"
+        );
+        assert_eq!(error.field.as_deref(), Some("topic"));
         let error = edited(|json| {
             let mut person = field(json, "person");
             person["name"] = "people2".into();
@@ -405,7 +429,10 @@ mod tests {
             push(json, person);
         })
         .unwrap_err();
-        assert!(error.contains("`tags` is declared twice"), "{error}");
+        assert!(
+            error.to_string().contains("`tags` is declared twice"),
+            "{error}"
+        );
         let error = edited(|json| {
             let mut date = field(json, "published_at");
             date["name"] = "filed_at".into();
@@ -414,11 +441,17 @@ mod tests {
             push(json, date);
         })
         .unwrap_err();
-        assert!(error.contains("`filed_at` reads `filed`"), "{error}");
+        assert!(
+            error.to_string().contains("`filed_at` reads `filed`"),
+            "{error}"
+        );
         let error = edited(|json| json["fields"] = serde_json::json!([])).unwrap_err();
-        assert!(error.contains("no fields"), "{error}");
+        assert!(error.to_string().contains("no fields"), "{error}");
         let error = edited(|json| json["fields"][0]["kind"] = "texte".into()).unwrap_err();
-        assert!(error.contains("unknown variant `texte`"), "{error}");
+        assert!(
+            error.to_string().contains("unknown variant `texte`"),
+            "{error}"
+        );
         assert!(edited(|_| {}).is_ok());
     }
 }

@@ -62,7 +62,7 @@ pub enum IndexError {
     )]
     Locked { path: String, holder: String },
     #[error("invalid index field definitions: {0}")]
-    Definitions(String),
+    Definitions(#[from] fields::CatalogueError),
     #[error("corrupt index data: {0}")]
     Corrupt(String),
     /// A write that cannot be encoded or is too large to log: refused, the
@@ -374,7 +374,7 @@ impl NewsIndex {
         if !is_empty {
             return Err(IndexError::NotAnIndex(display));
         }
-        let fields = IndexFields::build().map_err(IndexError::Definitions)?;
+        let fields = IndexFields::build()?;
         let index = Index::create_in_dir(dir, fields.schema.clone())?;
         let meta = IndexMeta {
             schema_version: fields.schema_version(),
@@ -410,7 +410,7 @@ impl NewsIndex {
         };
         let meta: IndexMeta = serde_json::from_slice(&meta_bytes)
             .map_err(|error| IndexError::Corrupt(format!("{}: {error}", meta_path.display())))?;
-        let fields = IndexFields::build().map_err(IndexError::Definitions)?;
+        let fields = IndexFields::build()?;
         // A damaged file can keep the index from opening: name it.
         let damaged = |error: tantivy::TantivyError| damage_at(dir).unwrap_or(error.into());
         let index = Index::open_in_dir(dir).map_err(damaged)?;
@@ -445,7 +445,7 @@ impl NewsIndex {
 
     /// An index in memory, for tests, benches and demos.    /// An index in memory, for tests, benches and demos.
     pub fn create_in_ram() -> Result<NewsIndex, IndexError> {
-        let fields = IndexFields::build().map_err(IndexError::Definitions)?;
+        let fields = IndexFields::build()?;
         let index = Index::create_in_ram(fields.schema.clone());
         NewsIndex::from_index(index, fields, None)
     }

@@ -6,14 +6,30 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use chrono_tz::Tz;
 
+/// Why a time in an input could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    #[error("empty date")]
+    Empty,
+    #[error("unparsable date {0:?}")]
+    Unparsable(String),
+    #[error("epoch time out of range {0:?}")]
+    OutOfRange(String),
+    #[error("time {time:?} does not exist in zone {zone}")]
+    NotInZone { time: String, zone: Tz },
+    /// A JSON value of another type where a date belongs.
+    #[error("expected a date, found {0}")]
+    NotADate(&'static str),
+}
+
 /// Reads a date or date-time in any of the forms news sources use:
 /// RFC 3339 (also with a space for `T`), RFC 2822, ISO dates and naive
 /// date-times, `MM-DD-YYYY` and `MM/DD/YYYY`, "February 18, 2025 10:25 AM",
 /// "18 February 2025", and Unix epoch seconds or milliseconds.
-pub fn parse_datetime(raw: &str, zone: Tz) -> Result<DateTime<FixedOffset>, String> {
+pub fn parse_datetime(raw: &str, zone: Tz) -> Result<DateTime<FixedOffset>, DateError> {
     let text = raw.trim();
     if text.is_empty() {
-        return Err("empty date".to_string());
+        return Err(DateError::Empty);
     }
     if let Ok(time) = DateTime::parse_from_rfc3339(text) {
         return Ok(time);
@@ -63,13 +79,13 @@ pub fn parse_datetime(raw: &str, zone: Tz) -> Result<DateTime<FixedOffset>, Stri
             return localize(date.and_time(NaiveTime::MIN), zone, raw);
         }
     }
-    Err(format!("unparsable date {raw:?}"))
+    Err(DateError::Unparsable(raw.to_string()))
 }
 
-fn parse_epoch(text: &str) -> Result<DateTime<FixedOffset>, String> {
+fn parse_epoch(text: &str) -> Result<DateTime<FixedOffset>, DateError> {
     let value: i64 = text
         .parse()
-        .map_err(|_| format!("unparsable epoch time {text:?}"))?;
+        .map_err(|_| DateError::OutOfRange(text.to_string()))?;
     // Ten digits of seconds reach the year 2286; more digits are milliseconds.
     let time = if text.len() <= 10 {
         DateTime::from_timestamp(value, 0)
@@ -77,7 +93,7 @@ fn parse_epoch(text: &str) -> Result<DateTime<FixedOffset>, String> {
         DateTime::from_timestamp_millis(value)
     };
     time.map(|time| time.fixed_offset())
-        .ok_or_else(|| format!("epoch time out of range {text:?}"))
+        .ok_or_else(|| DateError::OutOfRange(text.to_string()))
 }
 
 /// Places a wall-clock time in `zone`. In the hour a clock skips there is no
@@ -86,11 +102,14 @@ pub fn localize(
     naive: NaiveDateTime,
     zone: Tz,
     raw: &str,
-) -> Result<DateTime<FixedOffset>, String> {
+) -> Result<DateTime<FixedOffset>, DateError> {
     zone.from_local_datetime(&naive)
         .earliest()
         .map(|time| time.fixed_offset())
-        .ok_or_else(|| format!("time {raw:?} does not exist in zone {zone}"))
+        .ok_or_else(|| DateError::NotInZone {
+            time: raw.to_string(),
+            zone,
+        })
 }
 
 /// Reads a clock time such as "11:25 PM", "9:05 am" or "23:25".

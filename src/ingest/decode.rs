@@ -1,7 +1,7 @@
 //! Bytes → text: gzip, byte-order marks and legacy encodings.
 
 use std::borrow::Cow;
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 
 /// Text decoded from an input, and the legacy encoding used if the bytes
 /// were not UTF-8.
@@ -42,36 +42,81 @@ pub fn mebibytes(bytes: usize) -> String {
     }
 }
 
-/// Inflates gzip data (found by its magic bytes, whatever the file name);
-/// other data passes through unchanged. Either may hold at most `max`
-/// bytes.
-pub fn decompress(bytes: &[u8], max: usize) -> Result<Cow<'_, [u8]>, String> {
-    if !bytes.starts_with(&GZIP_MAGIC) {
-        if bytes.len() > max {
-            return Err(too_large(max));
-        }
-        return Ok(Cow::Borrowed(bytes));
-    }
-    let mut inflated = Vec::new();
-    flate2::read::MultiGzDecoder::new(bytes)
-        .take(max as u64 + 1)
-        .read_to_end(&mut inflated)
-        .map_err(|error| format!("corrupt gzip data: {error}"))?;
-    if inflated.len() > max {
-        return Err(format!(
-            "gzip data inflates to more than {}, the limit for one document",
-            mebibytes(max)
-        ));
-    }
-    Ok(Cow::Owned(inflated))
+/// Why an input could not be read as text.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    /// Past [`Limits::max_text_bytes`] (after inflating, for gzip).
+    #[error("{}", too_large_message(*max, *inflated))]
+    TooLarge { max: usize, inflated: bool },
+    /// The bytes stopped making sense (truncated gzip) or could not be read.
+    #[error("{}: {source}", if *inflated { "corrupt gzip data" } else { "cannot read file" })]
+    Unreadable {
+        inflated: bool,
+        source: std::io::Error,
+    },
+    /// NUL bytes without a UTF-16 mark: binary data, not text.
+    #[error("binary content, not text")]
+    Binary,
 }
 
-/// The error of an input past the limit for one document.
-pub fn too_large(max: usize) -> String {
-    format!(
-        "larger than {}, the limit for one document (NDJSON is read a line at a time, without this limit)",
-        mebibytes(max)
-    )
+fn too_large_message(max: usize, inflated: bool) -> String {
+    if inflated {
+        format!(
+            "gzip data inflates to more than {}, the limit for one document",
+            mebibytes(max)
+        )
+    } else {
+        format!(
+            "larger than {}, the limit for one document (NDJSON is read a line at a time, without this limit)",
+            mebibytes(max)
+        )
+    }
+}
+
+/// The one decoding path of every input, read whole or streamed a line at
+/// a time: gzip inflated (found by its magic bytes, whatever the file
+/// name), then a byte-order mark read and dropped, UTF-16 transcoded to
+/// UTF-8 (`encoding_rs_io`). Other bytes pass through unchanged, for the
+/// reader to take as UTF-8 or, where they are not, Windows-1252 (see
+/// [`utf8_or_windows_1252`]). Also says whether the input was gzip.
+pub fn decoded_reader<'a, R: Read + 'a>(
+    reader: R,
+) -> std::io::Result<(Box<dyn BufRead + 'a>, bool)> {
+    let mut buffered = BufReader::with_capacity(BUFFER, reader);
+    let gzip = buffered.fill_buf()?.starts_with(&GZIP_MAGIC);
+    let inflated: Box<dyn Read + 'a> = if gzip {
+        Box::new(flate2::read::MultiGzDecoder::new(buffered))
+    } else {
+        Box::new(buffered)
+    };
+    let transcoded = encoding_rs_io::DecodeReaderBytesBuilder::new()
+        .bom_sniffing(true)
+        .strip_bom(true)
+        .utf8_passthru(true)
+        .build(inflated);
+    Ok((Box::new(BufReader::with_capacity(BUFFER, transcoded)), gzip))
+}
+
+/// Read buffer of the decoding path.
+pub const BUFFER: usize = 1 << 20;
+
+/// A whole document through [`decoded_reader`], at most `max` bytes of it
+/// after inflating (so neither a gzip bomb nor a device such as
+/// `/dev/zero` can grow memory without bound).
+pub fn read_whole(reader: impl Read, max: usize) -> Result<Vec<u8>, DecodeError> {
+    let (decoded, inflated) = decoded_reader(reader).map_err(|source| DecodeError::Unreadable {
+        inflated: false,
+        source,
+    })?;
+    let mut bytes = Vec::new();
+    decoded
+        .take(max as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| DecodeError::Unreadable { inflated, source })?;
+    if bytes.len() > max {
+        return Err(DecodeError::TooLarge { max, inflated });
+    }
+    Ok(bytes)
 }
 
 /// Text of bytes that are mostly UTF-8: valid runs as they are, each
@@ -89,23 +134,13 @@ pub fn utf8_or_windows_1252(bytes: &[u8]) -> String {
     text
 }
 
-/// Decodes text: a byte-order mark decides where there is one (UTF-8,
-/// UTF-16LE/BE); otherwise UTF-8, and failing that Windows-1252, the usual
-/// encoding of older news archives (a superset of Latin-1's printable range).
-/// Bytes with NUL in them and no UTF-16 mark are binary, not text.
-pub fn decode_text(bytes: &[u8]) -> Result<DecodedText<'_>, String> {
-    if let Some((encoding, bom_length)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_length..]);
-        if had_errors {
-            return Err(format!("invalid {} text", encoding.name()));
-        }
-        return Ok(DecodedText {
-            text: Cow::Owned(text.into_owned()),
-            fallback_encoding: None,
-        });
-    }
+/// Text of what [`read_whole`] gave: UTF-8, and failing that Windows-1252,
+/// the usual encoding of older news archives (a superset of Latin-1's
+/// printable range). Bytes with NUL in them (and no UTF-16 mark, which the
+/// decoding path has already transcoded) are binary, not text.
+pub fn decode_text(bytes: &[u8]) -> Result<DecodedText<'_>, DecodeError> {
     if bytes.contains(&0) {
-        return Err("binary content, not text".to_string());
+        return Err(DecodeError::Binary);
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(DecodedText {
@@ -123,8 +158,8 @@ pub fn decode_text(bytes: &[u8]) -> Result<DecodedText<'_>, String> {
 mod tests {
     use super::*;
 
-    fn decode(bytes: &[u8]) -> Result<(String, Option<&'static str>), String> {
-        let bytes = decompress(bytes, Limits::default().max_text_bytes)?;
+    fn decode(bytes: &[u8]) -> Result<(String, Option<&'static str>), DecodeError> {
+        let bytes = read_whole(bytes, Limits::default().max_text_bytes)?;
         decode_text(&bytes).map(|decoded| (decoded.text.into_owned(), decoded.fallback_encoding))
     }
 
@@ -132,6 +167,7 @@ mod tests {
     fn boms_are_removed_and_legacy_bytes_decoded() {
         assert_eq!(decode(b"\xEF\xBB\xBFtitle").unwrap().0, "title");
         assert_eq!(decode(b"\xFF\xFEt\x00i\x00").unwrap().0, "ti");
+        assert_eq!(decode(b"\xFE\xFF\x00t\x00i").unwrap().0, "ti");
         assert_eq!(
             decode(b"price \xA3600m").unwrap(),
             ("price £600m".to_string(), Some("windows-1252"))
@@ -161,6 +197,14 @@ mod tests {
         encoder.write_all(b"hello news").unwrap();
         let compressed = encoder.finish().unwrap();
         assert_eq!(decode(&compressed).unwrap().0, "hello news");
+        // UTF-16 inside gzip takes the same path.
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(b"\xFF\xFEn\x00e\x00w\x00s\x00").unwrap();
+        assert_eq!(decode(&encoder.finish().unwrap()).unwrap().0, "news");
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(b"hello news").unwrap();
+        let compressed = encoder.finish().unwrap();
+        assert_eq!(decode(&compressed).unwrap().0, "hello news");
         assert!(decode(&compressed[..compressed.len() / 2]).is_err());
     }
 
@@ -171,8 +215,15 @@ mod tests {
         encoder.write_all(&vec![b' '; 4 << 20]).unwrap();
         let member = encoder.finish().unwrap();
         let bomb: Vec<u8> = member.repeat(4);
-        let error = decompress(&bomb, 8 << 20).unwrap_err();
+        let error = read_whole(bomb.as_slice(), 8 << 20)
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("inflates to more than 8 MiB"), "{error}");
-        assert_eq!(decompress(&bomb, 16 << 20).unwrap().len(), 16 << 20);
+        assert_eq!(
+            read_whole(bomb.as_slice(), 16 << 20).unwrap().len(),
+            16 << 20
+        );
+        let error = read_whole(&b"plain"[..], 4).unwrap_err().to_string();
+        assert!(error.starts_with("larger than 0 KiB"), "{error}");
     }
 }

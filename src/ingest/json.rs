@@ -11,7 +11,7 @@ use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
 use serde_json::{Map, Value};
 
-use super::dates::parse_datetime;
+use super::dates::{DateError, parse_datetime};
 use super::{FieldError, Location, Record, RecordResult};
 use crate::article::{Article, Caption, Entity, EntityKind, LiveEntry};
 
@@ -258,8 +258,8 @@ fn assign(
             }
         }
         ValueKind::DateTime => {
-            let time =
-                read_datetime(value, zone).map_err(|reason| FieldError::new(name, reason))?;
+            let time = read_datetime(value, zone)
+                .map_err(|reason| FieldError::new(name, reason.to_string()))?;
             match name {
                 "published_at" => article.published_at = Some(time),
                 "updated_at" => article.updated_at = Some(time),
@@ -357,11 +357,11 @@ fn dedupe(values: &mut Vec<String>) {
     values.retain(|value| seen.insert(value.to_lowercase()));
 }
 
-fn read_datetime(value: &Value, zone: Tz) -> Result<DateTime<FixedOffset>, String> {
+fn read_datetime(value: &Value, zone: Tz) -> Result<DateTime<FixedOffset>, DateError> {
     match value {
         Value::String(text) => parse_datetime(text, zone),
         Value::Number(number) => parse_datetime(&number.to_string(), zone),
-        other => Err(format!("expected a date, found {}", type_name(other))),
+        other => Err(DateError::NotADate(type_name(other))),
     }
 }
 
@@ -445,7 +445,7 @@ fn read_entries(value: &Value, zone: Tz) -> Result<Vec<LiveEntry>, FieldError> {
             let time = match item.get("time").filter(|value| !is_empty(value)) {
                 Some(time) => Some(
                     read_datetime(time, zone)
-                        .map_err(|reason| FieldError::new("entries.time", reason))?,
+                        .map_err(|reason| FieldError::new("entries.time", reason.to_string()))?,
                 ),
                 None => None,
             };

@@ -282,15 +282,11 @@ pub fn read_file_records(
     };
     match stream::ndjson_records(reader, Location::file(name.clone()), options) {
         Ok(records) => Box::new(records),
-        // UTF-16 NDJSON: decoded whole, as the other formats are.
-        Err(reader) => match read_bounded(reader, options.limits.max_text_bytes) {
-            Ok(bytes) => Box::new(read_bytes(&bytes, &name, options).into_iter()),
-            Err(reason) => Box::new(std::iter::once(Err(IngestError::new(
-                Location::file(name),
-                None,
-                reason,
-            )))),
-        },
+        Err(error) => Box::new(std::iter::once(Err(IngestError::new(
+            Location::file(name),
+            None,
+            format!("cannot read file: {error}"),
+        )))),
     }
 }
 
@@ -332,43 +328,37 @@ pub fn read_file(path: &Path, options: &ReadOptions) -> Vec<RecordResult> {
     let _span = tracing::debug_span!("read_file", file = %name).entered();
     let max = options.limits.max_text_bytes;
     let read = if path.as_os_str() == "-" {
-        read_bounded(std::io::stdin(), max)
+        decode::read_whole(std::io::stdin(), max).map_err(|error| error.to_string())
     } else {
         std::fs::File::open(path)
             .map_err(|error| format!("cannot read file: {error}"))
-            .and_then(|file| read_bounded(file, max))
+            .and_then(|file| decode::read_whole(file, max).map_err(|error| error.to_string()))
     };
     match read {
-        Ok(bytes) => read_bytes(&bytes, &name, options),
+        Ok(bytes) => read_decoded(&bytes, &name, options),
         Err(reason) => vec![Err(IngestError::new(Location::file(name), None, reason))],
     }
-}
-
-/// Reads at most `max` bytes (an input past it is an error, so that a
-/// device such as `/dev/zero` cannot grow memory without bound).
-fn read_bounded(reader: impl Read, max: usize) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    reader
-        .take(max as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|error| format!("cannot read file: {error}"))?;
-    if bytes.len() > max {
-        return Err(decode::too_large(max));
-    }
-    Ok(bytes)
 }
 
 /// Reads the articles of one input held in memory; `name` is used for
 /// format detection by extension and in error locations.
 pub fn read_bytes(bytes: &[u8], name: &str, options: &ReadOptions) -> Vec<RecordResult> {
+    match decode::read_whole(bytes, options.limits.max_text_bytes) {
+        Ok(decoded) => read_decoded(&decoded, name, options),
+        Err(error) => vec![Err(IngestError::new(
+            Location::file(name),
+            None,
+            error.to_string(),
+        ))],
+    }
+}
+
+/// The articles of a document [`decode::read_whole`] has read.
+fn read_decoded(bytes: &[u8], name: &str, options: &ReadOptions) -> Vec<RecordResult> {
     let location = Location::file(name);
-    let inflated = match decode::decompress(bytes, options.limits.max_text_bytes) {
-        Ok(inflated) => inflated,
-        Err(reason) => return vec![Err(IngestError::new(location, None, reason))],
-    };
-    let text = match decode::decode_text(&inflated) {
+    let text = match decode::decode_text(bytes) {
         Ok(text) => text,
-        Err(reason) => return vec![Err(IngestError::new(location, None, reason))],
+        Err(error) => return vec![Err(IngestError::new(location, None, error.to_string()))],
     };
     if let Some(encoding) = text.fallback_encoding {
         tracing::warn!(
@@ -409,7 +399,7 @@ pub fn read_bytes(bytes: &[u8], name: &str, options: &ReadOptions) -> Vec<Record
             *result = Err(IngestError::new(
                 record.location.clone(),
                 Some("id"),
-                reason,
+                reason.to_string(),
             ));
         }
     }

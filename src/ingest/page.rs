@@ -152,7 +152,7 @@ pub fn parse_page(text: &str, zone: Tz) -> Result<Article, FieldError> {
                 zone,
                 "byline",
             )
-            .map_err(|reason| FieldError::new("published_at", reason))?,
+            .map_err(|reason| FieldError::new("published_at", reason.to_string()))?,
         ),
         None => None,
     };
@@ -367,7 +367,7 @@ fn entry_time(
     };
     localize(date.and_time(clock), zone, &clock.to_string())
         .map(Some)
-        .map_err(|reason| FieldError::new("entries.time", reason))
+        .map_err(|reason| FieldError::new("entries.time", reason.to_string()))
 }
 
 #[cfg(test)]

@@ -3,39 +3,22 @@
 //! JSON array is one document).
 
 use std::borrow::Cow;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, Read};
 
 use chrono_tz::Tz;
 
-use super::decode::{mebibytes, utf8_or_windows_1252};
+use super::decode::{BUFFER, decoded_reader, mebibytes, utf8_or_windows_1252};
 use super::{IngestError, Location, ReadOptions, RecordResult, json};
 
-/// Read buffer of the stream.
-const BUFFER: usize = 1 << 20;
-
-/// Records of NDJSON read from `reader`: plain or gzip (found by its magic
-/// bytes), UTF-8 with or without a byte-order mark. A line that is not
-/// UTF-8 is read as Windows-1252, as whole files are. `Err` when the input
-/// is UTF-16, which only the whole-file reader decodes; the buffered reader
-/// is handed back with nothing consumed.
+/// Records of NDJSON read from `reader` through the decoding path every
+/// input takes ([`decoded_reader`]: gzip, a byte-order mark, UTF-16). A
+/// line that is not UTF-8 is read as Windows-1252, as whole files are.
 pub fn ndjson_records<R: Read + 'static>(
     reader: R,
     location: Location,
     options: &ReadOptions,
-) -> Result<NdjsonRecords, BufReader<R>> {
-    let mut reader = BufReader::with_capacity(BUFFER, reader);
-    let start = reader.fill_buf().map(<[u8]>::to_vec).unwrap_or_default();
-    if start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]) {
-        return Err(reader);
-    }
-    let lines: Box<dyn BufRead> = if start.starts_with(&[0x1f, 0x8b]) {
-        Box::new(BufReader::with_capacity(
-            BUFFER,
-            flate2::read::MultiGzDecoder::new(reader),
-        ))
-    } else {
-        Box::new(reader)
-    };
+) -> std::io::Result<NdjsonRecords> {
+    let (lines, _) = decoded_reader(reader)?;
     Ok(NdjsonRecords {
         lines,
         location,
@@ -96,9 +79,6 @@ impl Iterator for NdjsonRecords {
             if let Some(line) = bytes.strip_suffix(b"\n") {
                 bytes = line.strip_suffix(b"\r").unwrap_or(line);
             }
-            if self.line == 1 {
-                bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-            }
             let text = match std::str::from_utf8(bytes) {
                 Ok(text) => Cow::Borrowed(text),
                 Err(_) => {
@@ -124,7 +104,7 @@ impl Iterator for NdjsonRecords {
                 record = Err(super::IngestError::new(
                     found.location.clone(),
                     Some("id"),
-                    reason,
+                    reason.to_string(),
                 ));
             }
             return Some(record);

@@ -58,7 +58,7 @@ pub fn read_conll(text: &str, name: &str) -> Result<Vec<ConllDocument>, NerError
         let spans = spans_of_iob(tags.iter().copied()).map_err(|reason| NerError::Data {
             file: name.to_string(),
             line,
-            reason,
+            reason: reason.to_string(),
         })?;
         if let Some(document) = documents.last_mut() {
             document.sentences.push(Sentence {
@@ -97,7 +97,7 @@ pub fn read_conll(text: &str, name: &str) -> Result<Vec<ConllDocument>, NerError
         spans_of_iob([tag]).map_err(|reason| NerError::Data {
             file: name.to_string(),
             line: number + 1,
-            reason,
+            reason: reason.to_string(),
         })?;
         words.push(columns[0].to_string());
         tags.push(tag);

@@ -161,9 +161,20 @@ pub fn spans_of_labels(labels: &[Label]) -> Vec<Span> {
     spans
 }
 
+/// A tag a CoNLL file should not hold.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TagError {
+    #[error("tag {0:?} is neither O nor PREFIX-TYPE")]
+    Shape(String),
+    #[error("unknown entity type {kind:?} in tag {tag:?}")]
+    Kind { kind: String, tag: String },
+    #[error("unknown tag prefix {prefix:?} in {tag:?}")]
+    Prefix { prefix: String, tag: String },
+}
+
 /// Spans of IOB1 or IOB2 tags ("I-PER", "B-ORG", "O"), as CoNLL files
-/// write them; `None` for a tag of no known type.
-pub fn spans_of_iob<'a>(tags: impl IntoIterator<Item = &'a str>) -> Result<Vec<Span>, String> {
+/// write them; an error for a tag of no known shape, type or prefix.
+pub fn spans_of_iob<'a>(tags: impl IntoIterator<Item = &'a str>) -> Result<Vec<Span>, TagError> {
     let mut spans: Vec<Span> = Vec::new();
     let mut open: Option<Span> = None;
     for (i, tag) in tags.into_iter().enumerate() {
@@ -173,15 +184,23 @@ pub fn spans_of_iob<'a>(tags: impl IntoIterator<Item = &'a str>) -> Result<Vec<S
         }
         let (prefix, name) = tag
             .split_once('-')
-            .ok_or_else(|| format!("tag {tag:?} is neither O nor PREFIX-TYPE"))?;
+            .ok_or_else(|| TagError::Shape(tag.to_string()))?;
         let kind = TYPE_NAMES
             .iter()
             .position(|known| *known == name)
-            .ok_or_else(|| format!("unknown entity type {name:?} in tag {tag:?}"))?;
+            .ok_or_else(|| TagError::Kind {
+                kind: name.to_string(),
+                tag: tag.to_string(),
+            })?;
         let begins = match prefix {
             "B" | "S" | "U" => true,
             "I" | "E" | "L" => false,
-            _ => return Err(format!("unknown tag prefix {prefix:?} in {tag:?}")),
+            _ => {
+                return Err(TagError::Prefix {
+                    prefix: prefix.to_string(),
+                    tag: tag.to_string(),
+                });
+            }
         };
         match open.as_mut() {
             Some(span) if span.kind == kind && !begins => span.end = i + 1,

@@ -127,22 +127,21 @@ pub struct EntityExtractor {
     lexicon: Lexicon,
 }
 
-static SHIPPED: LazyLock<Result<EntityExtractor, String>> = LazyLock::new(|| {
-    let lexicon = Lexicon::shipped().map_err(|error| error.to_string())?;
+static SHIPPED: LazyLock<Result<EntityExtractor, NerError>> = LazyLock::new(|| {
+    let lexicon = Lexicon::shipped()?;
     let model = match std::env::var_os(MODEL_VARIABLE) {
         Some(path) => {
             let bytes = std::fs::read(&path).map_err(|error| {
-                format!(
+                NerError::Model(format!(
                     "cannot read {MODEL_VARIABLE}={}: {error}",
                     path.to_string_lossy()
-                )
+                ))
             })?;
             Model::read(&bytes)
         }
         None => Model::read(SHIPPED_MODEL),
-    }
-    .map_err(|error| error.to_string())?;
-    EntityExtractor::new(model, lexicon).map_err(|error| error.to_string())
+    }?;
+    EntityExtractor::new(model, lexicon)
 });
 
 impl EntityExtractor {
@@ -161,7 +160,7 @@ impl EntityExtractor {
     pub fn shipped() -> Result<&'static EntityExtractor, NerError> {
         SHIPPED
             .as_ref()
-            .map_err(|error| NerError::Shipped(error.clone()))
+            .map_err(|error| NerError::Shipped(error.to_string()))
     }
 
     pub fn model(&self) -> &Model {

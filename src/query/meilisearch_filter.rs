@@ -17,6 +17,47 @@ use crate::index::fields::IndexFields;
 /// of its catalogue names).
 const DATE_FIELD: &str = "published_at";
 
+/// A filter newsdex cannot read or cannot apply, with the column (0-based,
+/// in characters of the expression at fault) where one is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterError {
+    pub message: String,
+    pub column: Option<usize>,
+}
+
+impl FilterError {
+    fn new(message: impl Into<String>) -> FilterError {
+        FilterError {
+            message: message.into(),
+            column: None,
+        }
+    }
+
+    fn at(column: usize, message: impl Into<String>) -> FilterError {
+        FilterError {
+            message: message.into(),
+            column: Some(column),
+        }
+    }
+}
+
+impl std::fmt::Display for FilterError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.column {
+            Some(column) => write!(formatter, "{} (at column {column})", self.message),
+            None => formatter.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for FilterError {}
+
+impl From<&str> for FilterError {
+    fn from(message: &str) -> FilterError {
+        FilterError::new(message)
+    }
+}
+
 /// The newsdex filters of an expression.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FilterPlan {
@@ -32,7 +73,10 @@ pub struct FilterPlan {
 /// Field names resolve through the catalogue (`schema/index.fields.json`):
 /// a facet field or one of its aliases (`tags`, `lang`, `people`), or the
 /// publication date under any of its names.
-pub fn plan_filter(filter: &serde_json::Value, fields: &IndexFields) -> Result<FilterPlan, String> {
+pub fn plan_filter(
+    filter: &serde_json::Value,
+    fields: &IndexFields,
+) -> Result<FilterPlan, FilterError> {
     let expression = match filter {
         serde_json::Value::Null => return Ok(FilterPlan::default()),
         serde_json::Value::String(text) => parse_expression(text)?,
@@ -45,18 +89,28 @@ pub fn plan_filter(filter: &serde_json::Value, fields: &IndexFields) -> Result<F
                         let mut any = Vec::new();
                         for alternative in alternatives {
                             let text = alternative.as_str().ok_or_else(|| {
-                                format!("filter arrays hold strings, got {alternative}")
+                                FilterError::new(format!(
+                                    "filter arrays hold strings, got {alternative}"
+                                ))
                             })?;
                             any.push(parse_expression(text)?);
                         }
                         clauses.push(Expression::Or(any));
                     }
-                    other => return Err(format!("filter arrays hold strings, got {other}")),
+                    other => {
+                        return Err(FilterError::new(format!(
+                            "filter arrays hold strings, got {other}"
+                        )));
+                    }
                 }
             }
             Expression::And(clauses)
         }
-        other => return Err(format!("a filter is a string or an array, got {other}")),
+        other => {
+            return Err(FilterError::new(format!(
+                "a filter is a string or an array, got {other}"
+            )));
+        }
     };
     Names { fields }.plan(&expression)
 }
@@ -95,17 +149,19 @@ enum Token {
     Comma,
 }
 
-fn tokenize(text: &str) -> Result<Vec<Token>, String> {
+/// The expression's tokens, each with its column (in characters).
+fn tokenize(text: &str) -> Result<Vec<(Token, usize)>, FilterError> {
     let mut tokens = Vec::new();
-    let mut chars = text.char_indices().peekable();
+    let mut chars = text.chars().enumerate().peekable();
     while let Some((position, c)) = chars.next() {
+        let mut push = |token: Token| tokens.push((token, position));
         match c {
             c if c.is_whitespace() => {}
-            '(' => tokens.push(Token::Open),
-            ')' => tokens.push(Token::Close),
-            '[' => tokens.push(Token::OpenBracket),
-            ']' => tokens.push(Token::CloseBracket),
-            ',' => tokens.push(Token::Comma),
+            '(' => push(Token::Open),
+            ')' => push(Token::Close),
+            '[' => push(Token::OpenBracket),
+            ']' => push(Token::CloseBracket),
+            ',' => push(Token::Comma),
             '"' | '\'' => {
                 let mut value = String::new();
                 let mut closed = false;
@@ -124,11 +180,11 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
                     }
                 }
                 if !closed {
-                    return Err(format!("unclosed quote at column {position}"));
+                    return Err(FilterError::at(position, "unclosed quote"));
                 }
-                tokens.push(Token::Quoted(value));
+                push(Token::Quoted(value));
             }
-            '=' => tokens.push(Token::Operator("=".into())),
+            '=' => push(Token::Operator("=".into())),
             '!' | '<' | '>' => {
                 let mut operator = c.to_string();
                 if chars.peek().is_some_and(|(_, next)| *next == '=') {
@@ -136,9 +192,9 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
                     operator.push('=');
                 }
                 if operator == "!" {
-                    return Err(format!("expected != at column {position}"));
+                    return Err(FilterError::at(position, "expected !="));
                 }
-                tokens.push(Token::Operator(operator));
+                push(Token::Operator(operator));
             }
             _ => {
                 let mut word = c.to_string();
@@ -149,7 +205,7 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
                     word.push(*next);
                     chars.next();
                 }
-                tokens.push(Token::Word(word));
+                push(Token::Word(word));
             }
         }
     }
@@ -157,13 +213,15 @@ fn tokenize(text: &str) -> Result<Vec<Token>, String> {
 }
 
 struct Parser {
-    tokens: Vec<Token>,
+    tokens: Vec<(Token, usize)>,
     at: usize,
+    /// The column past the expression's last character.
+    end: usize,
 }
 
 impl Parser {
     fn peek(&self) -> Option<&Token> {
-        self.tokens.get(self.at)
+        self.tokens.get(self.at).map(|(token, _)| token)
     }
 
     fn keyword(&self, keyword: &str) -> bool {
@@ -171,12 +229,21 @@ impl Parser {
     }
 
     fn next(&mut self) -> Option<Token> {
-        let token = self.tokens.get(self.at).cloned();
+        let token = self.peek().cloned();
         self.at += 1;
         token
     }
 
-    fn or(&mut self, depth: usize) -> Result<Expression, String> {
+    /// An error at the token last taken (or the end of the expression).
+    fn fail(&self, message: impl Into<String>) -> FilterError {
+        let column = self
+            .tokens
+            .get(self.at.saturating_sub(1))
+            .map_or(self.end, |(_, column)| *column);
+        FilterError::at(column, message)
+    }
+
+    fn or(&mut self, depth: usize) -> Result<Expression, FilterError> {
         let mut any = vec![self.and(depth)?];
         while self.keyword("OR") {
             self.at += 1;
@@ -189,7 +256,7 @@ impl Parser {
         })
     }
 
-    fn and(&mut self, depth: usize) -> Result<Expression, String> {
+    fn and(&mut self, depth: usize) -> Result<Expression, FilterError> {
         let mut all = vec![self.not(depth)?];
         while self.keyword("AND") {
             self.at += 1;
@@ -202,9 +269,9 @@ impl Parser {
         })
     }
 
-    fn not(&mut self, depth: usize) -> Result<Expression, String> {
+    fn not(&mut self, depth: usize) -> Result<Expression, FilterError> {
         if depth > 32 {
-            return Err("the filter nests too deeply".into());
+            return Err(self.fail("the filter nests too deeply"));
         }
         if self.keyword("NOT") {
             self.at += 1;
@@ -214,24 +281,24 @@ impl Parser {
             self.at += 1;
             let inner = self.or(depth + 1)?;
             if self.next() != Some(Token::Close) {
-                return Err("a parenthesis is not closed".into());
+                return Err(self.fail("a parenthesis is not closed"));
             }
             return Ok(inner);
         }
         self.condition()
     }
 
-    fn value(&mut self, what: &str) -> Result<String, String> {
+    fn value(&mut self, what: &str) -> Result<String, FilterError> {
         match self.next() {
             Some(Token::Word(word)) | Some(Token::Quoted(word)) => Ok(word),
-            other => Err(format!(
+            other => Err(self.fail(format!(
                 "expected {what}, found {}",
                 describe(other.as_ref())
-            )),
+            ))),
         }
     }
 
-    fn condition(&mut self) -> Result<Expression, String> {
+    fn condition(&mut self) -> Result<Expression, FilterError> {
         let field = self.value("a field name")?;
         match self.next() {
             Some(Token::Operator(operator)) => {
@@ -244,7 +311,7 @@ impl Parser {
             }
             Some(Token::Word(word)) if word == "IN" => {
                 if self.next() != Some(Token::OpenBracket) {
-                    return Err(format!("expected [ after {field} IN"));
+                    return Err(self.fail(format!("expected [ after {field} IN")));
                 }
                 let mut values = Vec::new();
                 loop {
@@ -257,10 +324,10 @@ impl Parser {
                         Some(Token::Comma) => {}
                         Some(Token::CloseBracket) => break,
                         other => {
-                            return Err(format!(
+                            return Err(self.fail(format!(
                                 "expected , or ] in the IN list, found {}",
                                 describe(other.as_ref())
-                            ));
+                            )));
                         }
                     }
                 }
@@ -278,10 +345,10 @@ impl Parser {
                 let high = self.value("the upper bound of TO")?;
                 Ok(Expression::Range { field, low, high })
             }
-            other => Err(format!(
+            other => Err(self.fail(format!(
                 "expected an operator after {field}, found {}",
                 describe(other.as_ref())
-            )),
+            ))),
         }
     }
 }
@@ -300,15 +367,22 @@ fn describe(token: Option<&Token>) -> String {
     }
 }
 
-fn parse_expression(text: &str) -> Result<Expression, String> {
+fn parse_expression(text: &str) -> Result<Expression, FilterError> {
     let tokens = tokenize(text)?;
     if tokens.is_empty() {
         return Ok(Expression::And(Vec::new()));
     }
-    let mut parser = Parser { tokens, at: 0 };
+    let mut parser = Parser {
+        tokens,
+        at: 0,
+        end: text.chars().count(),
+    };
     let expression = parser.or(0)?;
-    if let Some(rest) = parser.peek() {
-        return Err(format!("unexpected {} in the filter", describe(Some(rest))));
+    if let Some(rest) = parser.next() {
+        return Err(parser.fail(format!(
+            "unexpected {} in the filter",
+            describe(Some(&rest))
+        )));
     }
     Ok(expression)
 }
@@ -356,7 +430,7 @@ impl<'a> Names<'a> {
         }
     }
 
-    fn plan(&self, expression: &Expression) -> Result<FilterPlan, String> {
+    fn plan(&self, expression: &Expression) -> Result<FilterPlan, FilterError> {
         let clauses: Vec<&Expression> = match expression {
             Expression::And(all) => all.iter().collect(),
             other => vec![other],
@@ -370,9 +444,9 @@ impl<'a> Names<'a> {
             }
             if let Some((field, values)) = self.field_alternatives(clause) {
                 if plan.filters.contains_key(field) {
-                    return Err(format!(
+                    return Err(FilterError::new(format!(
                         "two conditions on `{field}` joined by AND: newsdex matches any of a field's values; join them with OR"
-                    ));
+                    )));
                 }
                 plan.filters.insert(field.to_string(), values);
                 continue;
@@ -394,7 +468,9 @@ impl<'a> Names<'a> {
                             narrow_to(&mut plan, span.end);
                         }
                         other => {
-                            return Err(format!("`{field} {other}` is not supported on dates"));
+                            return Err(FilterError::new(format!(
+                                "`{field} {other}` is not supported on dates"
+                            )));
                         }
                     }
                 }
@@ -405,17 +481,17 @@ impl<'a> Names<'a> {
                 Expression::Compare { field, .. } | Expression::In { field, .. }
                     if self.facet(field).is_none() && !self.is_date(field) =>
                 {
-                    return Err(format!(
+                    return Err(FilterError::new(format!(
                         "`{field}` is not filterable; filter on {}, or {DATE_FIELD}",
                         self.fields.facet_names().join(", ")
-                    ));
+                    )));
                 }
                 Expression::Compare {
                     field, operator, ..
                 } => {
-                    return Err(format!(
+                    return Err(FilterError::new(format!(
                         "`{field} {operator}` is not supported: newsdex filters facet fields with = and IN, dates with <, <=, >, >= and TO"
-                    ));
+                    )));
                 }
                 Expression::Not(_) => {
                     return Err("NOT is not supported in newsdex filters".into());
@@ -427,15 +503,17 @@ impl<'a> Names<'a> {
                     );
                 }
                 Expression::Other(what) => {
-                    return Err(format!("`{what}` is not supported in newsdex filters"));
+                    return Err(FilterError::new(format!(
+                        "`{what}` is not supported in newsdex filters"
+                    )));
                 }
                 Expression::Range { field, .. } => {
-                    return Err(format!(
+                    return Err(FilterError::new(format!(
                         "`{field} … TO …` is supported on published_at only"
-                    ));
+                    )));
                 }
                 Expression::In { field, .. } => {
-                    return Err(format!("`{field} IN` is not supported"));
+                    return Err(FilterError::new(format!("`{field} IN` is not supported")));
                 }
                 Expression::And(_) => {}
             }
@@ -454,7 +532,7 @@ struct Span {
 /// RFC 3339 time cover their second; a calendar day covers the whole day,
 /// as `from`/`to` on `/search` do: `date <= 2025-02-18` and `… TO
 /// 2025-02-18` include that day, `date < 2025-02-18` ends before it.
-fn parse_span(value: &str) -> Result<Span, String> {
+fn parse_span(value: &str) -> Result<Span, FilterError> {
     let second = |start: DateTime<Utc>| Span {
         start,
         end: start + chrono::Duration::seconds(1),
@@ -464,7 +542,7 @@ fn parse_span(value: &str) -> Result<Span, String> {
             .timestamp_opt(seconds.floor() as i64, 0)
             .single()
             .map(second)
-            .ok_or_else(|| format!("{value} is not a time"));
+            .ok_or_else(|| FilterError::new(format!("{value} is not a time")));
     }
     if let Ok(time) = DateTime::parse_from_rfc3339(value) {
         return Ok(second(time.to_utc()));
@@ -478,16 +556,18 @@ fn parse_span(value: &str) -> Result<Span, String> {
             })
         })
         .ok_or_else(|| {
-            format!("`{value}` is not Unix seconds, an RFC 3339 time or a YYYY-MM-DD day")
+            FilterError::new(format!(
+                "`{value}` is not Unix seconds, an RFC 3339 time or a YYYY-MM-DD day"
+            ))
         })
 }
 
-fn merge(plan: &mut FilterPlan, inner: FilterPlan) -> Result<(), String> {
+fn merge(plan: &mut FilterPlan, inner: FilterPlan) -> Result<(), FilterError> {
     for (field, values) in inner.filters {
         if plan.filters.contains_key(&field) {
-            return Err(format!(
+            return Err(FilterError::new(format!(
                 "two conditions on `{field}` joined by AND: newsdex matches any of a field's values; join them with OR"
-            ));
+            )));
         }
         plan.filters.insert(field, values);
     }
@@ -513,8 +593,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn planned(filter: &serde_json::Value) -> Result<FilterPlan, String> {
-        let fields = IndexFields::build()?;
+    fn planned(filter: &serde_json::Value) -> Result<FilterPlan, FilterError> {
+        let fields = IndexFields::build().expect("the catalogue builds");
         plan_filter(filter, &fields)
     }
 
@@ -560,7 +640,9 @@ mod tests {
         assert!(plan.from.is_some());
         let error = planned(&json!("title = a")).unwrap_err();
         assert!(
-            error.contains("tag, section, author, source, language"),
+            error
+                .to_string()
+                .contains("tag, section, author, source, language"),
             "{error}"
         );
     }
@@ -575,11 +657,19 @@ mod tests {
             ("tag = a AND tag = b", "join them with OR"),
             ("tag = ", "expected a value"),
             ("(tag = a", "not closed"),
-            ("tag = 'a", "unclosed quote"),
+            ("tag = 'a", "unclosed quote (at column 6)"),
+            (
+                "tag = a OR",
+                "expected a field name, found the end of the filter (at column 10)",
+            ),
+            (
+                "tag IN [a b]",
+                "expected , or ] in the IN list, found `b` (at column 10)",
+            ),
             ("published_at > soon", "not Unix seconds"),
         ] {
             let error = planned(&json!(filter)).unwrap_err();
-            assert!(error.contains(reason), "{filter}: {error}");
+            assert!(error.to_string().contains(reason), "{filter}: {error}");
         }
     }
 

@@ -155,8 +155,20 @@ fn ndjson_streams_the_same_records_as_the_whole_file_reader() {
     marked.extend_from_slice(&wire);
     let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gzip.write_all(&mixed).expect("compresses");
+    // UTF-16 (little-endian plain, big-endian inside gzip) takes the same
+    // decoding path as UTF-8.
+    let text = String::from_utf8(wire.clone()).expect("UTF-8 fixture");
+    let mut utf16le = vec![0xFF, 0xFE];
+    utf16le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let mut utf16be = vec![0xFE, 0xFF];
+    utf16be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    let mut gzip16 = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gzip16.write_all(&utf16be).expect("compresses");
+    let utf16_gzip = gzip16.finish().expect("compresses");
     let cases = [
-        ("wire.ndjson", wire),
+        ("utf16.ndjson", utf16le),
+        ("utf16.ndjson.gz", utf16_gzip),
+        ("wire.ndjson", wire.clone()),
         ("mixed.jsonl", mixed),
         ("awkward.ndjson", awkward),
         ("marked.ndjson", marked),
@@ -168,6 +180,18 @@ fn ndjson_streams_the_same_records_as_the_whole_file_reader() {
         let streamed = outcomes(read_file_records(&path, &options()));
         assert_eq!(streamed, outcomes(read_file(&path, &options())), "{name}");
         assert!(!streamed.is_empty(), "{name}");
+    }
+    let wire_path = dir.path().join("wire.ndjson");
+    let plain = outcomes(read_file_records(&wire_path, &options()));
+    for name in ["utf16.ndjson", "utf16.ndjson.gz"] {
+        let decoded = outcomes(read_file_records(&dir.path().join(name), &options()));
+        let articles = |outcomes: &[String]| {
+            outcomes
+                .iter()
+                .map(|outcome| outcome.split(" @ ").next().unwrap_or_default().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(articles(&decoded), articles(&plain), "{name}");
     }
     let awkward = outcomes(read_file_records(
         &dir.path().join("awkward.ndjson"),

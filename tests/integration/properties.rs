@@ -164,7 +164,7 @@ proptest! {
             "((NOT |)\"?(tag|source|published_at|person|x)\"? ?(=|!=|>=|<|IN|TO|EXISTS) ?(\\[|\\(|'|\")?[A-Za-z0-9 ,-]{0,12}(\\]|\\)|'|\")? ?(AND|OR)? ?){0,4}",
         ]
     ) {
-        let fields = newsdex::index::fields::IndexFields::build().map_err(TestCaseError::fail)?;
+        let fields = newsdex::index::fields::IndexFields::build().map_err(|error| TestCaseError::fail(error.to_string()))?;
         let _ = newsdex::query::meilisearch_filter::plan_filter(&serde_json::Value::String(filter.clone()), &fields);
         let _ = newsdex::query::meilisearch_filter::plan_filter(&serde_json::json!([[filter]]), &fields);
     }
