@@ -529,8 +529,8 @@ fn words_by_frequency(articles: &[Article]) -> Vec<(String, usize)> {
         }
     }
     // Stop words are dropped by newsdex's analysis, not by the others'.
-    let mut english = newsdex::index::analysis::language_analyzer("en");
-    frequency.retain(|word, _| !newsdex::index::analysis::tokens(&mut english, word).is_empty());
+    let mut english = newsdex::analysis::language_analyzer("en");
+    frequency.retain(|word, _| !newsdex::analysis::tokens(&mut english, word).is_empty());
     let mut ranked: Vec<(String, usize)> = frequency.into_iter().collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     // Drop words whose stems collide with others ("rate"/"rates"), which

@@ -107,11 +107,10 @@ fn analysis(c: &mut Criterion) {
     let bodies: Vec<String> = reuters
         .iter()
         .take(2_000)
-        .map(|article| newsdex::index::analysis::mark_language("en", &article.body))
+        .map(|article| newsdex::analysis::mark_language("en", &article.body))
         .collect();
-    let mut analyzer = tantivy::tokenizer::TextAnalyzer::from(
-        newsdex::index::analysis::LanguageTokenizer::default(),
-    );
+    let mut analyzer =
+        tantivy::tokenizer::TextAnalyzer::from(newsdex::analysis::LanguageTokenizer::default());
     let mut group = c.benchmark_group("analysis");
     group.throughput(Throughput::Bytes(
         bodies.iter().map(String::len).sum::<usize>() as u64,

@@ -5,7 +5,8 @@
 //! [`ner`] finds the people, organisations and places in their text,
 //! [`index`] maps articles (and their entities) into a tantivy index,
 //! [`query`] answers searches over it, and [`cli`] and [`http`] are thin
-//! shells over the others.
+//! shells over the others. [`analysis`] (how words become terms, per
+//! language) sits beneath the stages that index and search text.
 //!
 //! ```
 //! use newsdex::index::{NewsIndex, WriterOptions};
@@ -34,6 +35,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod analysis;
 pub mod article;
 mod choice;
 pub mod cli;
@@ -43,7 +45,6 @@ pub mod index;
 pub mod ingest;
 pub mod ner;
 pub mod query;
-mod word_cache;
 
 pub use article::{Article, Caption, Entity, EntityKind, LiveEntry};
 pub use choice::UnknownChoice;

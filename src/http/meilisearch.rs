@@ -24,7 +24,7 @@ use super::AppState;
 use super::error::{ApiError, ErrorCode};
 use super::params;
 use crate::index::fields::IndexFields;
-use crate::query::meilisearch_filter::plan_filter;
+use crate::query::meilisearch_filter::read_filter;
 use crate::query::search::{MAX_LIMIT, Typo};
 use crate::query::{SearchRequest, SearchResponse, Sort, search};
 
@@ -150,7 +150,7 @@ fn facet_names(
 }
 
 /// A query turned into newsdex's search, with what the answer needs.
-struct Plan {
+struct Translated {
     request: SearchRequest,
     facets: Vec<(String, String)>,
     /// `page`/`hitsPerPage` pagination rather than `limit`/`offset`.
@@ -160,8 +160,8 @@ struct Plan {
     query: MeiliQuery,
 }
 
-fn plan(query: MeiliQuery, fields: &IndexFields) -> Result<Plan, ApiError> {
-    let filter = plan_filter(&query.filter, fields)
+fn translate(query: MeiliQuery, fields: &IndexFields) -> Result<Translated, ApiError> {
+    let filter = read_filter(&query.filter, fields)
         .map_err(|error| ApiError::new(ErrorCode::InvalidFilter, error.to_string()))?;
     let sort = match query.sort.as_deref() {
         None | Some([]) => Sort::Relevance,
@@ -227,7 +227,7 @@ fn plan(query: MeiliQuery, fields: &IndexFields) -> Result<Plan, ApiError> {
             .collect(),
         ..SearchRequest::default()
     };
-    Ok(Plan {
+    Ok(Translated {
         request,
         facets,
         finite,
@@ -251,7 +251,7 @@ fn retag(html: &str, pre: &str, post: &str) -> String {
         .replace('\u{1}', post)
 }
 
-fn answer(plan: &Plan, response: SearchResponse) -> Value {
+fn answer(plan: &Translated, response: SearchResponse) -> Value {
     let query = &plan.query;
     let pre = query.highlight_pre_tag.as_deref().unwrap_or("<em>");
     let post = query.highlight_post_tag.as_deref().unwrap_or("</em>");
@@ -338,7 +338,7 @@ fn answer(plan: &Plan, response: SearchResponse) -> Value {
 
 /// Runs one query on the blocking pool.
 async fn run(state: &AppState, query: MeiliQuery) -> Result<Value, ApiError> {
-    let plan = plan(query, state.index.fields())?;
+    let plan = translate(query, state.index.fields())?;
     let request = plan.request.clone();
     let response = state
         .read(move |index| Ok(search(index, &request)?))

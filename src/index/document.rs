@@ -9,9 +9,9 @@ use tantivy::schema::document::{
 use tantivy::{DateTime as TantivyDateTime, DocAddress, Searcher, TantivyDocument};
 
 use super::IndexError;
-use super::analysis::{analysis_key, mark_language, split_marker};
 use super::fields::{FieldKind, IndexFields};
 use super::record;
+use crate::analysis::{analysis_key, mark_language, split_marker};
 use crate::article::{Article, EntityKind};
 
 /// The values an article gives an index field, named by the field's `source`.

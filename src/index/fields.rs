@@ -11,7 +11,7 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions,
 };
 
-use super::analysis::{FOLDED_ANALYZER, KEYWORD_ANALYZER, LANGUAGE_ANALYZER};
+use crate::analysis::{FOLDED_ANALYZER, KEYWORD_ANALYZER, LANGUAGE_ANALYZER};
 
 pub const FIELD_DEFINITIONS: &str = include_str!("../../schema/index.fields.json");
 

@@ -9,7 +9,7 @@
 //! facet and filter always name the analysis the article's words went
 //! through.
 
-use super::analysis::DEFAULT_LANGUAGE;
+use crate::analysis::DEFAULT_LANGUAGE;
 use crate::article::Article;
 
 /// Characters of an article's text read to detect its language.

@@ -1,11 +1,9 @@
 //! The tantivy index: schema mapping, opening with a version check, writing
 //! with upserts and a commit policy, and reading articles back.
 
-pub mod analysis;
 pub mod document;
 pub mod fields;
 pub mod language;
-mod memoized_words;
 pub mod published_days;
 pub mod record;
 pub mod snapshot;
@@ -272,10 +270,11 @@ fn exchange(first: &Path, second: &Path) -> bool {
     }
 }
 
-/// What the term dictionaries of one searcher generation say about the
-/// index, read once per generation.
+/// What every search on one searcher generation reads before it starts:
+/// the languages present, the text fields holding terms and each segment's
+/// tiebreak and date columns, gathered once per generation.
 #[derive(Debug, Default)]
-pub struct SearcherFacts {
+pub struct SearchContext {
     /// The distinct values of the `language` field.
     pub languages: BTreeSet<String>,
     /// The searchable text fields (analysed text, and the text side of
@@ -292,8 +291,8 @@ pub struct SearcherFacts {
     pub publication_times: Vec<Option<Column<tantivy::DateTime>>>,
 }
 
-/// Searcher facts and the generation they were read at.
-type FactsAt = (u64, Arc<SearcherFacts>);
+/// A search context and the generation it was read at.
+type ContextAt = (u64, Arc<SearchContext>);
 
 /// A facet field's value words and the searcher generation they were read at.
 /// Values computed once per searcher generation, by key: a new commit
@@ -343,7 +342,7 @@ pub struct NewsIndex {
     fields: IndexFields,
     path: Option<PathBuf>,
     /// Facts of the index as of one searcher generation.
-    facts: Arc<Mutex<Option<FactsAt>>>,
+    facts: Arc<Mutex<Option<ContextAt>>>,
     /// Per facet field, its values' words as of one searcher generation.
     value_words: Arc<GenerationCache<value_words::ValueWords>>,
     /// Per facet field, its values by count over the whole index (what an
@@ -455,7 +454,7 @@ impl NewsIndex {
         fields: IndexFields,
         path: Option<PathBuf>,
     ) -> Result<NewsIndex, IndexError> {
-        analysis::register_analyzers(&index);
+        crate::analysis::register_analyzers(&index);
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -642,12 +641,12 @@ impl NewsIndex {
 
     /// The distinct values of the `language` field in `searcher`.
     pub fn languages(&self, searcher: &Searcher) -> BTreeSet<String> {
-        self.facts(searcher).languages.clone()
+        self.search_context(searcher).languages.clone()
     }
 
-    /// What the term dictionaries of `searcher` hold, read once per
-    /// searcher generation.
-    pub fn facts(&self, searcher: &Searcher) -> Arc<SearcherFacts> {
+    /// The [`SearchContext`] of `searcher`, read once per searcher
+    /// generation.
+    pub fn search_context(&self, searcher: &Searcher) -> Arc<SearchContext> {
         let generation = searcher.generation().generation_id();
         if let Ok(cached) = self.facts.lock()
             && let Some((cached_generation, facts)) = cached.as_ref()
@@ -655,7 +654,7 @@ impl NewsIndex {
         {
             return facts.clone();
         }
-        let mut facts = SearcherFacts::default();
+        let mut facts = SearchContext::default();
         let language = self.fields.get("language").map(|field| field.field);
         let text_fields =
             self.fields

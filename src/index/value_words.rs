@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use tantivy::Searcher;
 
-use super::analysis::{folded_analyzer, tokens};
+use crate::analysis::{folded_analyzer, tokens};
 
 /// Every distinct value of one facet field and its folded words.
 #[derive(Debug, Default)]

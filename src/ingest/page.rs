@@ -165,7 +165,7 @@ pub fn parse_page(text: &str, zone: Tz) -> Result<Article, FieldError> {
         cursor += 1;
     }
 
-    let story = read_story(&paragraphs[cursor..], dated, zone)?;
+    let story = split_body_and_entries(&paragraphs[cursor..], dated, zone)?;
     article.body = story.body.join("\n\n");
     if article.authors.is_empty()
         && let Some(author) = story.body_author
@@ -297,7 +297,7 @@ fn parse_caption(line: &str) -> Option<Caption> {
     None
 }
 
-struct Story {
+struct BodyAndEntries {
     body: Vec<String>,
     body_author: Option<String>,
     entries: Vec<LiveEntry>,
@@ -306,8 +306,12 @@ struct Story {
 /// Splits what follows the front matter into the main body and live entries:
 /// `Author: NAME` closes the block it follows, a lone clock time opens an
 /// entry whose first paragraph is its headline.
-fn read_story(paragraphs: &[&str], date: Option<NaiveDate>, zone: Tz) -> Result<Story, FieldError> {
-    let mut story = Story {
+fn split_body_and_entries(
+    paragraphs: &[&str],
+    date: Option<NaiveDate>,
+    zone: Tz,
+) -> Result<BodyAndEntries, FieldError> {
+    let mut story = BodyAndEntries {
         body: Vec::new(),
         body_author: None,
         entries: Vec::new(),

@@ -2,7 +2,7 @@
 //! places and company forms) and word clusters learned from unlabelled news.
 
 use super::NerError;
-use super::features::{HashMap, hash_lower, hash_str};
+use super::hashing::{HashMap, hash_lower, hash_str};
 
 /// The kinds of gazetteer list, as named in `gazetteers.txt.gz`.
 pub const GAZETTEER_KINDS: &[&str] = &[

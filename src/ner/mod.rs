@@ -11,11 +11,12 @@
 
 mod brown;
 mod conll;
-mod document;
 mod features;
+mod hashing;
 mod label;
 mod lexicon;
 mod model;
+mod resolve;
 mod tokenize;
 
 use std::sync::LazyLock;
@@ -77,9 +78,9 @@ impl Lexicon {
     pub fn from_gzipped(gazetteers: &[u8], clusters: &[u8]) -> Result<Lexicon, NerError> {
         let gazetteers = gunzip(gazetteers)?;
         let clusters = gunzip(clusters)?;
-        let hash = features::mix(
-            features::hash_str(1, &gazetteers),
-            features::hash_str(2, &clusters),
+        let hash = hashing::mix(
+            hashing::hash_str(1, &gazetteers),
+            hashing::hash_str(2, &clusters),
         );
         Ok(Lexicon {
             gazetteer: Gazetteer::parse(&gazetteers)?,
@@ -200,14 +201,14 @@ impl EntityExtractor {
             let sentence_labels = &labels[offset..offset + sentence.len()];
             offset += sentence.len();
             for span in label::spans_of_labels(sentence_labels) {
-                raw.push(document::RawMention {
+                raw.push(resolve::RawMention {
                     kind: span.kind,
                     field: *field,
                     tokens: sentence[span.start..span.end].to_vec(),
                 });
             }
         }
-        document::resolve(raw, fields, &|word| {
+        resolve::resolve(raw, fields, &|word| {
             self.lexicon.gazetteer.is_first_name(word)
         })
     }

@@ -6,7 +6,8 @@
 use std::io::{Read, Write};
 
 use super::NerError;
-use super::features::{Document, FEATURE_VERSION, FirstPass, HashMap, History, features};
+use super::features::{Document, FEATURE_VERSION, FirstPass, History, features};
+use super::hashing::HashMap;
 use super::label::{LABELS, Label};
 
 const MAGIC: &[u8; 8] = b"NDXNER\0\x02";
@@ -360,7 +361,7 @@ fn harmonise(document: &Document, labels: &mut [Label]) {
     let surface = |span: &super::label::Span| {
         document.words[span.start..span.end]
             .iter()
-            .fold(0u64, |hash, word| super::features::mix(hash, word.lower))
+            .fold(0u64, |hash, word| super::hashing::mix(hash, word.lower))
     };
     let mut votes: HashMap<[usize; 4]> = HashMap::default();
     let mut surnames: HashMap<()> = HashMap::default();

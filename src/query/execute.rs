@@ -17,7 +17,7 @@ use tantivy::collector::Count;
 
 use super::facets::FacetCollector;
 use super::histogram::HistogramCollector;
-use super::maxscore::{WordsPlan, top_hits};
+use super::maxscore::{WordsSearch, top_hits};
 use super::plan::{SearchPlan, field_name};
 use super::rank::{RankCollector, RankKey};
 use super::search::SearchError;
@@ -42,7 +42,7 @@ enum Pass<'q> {
     Aggregate,
     /// A page of words ranked by relevance: MaxScore, and what else is
     /// counted without scores.
-    Words(WordsPlan<'q>),
+    Words(WordsSearch<'q>),
     /// Every collector in one tantivy search.
     Collect,
 }
@@ -67,7 +67,7 @@ pub(crate) fn execute(index: &NewsIndex, plan: &SearchPlan) -> Result<Matches, S
         limit: request.limit + 1,
         offset: request.offset,
         after: plan.after,
-        columns: plan.facts.clone(),
+        columns: plan.context.clone(),
     };
     let histogram_collector = match request.histogram {
         Some(_) => Some(HistogramCollector {
@@ -85,7 +85,7 @@ pub(crate) fn execute(index: &NewsIndex, plan: &SearchPlan) -> Result<Matches, S
         }
     } else {
         match (plan.filters.is_empty() && plan.ranking.needs_scores())
-            .then(|| WordsPlan::of(plan.text_query.as_ref()))
+            .then(|| WordsSearch::of(plan.text_query.as_ref()))
             .flatten()
         {
             Some(words) => Pass::Words(words),

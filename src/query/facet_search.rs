@@ -14,8 +14,8 @@ use super::facets::{FacetCollector, top_values};
 use super::parser::QueryError;
 use super::search::{FacetValue, SearchError};
 use super::typo::distance::within_edits;
+use crate::analysis::{folded_analyzer, keyword_analyzer, tokens};
 use crate::index::NewsIndex;
-use crate::index::analysis::{folded_analyzer, keyword_analyzer, tokens};
 use crate::index::fields::FieldKind;
 
 /// Most values one request may ask for.

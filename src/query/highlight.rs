@@ -14,8 +14,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
-use crate::index::analysis::{Analyzers, analysis_key, folded_analyzer};
-use crate::word_cache::{Packed, packed};
+use crate::analysis::word_cache::{Packed, packed};
+use crate::analysis::{Analyzers, analysis_key, folded_analyzer};
 
 /// Characters of body text a snippet shows around its best match.
 const SNIPPET_CHARS: usize = 240;
@@ -32,7 +32,7 @@ pub struct Highlighter<'a> {
 
 thread_local! {
     /// Each thread's language analyses for highlighting, kept from search
-    /// to search so that their memory of words (`index::memoized_words`, made after
+    /// to search so that their memory of words (`analysis::memoized_words`, made after
     /// a few thousand words) serves every search after the first few:
     /// stemming the candidate words of each hit afresh was a tenth of a
     /// highlighted search, and a seventh under typo tolerance, where every
@@ -545,7 +545,7 @@ mod tests {
         /// of the analysis that indexed them.
         #[test]
         fn words_split_as_the_lower_case_analysis_does(text in "(\\PC|[A-Za-zÀ-ž0-9 ,.'İΣ-]){0,60}|[a-z ]{0,120}") {
-            let mut analyzer = crate::index::analysis::lowercase_analyzer();
+            let mut analyzer = crate::analysis::lowercase_analyzer();
             let mut stream = analyzer.token_stream(&text);
             let mut expected = Vec::new();
             while stream.advance() {
@@ -591,8 +591,8 @@ mod tests {
                 "to", "talk", "Talks", "talking", "ta", "tal", "total", "told", "running",
                 "run", "runs", "ran", "rune", "generously", "generous", "gene", "go", "Generation",
             ];
-            let mut english = crate::index::analysis::language_analyzer("en");
-            let Some(term) = crate::index::analysis::tokens(&mut english, WORDS[query]).pop() else {
+            let mut english = crate::analysis::language_analyzer("en");
+            let Some(term) = crate::analysis::tokens(&mut english, WORDS[query]).pop() else {
                 return Ok(());
             };
             let mut terms = HighlightTerms::default();
@@ -600,7 +600,7 @@ mod tests {
             let text = picks.iter().map(|pick| WORDS[*pick]).collect::<Vec<_>>().join(" ");
             let expected: Vec<(usize, usize)> = words(&text)
                 .filter(|(from, to)| {
-                    crate::index::analysis::tokens(&mut english, &text[*from..*to])
+                    crate::analysis::tokens(&mut english, &text[*from..*to])
                         .first()
                         .is_some_and(|token| token.text == term.text)
                 })

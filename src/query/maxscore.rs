@@ -287,7 +287,7 @@ impl Query for WordsQuery {
         match enable_scoring {
             EnableScoring::Enabled { searcher, .. } => {
                 let lookups = lookups(&self.words, searcher)?;
-                let plan = Arc::new(Plan::new(self, searcher, &lookups)?);
+                let plan = Arc::new(WeightedWords::new(self, searcher, &lookups)?);
                 // The weights' term lookups serve the scorers too.
                 let lookups = searcher
                     .segment_readers()
@@ -312,22 +312,22 @@ impl Query for WordsQuery {
 
 /// A query MaxScore can run: [`WordsQuery`], whose words, weights and
 /// scoring it holds for the whole search.
-pub struct WordsPlan<'q> {
+pub struct WordsSearch<'q> {
     query: &'q WordsQuery,
 }
 
-impl<'q> WordsPlan<'q> {
+impl<'q> WordsSearch<'q> {
     /// The plan of a query of words; `None` for anything else (phrases,
     /// fields, negations, filters), which tantivy runs.
-    pub fn of(query: &'q dyn Query) -> Option<WordsPlan<'q>> {
+    pub fn of(query: &'q dyn Query) -> Option<WordsSearch<'q>> {
         let query = query.downcast_ref::<WordsQuery>()?;
-        (!query.words.is_empty()).then_some(WordsPlan { query })
+        (!query.words.is_empty()).then_some(WordsSearch { query })
     }
 }
 
 /// A query's words with their BM25 weights and information, from the whole
 /// index's statistics: what every segment's search and scorer share.
-struct Plan {
+struct WeightedWords {
     words: Vec<WordQuery>,
     matching: Matching,
     /// Per word, per term in field order: how the term scores.
@@ -376,7 +376,7 @@ fn frequency_weights(weight: Score, average_fieldnorm: Score) -> Arc<[Score; 256
     Arc::new(table)
 }
 
-impl Plan {
+impl WeightedWords {
     /// Weights from `lookups` (every segment's term entries, in the order
     /// of [`lookups`]), as tantivy's `Bm25Weight::for_terms` computes them
     /// from the same statistics.
@@ -384,7 +384,7 @@ impl Plan {
         query: &WordsQuery,
         searcher: &Searcher,
         lookups: &[SegmentLookups],
-    ) -> tantivy::Result<Plan> {
+    ) -> tantivy::Result<WeightedWords> {
         let total_docs: u64 = searcher
             .segment_readers()
             .iter()
@@ -471,7 +471,7 @@ impl Plan {
             );
             information.push(word_information);
         }
-        Ok(Plan {
+        Ok(WeightedWords {
             words: query.words.clone(),
             matching: query.matching,
             scorings,
@@ -527,13 +527,13 @@ fn segment_lookups(words: &[WordQuery], reader: &SegmentReader) -> tantivy::Resu
         .collect()
 }
 
-impl Plan {
+impl WeightedWords {
     /// Offers the segment's best matches to `collector`: every match that
     /// could rank above the collector's last kept hit, and none that it
     /// skips could have. Returns whether the search visited every live
     /// match, each of which it then gave to `visit`.
     fn collect_segment(
-        self: &Arc<Plan>,
+        self: &Arc<WeightedWords>,
         lookups: &SegmentLookups,
         reader: &SegmentReader,
         collector: &mut RankSegmentCollector,
@@ -650,7 +650,7 @@ enum Drive {
 /// One segment's search for a plan: its terms' cursors and which of them
 /// drive.
 struct SegmentSearch {
-    plan: Arc<Plan>,
+    plan: Arc<WeightedWords>,
     cursors: Vec<TermCursor>,
     layout: Layout,
     drive: Drive,
@@ -665,7 +665,7 @@ struct SegmentSearch {
 
 impl SegmentSearch {
     fn new(
-        plan: Arc<Plan>,
+        plan: Arc<WeightedWords>,
         cursors: Vec<TermCursor>,
         layout: Layout,
         drive: Drive,
@@ -818,7 +818,7 @@ impl SegmentSearch {
 
     /// The query's score from its terms' scores: words summed in the
     /// query's order, each word combined over its fields, the sum weighed
-    /// by the information matched (see [`Plan::factor`]); `None` when a
+    /// by the information matched (see [`WeightedWords::factor`]); `None` when a
     /// required word is missing or no word matches.
     fn total(&self, scores: &[Option<Score>], all_required: bool) -> Option<Score> {
         let mut total: Score = 0.0;
@@ -888,13 +888,13 @@ struct TermCursor {
 /// (the plan's), without scores.
 pub fn top_hits<A: Collector>(
     searcher: &Searcher,
-    plan: &WordsPlan,
+    plan: &WordsSearch,
     query: &dyn Query,
     collector: &RankCollector,
     aggregations: &A,
 ) -> tantivy::Result<(RankedHits, A::Fruit)> {
     let lookups = lookups(&plan.query.words, searcher)?;
-    let plan = Arc::new(Plan::new(plan.query, searcher, &lookups)?);
+    let plan = Arc::new(WeightedWords::new(plan.query, searcher, &lookups)?);
     let mut unscored_weight: Option<Box<dyn Weight>> = None;
     let mut fruits = Vec::with_capacity(searcher.segment_readers().len());
     let mut aggregated = Vec::with_capacity(searcher.segment_readers().len());
@@ -930,7 +930,7 @@ pub fn top_hits<A: Collector>(
 /// (filters, other clauses beside the words): the same cursors and the same
 /// [`SegmentSearch::total`], so an article scores the same on both paths.
 struct WordsWeight {
-    plan: Arc<Plan>,
+    plan: Arc<WeightedWords>,
     /// Each segment's term entries, looked up once for the weights.
     lookups: HashMap<SegmentId, SegmentLookups>,
 }

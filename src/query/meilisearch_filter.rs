@@ -60,7 +60,7 @@ impl From<&str> for FilterError {
 
 /// The newsdex filters of an expression.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct FilterPlan {
+pub struct FilterSet {
     pub filters: Filters,
     /// Published at or after.
     pub from: Option<DateTime<Utc>>,
@@ -73,12 +73,12 @@ pub struct FilterPlan {
 /// Field names resolve through the catalogue (`schema/index.fields.json`):
 /// a facet field or one of its aliases (`tags`, `lang`, `people`), or the
 /// publication date under any of its names.
-pub fn plan_filter(
+pub fn read_filter(
     filter: &serde_json::Value,
     fields: &IndexFields,
-) -> Result<FilterPlan, FilterError> {
+) -> Result<FilterSet, FilterError> {
     let expression = match filter {
-        serde_json::Value::Null => return Ok(FilterPlan::default()),
+        serde_json::Value::Null => return Ok(FilterSet::default()),
         serde_json::Value::String(text) => parse_expression(text)?,
         serde_json::Value::Array(items) => {
             let mut clauses = Vec::new();
@@ -430,12 +430,12 @@ impl<'a> Names<'a> {
         }
     }
 
-    fn plan(&self, expression: &Expression) -> Result<FilterPlan, FilterError> {
+    fn plan(&self, expression: &Expression) -> Result<FilterSet, FilterError> {
         let clauses: Vec<&Expression> = match expression {
             Expression::And(all) => all.iter().collect(),
             other => vec![other],
         };
-        let mut plan = FilterPlan::default();
+        let mut plan = FilterSet::default();
         for clause in clauses {
             if let Expression::And(_) = clause {
                 let inner = self.plan(clause)?;
@@ -562,7 +562,7 @@ fn parse_span(value: &str) -> Result<Span, FilterError> {
         })
 }
 
-fn merge(plan: &mut FilterPlan, inner: FilterPlan) -> Result<(), FilterError> {
+fn merge(plan: &mut FilterSet, inner: FilterSet) -> Result<(), FilterError> {
     for (field, values) in inner.filters {
         if plan.filters.contains_key(&field) {
             return Err(FilterError::new(format!(
@@ -580,11 +580,11 @@ fn merge(plan: &mut FilterPlan, inner: FilterPlan) -> Result<(), FilterError> {
     Ok(())
 }
 
-fn narrow_from(plan: &mut FilterPlan, from: DateTime<Utc>) {
+fn narrow_from(plan: &mut FilterSet, from: DateTime<Utc>) {
     plan.from = Some(plan.from.map_or(from, |known| known.max(from)));
 }
 
-fn narrow_to(plan: &mut FilterPlan, to: DateTime<Utc>) {
+fn narrow_to(plan: &mut FilterSet, to: DateTime<Utc>) {
     plan.to = Some(plan.to.map_or(to, |known| known.min(to)));
 }
 
@@ -593,9 +593,9 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn planned(filter: &serde_json::Value) -> Result<FilterPlan, FilterError> {
+    fn planned(filter: &serde_json::Value) -> Result<FilterSet, FilterError> {
         let fields = IndexFields::build().expect("the catalogue builds");
-        plan_filter(filter, &fields)
+        read_filter(filter, &fields)
     }
 
     #[test]

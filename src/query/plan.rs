@@ -22,9 +22,9 @@ use super::parser::{ParsedQuery, QueryError, QueryNode, Syntax, read_as_words, r
 use super::rank::{RankKey, Ranking, decode_cursor};
 use super::search::{Filters, MAX_LIMIT, MAX_WINDOW, SearchError, SearchRequest, Sort, Typo};
 use super::translate::{HighlightTerms, QueryBuilder, date_range_query};
-use crate::index::analysis::{DEFAULT_LANGUAGE, analysis_key, keyword_analyzer, tokens};
+use crate::analysis::{DEFAULT_LANGUAGE, analysis_key, keyword_analyzer, tokens};
 use crate::index::fields::FieldKind;
-use crate::index::{NewsIndex, SearcherFacts};
+use crate::index::{NewsIndex, SearchContext};
 
 /// A filter's clause, by the facet field it filters (`None` for the date
 /// range).
@@ -35,7 +35,7 @@ pub(crate) struct SearchPlan<'r> {
     /// The request, its field names as the catalogue declares them.
     pub request: Cow<'r, SearchRequest>,
     pub searcher: Searcher,
-    pub facts: Arc<SearcherFacts>,
+    pub context: Arc<SearchContext>,
     /// The query of the request's text, scoring.
     pub text_query: Box<dyn Query>,
     pub highlight_terms: HighlightTerms,
@@ -58,18 +58,18 @@ impl<'r> SearchPlan<'r> {
         };
         validate(&request)?;
         let searcher = index.searcher();
-        let facts = index.facts(&searcher);
+        let context = index.search_context(&searcher);
         let TextQuery {
             query: text_query,
             highlight_terms,
             relaxed,
-        } = text_query(index, &request, &searcher, &facts)?;
+        } = text_query(index, &request, &searcher, &context)?;
         let filters = filter_clauses(index, &request);
         let (ranking, after) = ranking_after(&request)?;
         Ok(SearchPlan {
             request,
             searcher,
-            facts,
+            context,
             text_query,
             highlight_terms,
             filters,
@@ -104,7 +104,7 @@ fn text_query(
     index: &NewsIndex,
     request: &SearchRequest,
     searcher: &Searcher,
-    facts: &SearcherFacts,
+    context: &SearchContext,
 ) -> Result<TextQuery, SearchError> {
     let fields = index.fields();
     let is_field = |name: &str| fields.is_queryable(name);
@@ -119,7 +119,7 @@ fn text_query(
         builder.typo_tolerant = request.typo == Typo::Auto;
         builder.matching = request.matching;
         builder.searcher = Some(searcher);
-        builder.text_fields_with_terms = Some(&facts.text_fields_with_terms);
+        builder.text_fields_with_terms = Some(&context.text_fields_with_terms);
         builder.searched_fields = (!request.fields.is_empty()).then_some(&request.fields[..]);
         builder
             .build(&parsed.node)

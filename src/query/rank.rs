@@ -20,7 +20,7 @@ use tantivy::columnar::Column;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::parser::QueryError;
-use crate::index::SearcherFacts;
+use crate::index::SearchContext;
 
 /// Weight of the freshness decay's floor: an article of infinite age keeps
 /// this share of its relevance.
@@ -156,7 +156,7 @@ pub struct RankCollector {
     pub offset: usize,
     pub after: Option<RankKey>,
     /// Per segment ordinal: the publication time and id order columns.
-    pub columns: Arc<SearcherFacts>,
+    pub columns: Arc<SearchContext>,
 }
 
 pub struct RankSegmentCollector {

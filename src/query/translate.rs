@@ -33,7 +33,7 @@ use tantivy::{DateTime as TantivyDateTime, Searcher, Term};
 use super::maxscore::{FieldTerms, Matching, WordQuery, WordsQuery};
 use super::parser::{FieldRef, QueryError, QueryNode};
 use super::typo::automaton::{self, NearSpellings};
-use crate::index::analysis::{Analyzers, folded_analyzer, is_stop_word, tokens};
+use crate::analysis::{Analyzers, folded_analyzer, is_stop_word, tokens};
 use crate::index::fields::{FieldKind, IndexField, IndexFields};
 
 /// How much of a word's best score (its text fields' joint score, a tag or

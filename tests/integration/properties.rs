@@ -165,7 +165,7 @@ proptest! {
         ]
     ) {
         let fields = newsdex::index::fields::IndexFields::build().map_err(|error| TestCaseError::fail(error.to_string()))?;
-        let _ = newsdex::query::meilisearch_filter::plan_filter(&serde_json::Value::String(filter.clone()), &fields);
-        let _ = newsdex::query::meilisearch_filter::plan_filter(&serde_json::json!([[filter]]), &fields);
+        let _ = newsdex::query::meilisearch_filter::read_filter(&serde_json::Value::String(filter.clone()), &fields);
+        let _ = newsdex::query::meilisearch_filter::read_filter(&serde_json::json!([[filter]]), &fields);
     }
 }

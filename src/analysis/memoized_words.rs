@@ -17,7 +17,7 @@
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
-use crate::word_cache::{Packed, WORD_BYTES, WordCache, packed};
+use super::word_cache::{Packed, WORD_BYTES, WordCache, packed};
 
 /// Slots per cache: 2^14.
 const SLOT_BITS: u32 = 14;

@@ -10,10 +10,13 @@
 //! front. Queries are analysed by the same functions for every language the
 //! index holds.
 
+mod memoized_words;
+pub(crate) mod word_cache;
+
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
-use super::memoized_words::MemoizedWords;
+use memoized_words::MemoizedWords;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, BoxTokenStream, Language, LowerCaser, RawTokenizer, RemoveLongFilter,
