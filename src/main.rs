@@ -72,6 +72,7 @@ fn log_panics() {
 /// Rust's setting (ignored), so a client hanging up never kills it.
 fn restore_default_sigpipe() {
     #[cfg(unix)]
+    #[allow(unsafe_code)]
     // SAFETY: runs before any other thread exists and only resets how one
     // signal is handled.
     unsafe {

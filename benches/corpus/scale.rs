@@ -233,6 +233,7 @@ fn status_kib(status: &str, key: &str) -> Option<u64> {
 }
 
 /// Waits for a child and returns its exit status and peak resident set.
+#[allow(unsafe_code)]
 fn wait_with_peak_rss(pid: u32) -> (i32, u64) {
     let mut status = 0;
     // SAFETY: rusage is plain data the kernel fills in; the pid is a child

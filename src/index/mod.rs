@@ -252,6 +252,7 @@ fn exchange(first: &Path, second: &Path) -> bool {
         };
         // SAFETY: both paths are valid NUL-terminated strings that outlive
         // the call; renameat2 only reads them.
+        #[allow(unsafe_code)]
         let result = unsafe {
             libc::renameat2(
                 libc::AT_FDCWD,

@@ -136,6 +136,7 @@ pub struct Weights {
 #[inline(always)]
 fn prefetch<T>(value: &T) {
     #[cfg(target_arch = "x86_64")]
+    #[allow(unsafe_code)]
     // SAFETY: a prefetch is a hint that reads nothing and cannot fault; SSE
     // is part of every x86_64 processor.
     unsafe {

@@ -82,11 +82,11 @@ fn check(relative: &str) {
         }),
     )
     .expect("expectation is JSON");
-    assert_eq!(
-        actual,
-        expected,
-        "{relative} differs from {}",
-        expected_path.display()
+    let pretty = |value: &Value| serde_json::to_string_pretty(value).expect("serialisable");
+    crate::support::assert_same_text(
+        &pretty(&expected),
+        &pretty(&actual),
+        &format!("{relative} against {}", expected_path.display()),
     );
 }
 

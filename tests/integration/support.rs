@@ -236,3 +236,17 @@ impl Drop for DemoServer {
         let _ = self.child.wait();
     }
 }
+
+/// A golden comparison: on a difference, the failure shows a unified diff
+/// (expected → actual) and how to accept the change, not two long values.
+pub fn assert_same_text(expected: &str, actual: &str, what: &str) {
+    if expected == actual {
+        return;
+    }
+    let diff = similar::TextDiff::from_lines(expected, actual)
+        .unified_diff()
+        .context_radius(3)
+        .header("expected", "actual")
+        .to_string();
+    panic!("{what} changed (NEWSDEX_UPDATE_GOLDEN=1 accepts it):\n{diff}");
+}
