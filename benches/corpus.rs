@@ -11,7 +11,7 @@
 //! `synthetic:N` (held in memory, all three engines) and `scale:N` (the
 //! synthetic corpus as an NDJSON file indexed by the `newsdex` binary, see
 //! `corpus/scale.rs`). Reports go to `target/bench-report/` as Markdown and
-//! JSON.
+//! JSON, and their tables into `docs/PERFORMANCE.md` (`support::publish`).
 
 #[path = "corpus/scale.rs"]
 mod scale;
@@ -42,8 +42,6 @@ fn main() {
     // `cargo bench` passes `--bench`; any other argument filters nothing.
     let corpora = std::env::var("NEWSDEX_BENCH_CORPORA")
         .unwrap_or_else(|_| "reuters,synthetic:100000".to_string());
-    let out_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-report");
-    let _ = std::fs::create_dir_all(&out_dir);
     for name in corpora
         .split(',')
         .map(str::trim)
@@ -57,11 +55,7 @@ fn main() {
             let report = scale::run(count);
             let markdown = report.markdown();
             println!("{markdown}");
-            let _ = std::fs::write(out_dir.join(format!("scale-{count}.md")), &markdown);
-            let _ = std::fs::write(
-                out_dir.join(format!("scale-{count}.json")),
-                serde_json::to_string_pretty(&report).unwrap_or_default(),
-            );
+            support::publish(&format!("scale-{count}"), &markdown, &report);
             continue;
         }
         let Some(articles) = load(name) else { continue };
@@ -74,11 +68,7 @@ fn main() {
         let markdown = report.markdown();
         println!("{markdown}");
         let stem = name.replace(':', "-");
-        let _ = std::fs::write(out_dir.join(format!("corpus-{stem}.md")), &markdown);
-        let _ = std::fs::write(
-            out_dir.join(format!("corpus-{stem}.json")),
-            serde_json::to_string_pretty(&report).unwrap_or_default(),
-        );
+        support::publish(&format!("corpus-{stem}"), &markdown, &report);
     }
 }
 

@@ -25,7 +25,8 @@
 //! its printed description ("Money/Foreign Exchange"), the articles filed
 //! under it relevant: nDCG@10 (binary gains) and the zero-result rate.
 //!
-//! The report goes to `target/bench-report/relevance.md` and `.json`.
+//! The report goes to `target/bench-report/relevance.md` and `.json`, and
+//! its table into `docs/PERFORMANCE.md` (`support::publish`).
 //! `NEWSDEX_RELEVANCE_SEED` draws another sample and
 //! `NEWSDEX_RELEVANCE_TOPICS=even` (or `odd`) keeps half the topics:
 //! settings are chosen on such a development sample and half, never on
@@ -210,13 +211,7 @@ fn main() {
     };
     let markdown = report.markdown();
     println!("{markdown}");
-    let out_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-report");
-    let _ = std::fs::create_dir_all(&out_dir);
-    let _ = std::fs::write(out_dir.join("relevance.md"), &markdown);
-    let _ = std::fs::write(
-        out_dir.join("relevance.json"),
-        serde_json::to_string_pretty(&report).unwrap_or_default(),
-    );
+    support::publish("relevance", &markdown, &report);
 }
 
 /// The sample's seed: [`SEED`] unless `NEWSDEX_RELEVANCE_SEED` names one.

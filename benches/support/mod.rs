@@ -118,3 +118,47 @@ impl RawTantivy {
         Some(count as u64)
     }
 }
+
+/// Writes a bench's report: `target/bench-report/NAME.md` and `.json`,
+/// and its table into `docs/PERFORMANCE.md` between the markers
+/// `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`, so the published
+/// figures are the last run's as the bench printed them. A report without
+/// markers in the document is written to `target/` only.
+#[allow(dead_code)] // each bench binary compiles this module; stages does not publish
+pub fn publish(name: &str, markdown: &str, json: &impl serde::Serialize) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out_dir = root.join("target/bench-report");
+    let _ = std::fs::create_dir_all(&out_dir);
+    let _ = std::fs::write(out_dir.join(format!("{name}.md")), markdown);
+    let _ = std::fs::write(
+        out_dir.join(format!("{name}.json")),
+        serde_json::to_string_pretty(json).unwrap_or_default(),
+    );
+    let document = root.join("docs/PERFORMANCE.md");
+    let Ok(text) = std::fs::read_to_string(&document) else {
+        return;
+    };
+    let (open, close) = (
+        format!("<!-- bench:{name} -->"),
+        format!("<!-- /bench:{name} -->"),
+    );
+    let (Some(start), Some(end)) = (text.find(&open), text.find(&close)) else {
+        eprintln!(
+            "docs/PERFORMANCE.md has no {open} section; the report is in {}",
+            out_dir.display()
+        );
+        return;
+    };
+    if end < start {
+        return;
+    }
+    let updated = format!(
+        "{}{open}\n{}\n{}",
+        &text[..start],
+        markdown.trim_end(),
+        &text[end..]
+    );
+    if std::fs::write(&document, updated).is_ok() {
+        eprintln!("wrote the {name} tables into docs/PERFORMANCE.md");
+    }
+}

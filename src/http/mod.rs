@@ -1,6 +1,16 @@
 //! The HTTP API (axum on tokio): a thin shell over [`crate::query`] and
 //! [`crate::index`]. [`router`] builds the app apart from [`serve`], so tests
 //! call it in-process.
+//!
+//! Searches and writes run on the blocking pool; handlers write only
+//! through [`AppState::write`], which refuses writes while a commit fault is
+//! set and waits for the write-ahead log outside the writer's lock. A
+//! background task commits pending writes every commit interval (and,
+//! while a fault is set, probes with a commit until one succeeds);
+//! shutdown commits once more. [`serve`] accepts connections itself on
+//! hyper-util (a connection limit, a wait for the first byte and hyper's
+//! header read timeout, graceful shutdown), since `axum::serve` sets
+//! neither a header timeout nor a limit.
 
 mod articles;
 mod auth;

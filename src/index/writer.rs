@@ -1,5 +1,20 @@
 //! Writing: upsert and delete by id, bounded memory, and a commit policy that
 //! keeps a long ingest safe to kill and to re-run.
+//!
+//! An upsert deletes by id term only when the id is in the committed index
+//! or was written since the last commit, then adds: tantivy keeps every
+//! queued delete, with a scoring weight, until the commit. `upsert_batch`
+//! extracts entities and builds documents on every core and adds them in
+//! order; `ingest` is the one way a stream of read records is written.
+//! Commits come every N writes (100,000 by default) or T seconds, and at
+//! the end: each commit flushes small segments that must then merge.
+//! tantivy commits are atomic, so a killed ingest leaves the last commit
+//! and re-running upserts. Every write is logged (`wal.rs`) before tantivy
+//! sees it; each commit stores the log sequence number it reaches in
+//! tantivy's commit payload; opening a writer replays the log past it, and
+//! `recover` rolls tantivy back after a failed commit and replays again.
+//! `durable_point` is taken under the writer's lock and waited for outside
+//! it.
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};

@@ -2,7 +2,18 @@
 //! snippet, everything else HTML-escaped.
 //!
 //! The text is re-analysed with the article's own language analysis, so a
-//! query for "talks" marks "talk", "talking" and "Talks" alike.
+//! query for "talks" marks "talk", "talking" and "Talks" alike; the
+//! snippet is the densest window of matches.
+//!
+//! Only words that may match (the same first two letters as a term,
+//! letters beyond ASCII, or long enough to be a near spelling) are
+//! analysed, each distinct word once per search; without near spellings
+//! the text is skimmed for the bytes that can open such a word (memchr, for
+//! up to three in ASCII text), and only words starting with one are split
+//! out. Verdicts of short words are keyed inline, and analysis keys
+//! compared by address first. Each thread keeps its language analyses from
+//! search to search, so their memory of words
+//! (`analysis/memoized_words.rs`) spares the stemming of repeated words.
 
 use super::translate::HighlightTerms;
 use super::typo::distance::within_edits;
