@@ -15,8 +15,11 @@ use sha2::{Digest, Sha256};
 /// carry the zone the reader was configured with (UTC by default).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Article {
+    /// Stable identifier: given by the source, or derived (see
+    /// [`Article::assign_id`]).
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The article's address on the web.
     pub url: Option<String>,
     /// The publication, e.g. "BBC News".
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24,8 +27,10 @@ pub struct Article {
     /// ISO 639-1 code ("en", "fr"); absent means unknown, analysed as English.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// The headline.
     #[serde(default)]
     pub title: String,
+    /// The standfirst or description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Paragraphs separated by a blank line.
@@ -34,19 +39,26 @@ pub struct Article {
     /// Photo captions and their credits, kept apart from the body.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub captions: Vec<Caption>,
+    /// Bylines, one name each.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub authors: Vec<String>,
+    /// The publication's section ("World", "Business").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub section: Option<String>,
+    /// The publication's own tags or keywords.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// When the article was first published.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published_at: Option<DateTime<FixedOffset>>,
+    /// When it was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<DateTime<FixedOffset>>,
     /// Estimated reading time in minutes, as the publication states it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reading_time: Option<u32>,
+    /// People, organisations, places and other names, under canonical
+    /// names: given by the input or found by the tagger.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entities: Vec<Entity>,
     /// Live-blog entries, in page order.
@@ -54,9 +66,12 @@ pub struct Article {
     pub entries: Vec<LiveEntry>,
 }
 
+/// A photo caption and its credit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Caption {
+    /// What the caption says.
     pub text: String,
+    /// Who took or supplied the picture.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<String>,
 }
@@ -64,26 +79,36 @@ pub struct Caption {
 /// One timestamped entry of a live blog.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct LiveEntry {
+    /// When the entry was posted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<DateTime<FixedOffset>>,
+    /// The entry's first line, as the page shows it.
     #[serde(default)]
     pub headline: String,
+    /// The rest of the entry, paragraphs separated by a blank line.
     #[serde(default)]
     pub body: String,
+    /// Who wrote the entry, where the page says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// The kinds of named entity, as CoNLL-2003 types them.
 pub enum EntityKind {
+    /// A person.
     Person,
+    /// An organisation: a company, a party, a team, an agency.
     Org,
+    /// A place: a country, a city, a region, a sea.
     Location,
+    /// Another name: an event, a nationality, a work, a product.
     Misc,
 }
 
 impl EntityKind {
+    /// Every kind, in facet order.
     pub const ALL: [EntityKind; 4] = [
         EntityKind::Person,
         EntityKind::Org,
@@ -91,6 +116,7 @@ impl EntityKind {
         EntityKind::Misc,
     ];
 
+    /// The kind as fields and the API name it (`person`, `org`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             EntityKind::Person => "person",
@@ -104,8 +130,10 @@ impl EntityKind {
 /// A named entity of an article under its one canonical name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entity {
+    /// Its kind (`type` in JSON).
     #[serde(rename = "type")]
     pub kind: EntityKind,
+    /// Its canonical name.
     pub name: String,
 }
 
@@ -181,10 +209,13 @@ pub fn valid_id(raw: &str) -> Result<String, InvalidId> {
 /// Why an id was refused (see [`valid_id`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidId {
+    /// Nothing but white space.
     #[error("the id is empty")]
     Empty,
+    /// Longer than [`MAX_ID_BYTES`] (its length in bytes).
     #[error("the id is {0} bytes long; at most {MAX_ID_BYTES} are allowed")]
     TooLong(usize),
+    /// A control character in it.
     #[error("the id contains a control character")]
     ControlCharacter,
 }

@@ -15,6 +15,7 @@ pub struct UnknownChoice {
 }
 
 impl UnknownChoice {
+    /// `value` refused as a `what`, which is one of `expected`.
     pub fn new(what: &'static str, value: &str, expected: &'static str) -> UnknownChoice {
         UnknownChoice {
             what,

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! newsdex: full-text search for news.
 //!
 //! Data flows through stages, each a module that knows only the ones

@@ -26,7 +26,9 @@ use tantivy::tokenizer::{
 
 /// Tokenizer names registered on every index.
 pub const KEYWORD_ANALYZER: &str = "newsdex_keyword";
+/// The analyzer of facet words: lower-cased and accent-folded, unstemmed.
 pub const FOLDED_ANALYZER: &str = "newsdex_folded";
+/// The analyzer of article text: per the language its marker names.
 pub const LANGUAGE_ANALYZER: &str = "newsdex_language";
 
 /// Terms longer than this are noise (URLs, base64) and are dropped.
@@ -237,6 +239,7 @@ pub struct Analyzers {
 }
 
 impl Analyzers {
+    /// The analyzer of `key` (a language's analysis key), made on first use.
     pub fn get(&mut self, key: &'static str) -> &mut TextAnalyzer {
         self.by_key
             .entry(key)

@@ -22,6 +22,7 @@ use clap::{Parser, Subcommand};
 /// Exit statuses a script can tell apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
+    /// Done.
     Ok,
     /// Something failed; the message says what.
     Failed,
@@ -42,6 +43,7 @@ impl From<Status> for ExitCode {
     }
 }
 
+/// The command line: global options and a subcommand.
 #[derive(Debug, Parser)]
 #[command(name = "newsdex", version, about = "Full-text search for news", long_about = None)]
 pub struct Cli {
@@ -58,10 +60,12 @@ pub struct Cli {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
+    /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read articles from files, directories or `-` (stdin) into the index.
@@ -118,6 +122,7 @@ pub fn advice(error: &anyhow::Error) -> Option<String> {
     })
 }
 
+/// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<Status> {
     match cli.command {
         Command::Index(args) => index::run(&cli.index, args),
@@ -134,6 +139,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
     }
 }
 
+/// Logs to standard error: warnings, `-v` information, `-vv` debugging (`RUST_LOG` overrides).
 pub fn init_tracing(verbose: u8) {
     let default = match verbose {
         0 => "warn",

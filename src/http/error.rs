@@ -9,23 +9,42 @@ use serde_json::{Value, json};
 use crate::index::IndexError;
 use crate::query::{QueryError, SearchError};
 
+/// The stable codes of the API's errors (`error.code`), each with one
+/// status ([`ErrorCode::status`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {
+    /// The query text cannot be read (strict syntax), or names an unknown
+    /// field: 400.
     BadQuery,
+    /// A parameter or body is malformed or out of range: 400.
     BadRequest,
+    /// A Meilisearch filter newsdex cannot read or apply: 400.
     InvalidFilter,
+    /// A Meilisearch sort newsdex cannot apply: 400.
     InvalidSort,
+    /// No API key where one is needed: 401.
     Unauthorized,
+    /// A key that is not valid for the route: 403.
     Forbidden,
+    /// No such article or route: 404.
     NotFound,
+    /// The route exists, not with this method: 405.
     MethodNotAllowed,
+    /// The request took longer than the server allows: 408.
     RequestTimeout,
+    /// The body is past the size limit: 413.
     PayloadTooLarge,
+    /// Records of a write were rejected (each named in `items`): 422.
     InvalidRecords,
+    /// Shutting down, or writes paused by a failing commit: 503.
     NotReady,
+    /// No space left for the write: 507.
     StorageFull,
+    /// Index files fail their checks: 500.
     IndexDamaged,
+    /// The server was started read-only: 403.
     ReadOnly,
+    /// Anything else, logged on the server: 500.
     Internal,
 }
 
@@ -72,6 +91,7 @@ impl ErrorCode {
         }
     }
 
+    /// The code as the API writes it (`bad_query`).
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::BadQuery => "bad_query",
@@ -94,9 +114,12 @@ impl ErrorCode {
     }
 }
 
+/// An error as the API answers it: `{"error": {"code", "message", …}}`.
 #[derive(Debug)]
 pub struct ApiError {
+    /// The stable code, which chooses the status.
     pub code: ErrorCode,
+    /// What went wrong, for a person.
     pub message: String,
     /// Extra fields beside `code` and `message` (the column of a query
     /// error, per-record results).
@@ -104,6 +127,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// An error of `code` saying `message`.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError {
             code,
@@ -112,6 +136,7 @@ impl ApiError {
         }
     }
 
+    /// The error with further fields (a JSON object) beside its message.
     pub fn with_details(mut self, details: Value) -> ApiError {
         self.details = Some(details);
         self

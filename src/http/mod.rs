@@ -45,6 +45,7 @@ use crate::index::{ArticleWriter, Durability, NewsIndex, WriterOptions};
 /// How the server runs; every bound a client could push on is here.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
+    /// Where to listen.
     pub addr: SocketAddr,
     /// Needed for writes when set.
     pub api_key: Option<String>,
@@ -54,6 +55,7 @@ pub struct ServeConfig {
     pub cors_origins: Vec<String>,
     /// Writes become searchable within this interval.
     pub commit_interval: Duration,
+    /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// A request (its body included) must be answered within this; 408.
     pub request_timeout: Duration,
@@ -100,7 +102,9 @@ impl Default for ServeConfig {
 /// error). Cleared by the next commit that succeeds.
 #[derive(Debug, Clone)]
 pub struct WriteFault {
+    /// What the failing commit said.
     pub message: String,
+    /// Whether it failed for want of space.
     pub storage_full: bool,
 }
 
@@ -121,13 +125,18 @@ impl WriteFault {
     }
 }
 
+/// What every handler shares: the index, its writer, the config and the metrics.
 #[derive(Clone)]
 pub struct AppState {
+    /// The index searched.
     pub index: NewsIndex,
     /// `None` on a read-only server.
     pub writer: Option<Arc<Mutex<ArticleWriter>>>,
+    /// The server's settings.
     pub config: Arc<ServeConfig>,
+    /// Whether the server is ready (cleared while shutting down).
     pub ready: Arc<AtomicBool>,
+    /// Request counts and latencies.
     pub metrics: Arc<metrics::Metrics>,
     /// When the server started (the Meilisearch routes' index dates).
     pub started: chrono::DateTime<chrono::Utc>,
@@ -136,6 +145,7 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The state of a server over `index`: opens its writer (unless read-only) and replays its log.
     pub fn new(
         index: NewsIndex,
         config: ServeConfig,
@@ -302,6 +312,7 @@ fn set_fault(fault: &Mutex<Option<WriteFault>>, value: Option<WriteFault>) {
     }
 }
 
+/// The app: every route behind its key check, the error shape, limits, compression, timeouts and tracing.
 pub fn router(state: AppState) -> Router {
     let config = state.config.clone();
     use axum::middleware::from_fn_with_state;

@@ -13,19 +13,27 @@ use tantivy::schema::{
 
 use crate::analysis::{FOLDED_ANALYZER, KEYWORD_ANALYZER, LANGUAGE_ANALYZER};
 
+/// The field catalogue, `schema/index.fields.json`, compiled in.
 pub const FIELD_DEFINITIONS: &str = include_str!("../../schema/index.fields.json");
 
 /// Suffix of the searchable text field that accompanies every facet field.
 pub const TEXT_SUFFIX: &str = "_text";
 
+/// What a declared field is, and so how tantivy indexes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldKind {
+    /// Analysed text, searched by words (stemmed per language).
     Text,
+    /// Exact values to filter and count (tags, authors, entities), with a searchable text field beside them.
     Facet,
+    /// An exact value looked up whole (the article id).
     Keyword,
+    /// A date, for ranges, sorts and histograms.
     Date,
+    /// A number derived from the id that breaks ties between hits.
     Tiebreak,
+    /// The stored article record.
     Source,
     /// The unstemmed, accent-folded words of the `+`-joined source fields,
     /// documents only (no frequencies or positions): the dictionary where
@@ -33,15 +41,22 @@ pub enum FieldKind {
     Vocabulary,
 }
 
+/// One field as `schema/index.fields.json` declares it.
 #[derive(Debug, Clone, Deserialize)]
 pub struct FieldDefinition {
+    /// The field's name in queries, filters and facets.
     pub name: String,
+    /// How it is indexed.
     pub kind: FieldKind,
+    /// The article field (or fields, `+`-joined) it indexes.
     pub source: String,
+    /// Other names it answers to (`tags` for `tag`).
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// How much a match in it weighs in relevance (1 by default).
     #[serde(default = "default_boost")]
     pub boost: f32,
+    /// Whether bare words search it.
     #[serde(default)]
     pub default_search: bool,
     /// For text: the field's text is also kept in the document store.
@@ -53,9 +68,12 @@ fn default_boost() -> f32 {
     1.0
 }
 
+/// The field catalogue as read.
 #[derive(Debug, Deserialize)]
 pub struct FieldDefinitions {
+    /// Bumped when the layout changes; an index of another version must be rebuilt.
     pub schema_version: u32,
+    /// The declared fields, in order.
     pub fields: Vec<FieldDefinition>,
 }
 
@@ -90,7 +108,9 @@ pub fn is_article_source(source: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("schema/index.fields.json: {reason}")]
 pub struct CatalogueError {
+    /// The declared field at fault, when one is.
     pub field: Option<String>,
+    /// What is wrong.
     pub reason: String,
 }
 
@@ -159,8 +179,10 @@ impl FieldDefinitions {
     }
 }
 
+/// A declared field and the tantivy fields that hold it.
 #[derive(Debug, Clone)]
 pub struct IndexField {
+    /// Its declaration.
     pub definition: FieldDefinition,
     /// The main tantivy field: analysed text, exact keyword, date or source.
     pub field: Field,
@@ -171,15 +193,21 @@ pub struct IndexField {
 /// The tantivy schema of a newsdex index and its fields by name.
 #[derive(Debug, Clone)]
 pub struct IndexFields {
+    /// The tantivy schema.
     pub schema: Schema,
+    /// Every declared field, in order.
     pub fields: Vec<IndexField>,
     by_name: HashMap<String, usize>,
+    /// The article id (exact).
     pub id: Field,
+    /// The id-derived tiebreak column.
     pub id_order: Field,
+    /// The stored article record.
     pub source: Field,
     /// The body's text field, which also stores it (the article's record
     /// lacks it).
     pub body: Field,
+    /// The publication time.
     pub published_at: Field,
     /// Where near spellings and completions are looked up, when declared.
     pub vocabulary: Option<Field>,
@@ -192,6 +220,7 @@ impl IndexFields {
         IndexFields::from_definitions(DEFINITIONS.as_ref().map_err(Clone::clone)?)
     }
 
+    /// The fields `definitions` declare, with the tantivy schema built for them.
     pub fn from_definitions(definitions: &FieldDefinitions) -> Result<IndexFields, CatalogueError> {
         let mut builder = Schema::builder();
         let mut fields = Vec::new();
@@ -306,6 +335,7 @@ impl IndexFields {
         self.by_name.get(name).map(|index| &self.fields[*index])
     }
 
+    /// The declared fields of one kind, in order.
     pub fn of_kind(&self, kind: FieldKind) -> impl Iterator<Item = &IndexField> {
         self.fields
             .iter()
@@ -354,6 +384,7 @@ impl IndexFields {
         })
     }
 
+    /// Every name and alias a `field:value` query may use.
     pub fn queryable_names(&self) -> Vec<&str> {
         self.fields
             .iter()
@@ -367,6 +398,7 @@ impl IndexFields {
             .collect()
     }
 
+    /// The catalogue's schema version.
     pub fn schema_version(&self) -> u32 {
         self.schema_version
     }

@@ -33,34 +33,56 @@ use published_days::PublishedDays;
 /// File beside tantivy's own that records which newsdex schema built an index.
 const META_FILE: &str = "newsdex.json";
 
+/// Why an index could not be opened, read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
+    /// Built by a newsdex of another schema version.
     #[error(
         "index at {path} was built with schema version {found}, this newsdex reads version {expected}: it must be rebuilt from its inputs"
     )]
     IncompatibleSchema {
+        /// The index directory.
         path: String,
+        /// The version it was built with.
         found: u32,
+        /// The version this newsdex reads.
         expected: u32,
     },
     #[error(
         "index at {path} has a field layout this newsdex does not read (schema version {version}, changed since): it must be rebuilt from its inputs"
     )]
-    SchemaMismatch { path: String, version: u32 },
+    /// Built with a field layout this newsdex does not read.
+    SchemaMismatch {
+        /// The index directory.
+        path: String,
+        /// The schema version it names.
+        version: u32,
+    },
+    /// No index in the directory.
     #[error("no index at {0}")]
     NotFound(String),
+    /// A tantivy index without its `newsdex.json`.
     #[error(
         "{0} holds a tantivy index without its newsdex.json (lost or deleted): restore the index from a snapshot, or rebuild it from its inputs"
     )]
     MissingMeta(String),
+    /// The directory holds files that are not an index.
     #[error("{0} holds files that are not a newsdex index; choose an empty or new directory")]
     NotAnIndex(String),
     #[error(
         "index at {path} is written by another process{holder}; only one process writes an index at a time"
     )]
-    Locked { path: String, holder: String },
+    /// Another process holds the writer's lock.
+    Locked {
+        /// The index directory.
+        path: String,
+        /// Who holds it, when the lock file says.
+        holder: String,
+    },
+    /// The field catalogue cannot make an index.
     #[error("invalid index field definitions: {0}")]
     Definitions(#[from] fields::CatalogueError),
+    /// Index data that does not decode.
     #[error("corrupt index data: {0}")]
     Corrupt(String),
     /// A write that cannot be encoded or is too large to log: refused, the
@@ -71,22 +93,35 @@ pub enum IndexError {
         "the index at {path} is damaged: these files fail their checksums: {}; restore it from a snapshot or rebuild it from its inputs",
         files.join(", ")
     )]
-    Damaged { path: String, files: Vec<String> },
+    /// Files that fail their checksums.
+    Damaged {
+        /// The index directory.
+        path: String,
+        /// The damaged files.
+        files: Vec<String>,
+    },
+    /// A read failed (with the reason).
     #[error("reading the index failed: {0}")]
     ReadFailed(String),
     /// Building articles' documents panicked (a bug, not the index's
     /// data): the batch was not written.
     #[error("building documents failed: {0}; the batch was not written")]
     BuildFailed(String),
+    /// A snapshot's target directory is not empty.
     #[error("{0} is not empty; a snapshot needs a new or empty directory")]
     SnapshotTarget(String),
+    /// The entity tagger could not be loaded.
     #[error(transparent)]
     Entities(#[from] crate::ner::NerError),
+    /// A file operation failed.
     #[error("i/o error on {path}: {source}")]
     Io {
+        /// The file or directory.
         path: String,
+        /// What the system said.
         source: std::io::Error,
     },
+    /// tantivy refused an operation.
     #[error(transparent)]
     Tantivy(#[from] tantivy::TantivyError),
 }
@@ -289,6 +324,7 @@ pub struct SearchContext {
     /// up in the segment's column directory: once per generation, not once
     /// per search.
     pub id_orders: Vec<Option<Column<u64>>>,
+    /// Per segment, the publication time column.
     pub publication_times: Vec<Option<Column<tantivy::DateTime>>>,
 }
 
@@ -472,14 +508,17 @@ impl NewsIndex {
         })
     }
 
+    /// The index's fields, as the catalogue declares them.
     pub fn fields(&self) -> &IndexFields {
         &self.fields
     }
 
+    /// The directory, for an index on disk.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
     }
 
+    /// The tantivy index beneath.
     pub fn tantivy_index(&self) -> &Index {
         &self.index
     }

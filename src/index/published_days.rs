@@ -17,6 +17,7 @@ const NO_DAY: u32 = u32::MAX;
 /// column instead.
 pub const MAX_SPAN_DAYS: i64 = 100_000;
 
+/// A segment's documents' publication days, as offsets from its first day (see the module docs).
 #[derive(Debug)]
 pub struct PublishedDays {
     /// Days since 1970-01-01 of offset 0.

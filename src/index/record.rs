@@ -23,20 +23,31 @@ use crate::article::{Article, Caption, Entity, LiveEntry};
 /// written, owned when read.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct HitFields<'a> {
+    /// The article id.
     pub id: Cow<'a, str>,
+    /// Its address.
     pub url: Option<Cow<'a, str>>,
+    /// Its publication.
     pub source: Option<Cow<'a, str>>,
+    /// Its language.
     pub language: Option<Cow<'a, str>>,
+    /// Its headline.
     pub title: Cow<'a, str>,
+    /// Its standfirst.
     pub summary: Option<Cow<'a, str>>,
+    /// Its bylines.
     pub authors: Cow<'a, [String]>,
+    /// Its section.
     pub section: Option<Cow<'a, str>>,
+    /// Its tags.
     pub tags: Cow<'a, [String]>,
     published_at: Option<StoredTime>,
+    /// Its entities.
     pub entities: Cow<'a, [Entity]>,
 }
 
 impl HitFields<'_> {
+    /// The publication time, with its offset.
     pub fn published_at(&self) -> Result<Option<DateTime<FixedOffset>>, IndexError> {
         self.published_at.map(StoredTime::time).transpose()
     }

@@ -18,10 +18,15 @@ const ATTEMPTS: usize = 5;
 /// What a snapshot holds.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SnapshotReport {
+    /// Where the snapshot was written.
     pub path: String,
+    /// Live articles in it.
     pub documents: u64,
+    /// Segments in it.
     pub segments: usize,
+    /// Files in it.
     pub files: usize,
+    /// Their size in bytes.
     pub bytes: u64,
 }
 

@@ -50,6 +50,7 @@ impl ValueWords {
         Ok(built)
     }
 
+    /// The value of number `id`.
     pub fn value(&self, id: u32) -> &str {
         &self.values[id as usize]
     }

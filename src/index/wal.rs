@@ -51,7 +51,9 @@ pub enum Durability {
 /// One logged write.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LogOp {
+    /// An article written (added or replacing its id).
     Upsert(Box<Article>),
+    /// An article deleted by id.
     Delete(String),
 }
 
@@ -89,6 +91,7 @@ pub fn commit_payload(seq: u64) -> String {
     format!("{{\"log_seq\":{seq}}}")
 }
 
+/// The write-ahead log of an index (see the module docs).
 pub struct WriteLog {
     dir: PathBuf,
     durability: Durability,

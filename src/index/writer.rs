@@ -34,6 +34,7 @@ use crate::ner::EntityExtractor;
 /// commits cost an ingest of 100,000 articles 10–15 % of its time.
 pub const DEFAULT_COMMIT_EVERY: usize = 100_000;
 
+/// How a writer buffers, commits, extracts entities and logs.
 #[derive(Debug, Clone)]
 pub struct WriterOptions {
     /// Memory the writer may use for its in-progress segments, in bytes.
@@ -68,7 +69,9 @@ impl Default for WriterOptions {
 /// Whether a write made a new article or replaced one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteOutcome {
+    /// The id was new.
     Created,
+    /// An article with the id was replaced.
     Updated,
 }
 
@@ -80,13 +83,20 @@ pub const INGEST_BATCH: usize = 512;
 /// the order read).
 #[derive(Debug)]
 pub enum Ingested<'a, E> {
+    /// Record `record` was written.
     Written {
+        /// Its number in the stream, from 0.
         record: usize,
+        /// Its article's id.
         id: &'a str,
+        /// Whether it was new or replaced one.
         outcome: WriteOutcome,
     },
+    /// Record `record` was refused and not written.
     Rejected {
+        /// Its number in the stream, from 0.
         record: usize,
+        /// Why.
         error: E,
     },
 }
@@ -94,17 +104,22 @@ pub enum Ingested<'a, E> {
 /// The counts of an ingest.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct IngestReport {
+    /// Articles new to the index.
     pub created: u64,
+    /// Articles that replaced one with the same id.
     pub updated: u64,
+    /// Records refused.
     pub rejected: u64,
 }
 
 impl IngestReport {
+    /// Articles written, new or replacing.
     pub fn written(&self) -> u64 {
         self.created + self.updated
     }
 }
 
+/// The one writer of an index: upserts, deletes and commits (see the module docs).
 pub struct ArticleWriter {
     index: NewsIndex,
     writer: IndexWriter<TantivyDocument>,

@@ -9,14 +9,23 @@ use chrono_tz::Tz;
 /// Why a time in an input could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DateError {
+    /// Nothing but white space.
     #[error("empty date")]
     Empty,
+    /// No form newsdex reads (the text).
     #[error("unparsable date {0:?}")]
     Unparsable(String),
+    /// Epoch digits past what a date can be (the text).
     #[error("epoch time out of range {0:?}")]
     OutOfRange(String),
     #[error("time {time:?} does not exist in zone {zone}")]
-    NotInZone { time: String, zone: Tz },
+    /// A wall-clock time the zone skips (a clock change).
+    NotInZone {
+        /// The time as written.
+        time: String,
+        /// The zone it was read in.
+        zone: Tz,
+    },
     /// A JSON value of another type where a date belongs.
     #[error("expected a date, found {0}")]
     NotADate(&'static str),

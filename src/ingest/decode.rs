@@ -7,7 +7,9 @@ use std::io::{BufRead, BufReader, Read};
 /// were not UTF-8.
 #[derive(Debug)]
 pub struct DecodedText<'a> {
+    /// The text.
     pub text: Cow<'a, str>,
+    /// The legacy encoding it was decoded from, when it was not UTF-8.
     pub fallback_encoding: Option<&'static str>,
 }
 
@@ -47,11 +49,18 @@ pub fn mebibytes(bytes: usize) -> String {
 pub enum DecodeError {
     /// Past [`Limits::max_text_bytes`] (after inflating, for gzip).
     #[error("{}", too_large_message(*max, *inflated))]
-    TooLarge { max: usize, inflated: bool },
+    TooLarge {
+        /// The limit, in bytes.
+        max: usize,
+        /// Whether the input was gzip.
+        inflated: bool,
+    },
     /// The bytes stopped making sense (truncated gzip) or could not be read.
     #[error("{}: {source}", if *inflated { "corrupt gzip data" } else { "cannot read file" })]
     Unreadable {
+        /// Whether the input was gzip.
         inflated: bool,
+        /// What the read said.
         source: std::io::Error,
     },
     /// NUL bytes without a UTF-16 mark: binary data, not text.

@@ -10,6 +10,7 @@ use super::json::normalize_language;
 use super::{FieldError, Location, Record, RecordResult};
 use crate::article::Article;
 
+/// The items of an RSS, Atom or JSON Feed document as articles, one result per item.
 pub fn read_feed(bytes: &[u8], location: &Location, _zone: Tz) -> Vec<RecordResult> {
     // feed-rs reads every date with its offset; naive feed dates are UTC by
     // the RSS and Atom specifications, so the zone does not apply here.

@@ -41,6 +41,7 @@ pub enum Format {
 }
 
 impl Format {
+    /// The format names `--format` and `?format=` take.
     pub const NAMES: &'static str = "page, json, ndjson, feed";
 
     /// The format a file name implies, looking through a `.gz` suffix.
@@ -119,12 +120,16 @@ impl Default for ReadOptions {
 /// (1-based) or the line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
+    /// The file name (`<stdin>` for standard input).
     pub file: String,
+    /// The line, from 1, for line formats.
     pub line: Option<usize>,
+    /// The record, from 1, within a document (a JSON array, a feed).
     pub record: Option<usize>,
 }
 
 impl Location {
+    /// The whole of `file`.
     pub fn file(file: impl Into<String>) -> Location {
         Location {
             file: file.into(),
@@ -133,6 +138,7 @@ impl Location {
         }
     }
 
+    /// Line `line` of the same file.
     pub fn with_line(&self, line: usize) -> Location {
         Location {
             line: Some(line),
@@ -140,6 +146,7 @@ impl Location {
         }
     }
 
+    /// Record `record` of the same file.
     pub fn with_record(&self, record: usize) -> Location {
         Location {
             record: Some(record),
@@ -164,8 +171,11 @@ impl fmt::Display for Location {
 /// A record, or a whole file, that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IngestError {
+    /// Where the record is.
     pub location: Location,
+    /// The field at fault, when one is.
     pub field: Option<String>,
+    /// What is wrong.
     pub reason: String,
 }
 
@@ -182,6 +192,7 @@ impl fmt::Display for IngestError {
 impl std::error::Error for IngestError {}
 
 impl IngestError {
+    /// An error at `location`, in `field` if given.
     pub fn new(location: Location, field: Option<&str>, reason: impl Into<String>) -> IngestError {
         IngestError {
             location,
@@ -195,11 +206,14 @@ impl IngestError {
 /// knows which file it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
+    /// The field at fault, when one is.
     pub field: Option<String>,
+    /// What is wrong.
     pub reason: String,
 }
 
 impl FieldError {
+    /// An error in `field`.
     pub fn new(field: &str, reason: impl Into<String>) -> FieldError {
         FieldError {
             field: Some(field.to_string()),
@@ -207,6 +221,7 @@ impl FieldError {
         }
     }
 
+    /// An error of the record as a whole.
     pub fn record(reason: impl Into<String>) -> FieldError {
         FieldError {
             field: None,
@@ -214,6 +229,7 @@ impl FieldError {
         }
     }
 
+    /// The error placed at `location`.
     pub fn at(self, location: Location) -> IngestError {
         IngestError {
             location,
@@ -226,10 +242,13 @@ impl FieldError {
 /// An article read from an input, with where it came from.
 #[derive(Debug, Clone)]
 pub struct Record {
+    /// The article read.
     pub article: Article,
+    /// Where it was read from.
     pub location: Location,
 }
 
+/// One record of an input: its article, or why it could not be read.
 pub type RecordResult = Result<Record, IngestError>;
 
 /// Reads every article of the given inputs: files, directories (walked

@@ -17,13 +17,16 @@ use super::model::{Model, Trainer, Weights};
 /// A sentence of a CoNLL file: its words and its gold entity spans.
 #[derive(Debug, Clone, Default)]
 pub struct Sentence {
+    /// Its words, as tokenised in the file.
     pub words: Vec<String>,
+    /// Its gold entities, as word spans.
     pub spans: Vec<Span>,
 }
 
 /// The sentences between two `-DOCSTART-` lines (one news article).
 #[derive(Debug, Clone, Default)]
 pub struct ConllDocument {
+    /// Its sentences, in order.
     pub sentences: Vec<Sentence>,
 }
 
@@ -110,20 +113,26 @@ pub fn read_conll(text: &str, name: &str) -> Result<Vec<ConllDocument>, NerError
 /// Precision, recall and F1 of one entity type or of all.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
 pub struct Score {
+    /// Entities in the gold annotation.
     pub gold: usize,
+    /// Entities the tagger found.
     pub found: usize,
+    /// Entities found with the right span and type.
     pub correct: usize,
 }
 
 impl Score {
+    /// Correct ÷ found (1 when nothing was found).
     pub fn precision(&self) -> f64 {
         ratio(self.correct, self.found)
     }
 
+    /// Correct ÷ gold (1 when there is no gold entity).
     pub fn recall(&self) -> f64 {
         ratio(self.correct, self.gold)
     }
 
+    /// The harmonic mean of precision and recall.
     pub fn f1(&self) -> f64 {
         let (p, r) = (self.precision(), self.recall());
         if p + r == 0.0 {
@@ -141,9 +150,13 @@ fn ratio(a: usize, b: usize) -> f64 {
 /// The outcome of tagging a CoNLL file against its gold tags.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Evaluation {
+    /// Tokens scored.
     pub tokens: usize,
+    /// Tokens given the gold label.
     pub correct_tokens: usize,
+    /// Entity-level scores over every type.
     pub overall: Score,
+    /// Entity-level scores per type (`PER`, `LOC`, `ORG`, `MISC`).
     pub by_type: BTreeMap<String, Score>,
 }
 
@@ -260,6 +273,7 @@ fn bump(evaluation: &mut Evaluation, kind: usize, change: impl FnOnce(&mut Score
 /// How to train.
 #[derive(Debug, Clone)]
 pub struct TrainOptions {
+    /// Passes over the training data.
     pub epochs: usize,
     /// Seeds the shuffling of documents between epochs.
     pub seed: u64,
@@ -283,7 +297,9 @@ impl Default for TrainOptions {
 pub struct EpochReport {
     /// 1 for the first pass, 2 for the second.
     pub pass: usize,
+    /// The epoch, from 1.
     pub epoch: usize,
+    /// Training sentences whose labels the model got wrong in it.
     pub training_errors: usize,
     /// F1 on the development documents, when some were given.
     pub dev_f1: Option<f64>,

@@ -5,6 +5,7 @@ use crate::article::EntityKind;
 
 /// Entity types, in the order of CoNLL's labels.
 pub const TYPES: usize = 4;
+/// The entity types' CoNLL names, by type number.
 pub const TYPE_NAMES: [&str; TYPES] = ["PER", "ORG", "LOC", "MISC"];
 pub const KINDS: [EntityKind; TYPES] = [
     EntityKind::Person,
@@ -103,8 +104,11 @@ impl Label {
 /// An entity span over token positions `start..end` of a sentence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Span {
+    /// Its type number (see [`TYPE_NAMES`]).
     pub kind: usize,
+    /// Its first token.
     pub start: usize,
+    /// The token after its last.
     pub end: usize,
 }
 

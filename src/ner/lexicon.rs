@@ -69,14 +69,17 @@ impl Gazetteer {
         kinds & (1 << FIRST_NAME) != 0
     }
 
+    /// The gazetteer types (bit set, by gazetteer kind) of a token sequence's hash.
     pub fn kinds(&self, sequence: u64) -> u16 {
         self.entries.get(&sequence).copied().unwrap_or(0)
     }
 
+    /// How many sequences are listed.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
+    /// Whether nothing is listed.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
@@ -124,6 +127,7 @@ impl Clusters {
         Ok(Clusters { paths, id })
     }
 
+    /// Which read of the clusters this is (a model is tied to the clusters it learnt with).
     pub fn id(&self) -> u64 {
         self.id
     }
@@ -133,10 +137,12 @@ impl Clusters {
         self.paths.get(&word_hash).copied()
     }
 
+    /// How many words have a cluster.
     pub fn len(&self) -> usize {
         self.paths.len()
     }
 
+    /// Whether no word has one.
     pub fn is_empty(&self) -> bool {
         self.paths.is_empty()
     }

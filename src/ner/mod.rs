@@ -35,20 +35,29 @@ pub use lexicon::{Clusters, Gazetteer};
 pub use model::Model;
 pub use tokenize::{Token, sentences};
 
+/// Why the tagger, its model or its data could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum NerError {
+    /// A line of a data file (CoNLL, a word list) that cannot be read.
     #[error("{file}:{line}: {reason}")]
     Data {
+        /// The file.
         file: String,
+        /// Its line, from 1.
         line: usize,
+        /// What is wrong with it.
         reason: String,
     },
+    /// A model file that does not decode.
     #[error("bad entity model: {0}")]
     Model(String),
+    /// The shipped model or word lists failed to load.
     #[error("cannot load the shipped entity model: {0}")]
     Shipped(String),
+    /// A word list that does not decode.
     #[error("bad word list: {0}")]
     Resource(String),
+    /// A file could not be read.
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }
@@ -67,7 +76,9 @@ pub const MODEL_VARIABLE: &str = "NEWSDEX_NER_MODEL";
 /// The word lists a model is trained and run with.
 #[derive(Debug)]
 pub struct Lexicon {
+    /// Multi-word names by type.
     pub gazetteer: Gazetteer,
+    /// Word clusters learned from unlabelled news.
     pub clusters: Clusters,
     /// Identifies the lists, so a model trained with others is refused.
     pub hash: u64,
@@ -89,6 +100,7 @@ impl Lexicon {
         })
     }
 
+    /// The word lists compiled into the binary.
     pub fn shipped() -> Result<Lexicon, NerError> {
         Lexicon::from_gzipped(SHIPPED_GAZETTEERS, SHIPPED_CLUSTERS)
     }
@@ -106,18 +118,25 @@ fn gunzip(bytes: &[u8]) -> Result<String, NerError> {
 /// Where a mention was found: the article field and byte offsets in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Mention {
+    /// The article field it was found in (`title`, `body`, …).
     pub field: String,
+    /// Its first byte in that field.
     pub start: usize,
+    /// The byte after its last.
     pub end: usize,
+    /// The text as written.
     pub text: String,
 }
 
 /// An entity of a text under its canonical name, with every mention.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FoundEntity {
+    /// Its kind.
     #[serde(rename = "type")]
     pub kind: EntityKind,
+    /// Its canonical name.
     pub name: String,
+    /// Where the article names it.
     pub mentions: Vec<Mention>,
 }
 
@@ -146,6 +165,7 @@ static SHIPPED: LazyLock<Result<EntityExtractor, NerError>> = LazyLock::new(|| {
 });
 
 impl EntityExtractor {
+    /// A tagger of `model` with `lexicon`; refused when the model was trained with other word lists.
     pub fn new(model: Model, lexicon: Lexicon) -> Result<EntityExtractor, NerError> {
         if model.lexicon_hash != lexicon.hash {
             return Err(NerError::Model(
@@ -164,10 +184,12 @@ impl EntityExtractor {
             .map_err(|error| NerError::Shipped(error.to_string()))
     }
 
+    /// The tagger's model.
     pub fn model(&self) -> &Model {
         &self.model
     }
 
+    /// The tagger's word lists.
     pub fn lexicon(&self) -> &Lexicon {
         &self.lexicon
     }

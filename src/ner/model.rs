@@ -29,6 +29,7 @@ pub struct Model {
 }
 
 impl Model {
+    /// A model of first-pass (and second-pass) weights, for the word lists of `lexicon_hash`.
     pub fn new(first: Weights, second: Option<Weights>, lexicon_hash: u64) -> Model {
         Model {
             first,
@@ -37,6 +38,7 @@ impl Model {
         }
     }
 
+    /// Features with weights, over both passes.
     pub fn feature_count(&self) -> usize {
         self.first.feature_count() + self.second.as_ref().map_or(0, Weights::feature_count)
     }

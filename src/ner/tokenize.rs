@@ -10,11 +10,14 @@
 /// A token: a byte range of the text it came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
+    /// Its first byte.
     pub start: usize,
+    /// The byte after its last.
     pub end: usize,
 }
 
 impl Token {
+    /// Its text within `text`.
     pub fn text<'a>(&self, text: &'a str) -> &'a str {
         &text[self.start..self.end]
     }

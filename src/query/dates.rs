@@ -13,10 +13,13 @@ use super::parser::QueryError;
 /// includes that whole day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BoundSide {
+    /// The lower bound: a bare day starts at its midnight.
     From,
+    /// The upper bound: a bare day includes itself (ends at the next midnight).
     To,
 }
 
+/// A date bound as `from`/`to` take it (`YYYY-MM-DD`, RFC 3339, `now-7d`), relative to `now`.
 pub fn parse_date_bound(
     text: &str,
     side: BoundSide,

@@ -78,6 +78,7 @@ pub fn search_facet_values(
 /// A facet value that matches typed text.
 #[derive(Debug, Clone)]
 pub struct MatchedValue {
+    /// The value, in its most common spelling.
     pub value: String,
     /// Articles with the value.
     pub count: u64,

@@ -17,11 +17,13 @@ pub struct FacetCollector {
 }
 
 impl FacetCollector {
+    /// Counts the values of the named facet fields.
     pub fn new(fields: Vec<String>) -> FacetCollector {
         FacetCollector { fields }
     }
 }
 
+/// A segment's side of [`FacetCollector`].
 pub struct FacetSegmentCollector {
     columns: Vec<Option<(StrColumn, Vec<u32>)>>,
 }

@@ -31,6 +31,7 @@ use crate::analysis::{Analyzers, analysis_key, folded_analyzer};
 /// Characters of body text a snippet shows around its best match.
 const SNIPPET_CHARS: usize = 240;
 
+/// Marks a search's terms in the hits of one page (see the module docs).
 pub struct Highlighter<'a> {
     terms: &'a HighlightTerms,
     /// The exact terms grouped by analysis key, to look tokens up by `&str`.
@@ -77,6 +78,7 @@ impl Verdicts {
 }
 
 impl<'a> Highlighter<'a> {
+    /// A highlighter of `terms`.
     pub fn new(terms: &'a HighlightTerms) -> Highlighter<'a> {
         let mut exact: Vec<(&'static str, FxHashSet<&'a str>)> = Vec::new();
         for (key, term) in &terms.exact {
@@ -516,6 +518,7 @@ fn mark(text: &str, ranges: &[(usize, usize)], start: usize, end: usize) -> Stri
     output
 }
 
+/// `text`, HTML-escaped, appended to `output`.
 pub fn escape_into(output: &mut String, text: &str) {
     // The escaped characters are ASCII, so a byte scan never splits a
     // character, and the text between them is copied in one piece.

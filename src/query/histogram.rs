@@ -18,12 +18,17 @@ use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::index::published_days::{MAX_SPAN_DAYS, PublishedDays};
 
+/// The period of a histogram's buckets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Interval {
+    /// UTC days.
     Day,
+    /// Weeks from Monday.
     Week,
+    /// Calendar months.
     Month,
+    /// Calendar years.
     Year,
     /// The finest interval giving at most [`AUTO_BUCKETS`] buckets.
     Auto,
@@ -82,7 +87,9 @@ impl std::str::FromStr for Interval {
 /// bar's start.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Bucket {
+    /// Its first instant.
     pub start: DateTime<Utc>,
+    /// Matches published in it.
     pub count: u64,
 }
 
@@ -91,21 +98,27 @@ const SECONDS_PER_DAY: i64 = 86_400;
 /// Counts matches per UTC day; days are folded into weeks or months once,
 /// at the end, rather than per document.
 pub struct HistogramCollector {
+    /// The date field counted (the publication time).
     pub date_field: String,
     /// Per segment ordinal, its documents' days when the index keeps them
     /// (see [`PublishedDays`]); other segments read the date column.
     pub published_days: Vec<Option<Arc<PublishedDays>>>,
 }
 
+/// A segment's side of [`HistogramCollector`].
 pub enum HistogramSegmentCollector {
     /// A count per day offset of the segment's day array.
     Kept {
+        /// The segment's kept publication days.
         days: Arc<PublishedDays>,
+        /// Matches per day offset.
         counts: Vec<u64>,
     },
     /// The date column read per match.
     Column {
+        /// The segment's date column, when it has one.
         dates: Option<Column<tantivy::DateTime>>,
+        /// Matches per day.
         days: DayCounts,
     },
 }

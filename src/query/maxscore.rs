@@ -91,7 +91,9 @@ pub const COVERAGE_POWER: i32 = 4;
 /// scores it the same to the bit everywhere else.
 #[derive(Debug, Clone)]
 pub struct WordsQuery {
+    /// The words, in query order.
     pub words: Vec<WordQuery>,
+    /// How many of them an article must hold.
     pub matching: Matching,
 }
 
@@ -99,7 +101,9 @@ pub struct WordsQuery {
 /// best field scores, the others add `tie_breaker` of theirs.
 #[derive(Debug, Clone)]
 pub struct WordQuery {
+    /// Its terms, per field.
     pub fields: Vec<FieldTerms>,
+    /// The share of the other fields' scores added to the best field's.
     pub tie_breaker: Score,
     /// The word's own boost (`word^N`), which weighs its information too.
     pub boost: Score,
@@ -111,6 +115,7 @@ pub struct WordQuery {
 /// scores.
 #[derive(Debug, Clone)]
 pub struct FieldTerms {
+    /// The terms (the word's analyses and near spellings) with their shares of a full match.
     pub terms: Vec<(Term, Score)>,
     /// For a field scored alone, its boost times the word's; for a joint
     /// field, the weight of its occurrences in the joint term frequency.

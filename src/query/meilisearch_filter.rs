@@ -21,7 +21,9 @@ const DATE_FIELD: &str = "published_at";
 /// in characters of the expression at fault) where one is known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilterError {
+    /// What is wrong.
     pub message: String,
+    /// The column at fault (0-based, in characters), when one is known.
     pub column: Option<usize>,
 }
 
@@ -61,6 +63,7 @@ impl From<&str> for FilterError {
 /// The newsdex filters of an expression.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FilterSet {
+    /// Values per facet field: any of them (OR), every field (AND).
     pub filters: Filters,
     /// Published at or after.
     pub from: Option<DateTime<Utc>>,

@@ -69,6 +69,7 @@ impl std::str::FromStr for Syntax {
 /// departed from the grammar.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedQuery {
+    /// The query as parsed.
     pub node: QueryNode,
     /// The words searched, when the text could not be read as written or
     /// held more than [`MAX_QUERY_WORDS`] words.
@@ -80,22 +81,32 @@ pub struct ParsedQuery {
 pub enum QueryNode {
     /// Matches every article (an empty query, or `*`).
     All,
+    /// A word, possibly in a field.
     Term {
+        /// The field it names, if any.
         field: Option<FieldRef>,
+        /// The word as written.
         text: String,
+        /// Whether it ends in `*` (or is the last word of a search as you type).
         prefix: bool,
+        /// Its column in the query.
         start: usize,
         /// `word~N`: near spellings within N edits also match.
         edits: Option<u8>,
         /// `word^N`: the word's score is multiplied by N.
         boost: Option<f32>,
     },
+    /// Words in quotes, matched side by side.
     Phrase {
+        /// The field it names, if any.
         field: Option<FieldRef>,
+        /// The words as written.
         text: String,
+        /// Its column in the query.
         start: usize,
         /// `"a b"~N`: the words may stand up to N positions apart.
         slop: u32,
+        /// `"a b"^N`: the phrase's score is multiplied by N.
         boost: Option<f32>,
     },
     /// Clauses written side by side: bare words match by the request's
@@ -103,21 +114,27 @@ pub enum QueryNode {
     Match(Vec<QueryNode>),
     /// Clauses joined by `AND`: all required.
     And(Vec<QueryNode>),
+    /// Any of its parts.
     Or(Vec<QueryNode>),
+    /// Not this part (`-word`, `NOT word`).
     Not(Box<QueryNode>),
 }
 
 /// A field named in the query, with where it was named.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldRef {
+    /// The name as written (or the canonical name an alias stands for).
     pub name: String,
+    /// Its column in the query.
     pub start: usize,
 }
 
 /// A query the user must fix, with the character column (0-based) at fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryError {
+    /// What is wrong.
     pub message: String,
+    /// The column at fault (0-based, in characters), when one is.
     pub position: Option<usize>,
     /// The request parameter at fault (`limit`, `cursor`), when it is not
     /// the query text.
@@ -125,6 +142,7 @@ pub struct QueryError {
 }
 
 impl QueryError {
+    /// An error at `position`.
     pub fn at(position: usize, message: impl Into<String>) -> QueryError {
         QueryError {
             message: message.into(),
@@ -133,6 +151,7 @@ impl QueryError {
         }
     }
 
+    /// An error of the query as a whole.
     pub fn new(message: impl Into<String>) -> QueryError {
         QueryError {
             message: message.into(),

@@ -26,15 +26,21 @@ use crate::index::SearchContext;
 /// this share of its relevance.
 const RECENCY_FLOOR: f64 = 0.25;
 
+/// The order a search ranks hits in, with what that order needs.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Ranking {
+    /// By score.
     Relevance,
     /// Relevance × (floor + (1 − floor) × 0.5^(age / half-life)).
     Recency {
+        /// The clock ages are measured from (Unix seconds).
         now: i64,
+        /// The age at which freshness counts half.
         half_life_seconds: f64,
     },
+    /// By publication time, newest first.
     Newest,
+    /// By publication time, oldest first.
     Oldest,
 }
 
@@ -71,6 +77,7 @@ fn recency_decay(halvings: f64) -> f64 {
 /// Where a hit ranks: greater keys come first.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RankKey {
+    /// The value ranked by: the score, or the publication time.
     pub primary: f64,
     /// `u64::MAX - id_order`, so equal primaries come in id order.
     pub tiebreak: u64,
@@ -151,14 +158,19 @@ pub type RankedHits = Vec<(RankKey, DocAddress)>;
 /// Collects the best `offset + limit` hits ranked after `after`, and returns
 /// `limit` of them from `offset` on.
 pub struct RankCollector {
+    /// The order.
     pub ranking: Ranking,
+    /// Hits per page.
     pub limit: usize,
+    /// Hits skipped before the page.
     pub offset: usize,
+    /// The cursor's key: only hits after it are kept.
     pub after: Option<RankKey>,
     /// Per segment ordinal: the publication time and id order columns.
     pub columns: Arc<SearchContext>,
 }
 
+/// A segment's side of [`RankCollector`].
 pub struct RankSegmentCollector {
     ranking: Ranking,
     capacity: usize,

@@ -28,14 +28,18 @@ pub const MAX_WINDOW: usize = 10_000;
 /// Values returned per facet.
 pub const FACET_VALUES: usize = 10;
 
+/// How hits are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
+    /// By relevance to the query (BM25F over the text fields, with the facets' scores).
     #[default]
     Relevance,
     /// Relevance blended with a freshness decay (see `half_life`).
     Recency,
+    /// Newest first, by publication time.
     Newest,
+    /// Oldest first.
     Oldest,
 }
 
@@ -65,23 +69,30 @@ pub type Filters = BTreeMap<String, Vec<String>>;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SearchRequest {
+    /// The query text, in the query language (bare words, phrases, `field:value`, `AND`/`OR`/`NOT`).
     pub q: String,
+    /// Exact-value filters by facet field name or alias.
     pub filters: Filters,
     /// Published at or after this instant.
     pub from: Option<DateTime<Utc>>,
     /// Published before this instant.
     pub to: Option<DateTime<Utc>>,
+    /// The order of hits.
     pub sort: Sort,
     /// For `recency`: the age at which freshness counts half, such as `7d`
     /// or `12h` (default 3d).
     pub half_life: Option<String>,
+    /// Hits per page, up to [`MAX_LIMIT`]; 0 gives the count, facets and histogram alone.
     pub limit: usize,
+    /// Hits to skip, within a window of [`MAX_WINDOW`]; deeper pages take `cursor`.
     pub offset: usize,
     /// Resume after the last hit of a previous page (its `next_cursor`).
     pub cursor: Option<String>,
+    /// Facet fields to count values of among the matches.
     pub facets: Vec<String>,
     /// Count matches per day, week or month of publication.
     pub histogram: Option<Interval>,
+    /// Whether hits carry highlighted titles and snippets.
     pub highlight: bool,
     /// Typo tolerance: off, or automatic (one edit in words of 5 letters
     /// or more, two from 9).
@@ -184,11 +195,14 @@ pub struct QueryReading {
     pub near_spellings: bool,
 }
 
+/// The answer to a [`SearchRequest`].
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SearchResponse {
+    /// How many articles match.
     pub total: u64,
     /// Whether `total` is an exact count rather than an estimate.
     pub total_exact: bool,
+    /// The page of hits, best first.
     pub hits: Vec<Hit>,
     /// Per requested facet field, its most frequent values.
     #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
@@ -208,36 +222,50 @@ pub struct SearchResponse {
     /// when near spellings stood in for words that found nothing.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub query: Option<QueryReading>,
+    /// How long the search took, in milliseconds.
     pub took_ms: u64,
 }
 
+/// One matching article, as a page of results shows it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Hit {
+    /// The article's id.
     pub id: String,
     /// Relevance score; absent when sorted by date.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub score: Option<f32>,
+    /// Its headline.
     pub title: String,
+    /// Its address on the web.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub url: Option<String>,
+    /// Its publication.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub source: Option<String>,
+    /// Its section.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub section: Option<String>,
+    /// Its language (ISO 639-1).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub language: Option<String>,
+    /// When it was published.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub published_at: Option<DateTime<FixedOffset>>,
+    /// Its bylines.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub authors: Vec<String>,
+    /// Its tags.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub tags: Vec<String>,
+    /// Its entities, under canonical names.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub entities: Vec<Entity>,
+    /// The title and a body snippet with matches in `<mark>`, when asked for.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub highlights: Option<Highlights>,
 }
 
+/// A hit's matches marked in `<mark>` (the rest HTML-escaped).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Highlights {
     /// The title, HTML-escaped, matches in `<mark>`.
@@ -246,17 +274,22 @@ pub struct Highlights {
     pub body: String,
 }
 
+/// One value of a facet field and how many matches hold it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FacetValue {
+    /// The value, in its most common spelling.
     pub value: String,
+    /// Matches holding it.
     pub count: u64,
 }
 
+/// Why a search could not be answered.
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
     /// The user's query or request is at fault.
     #[error("{0}")]
     Query(#[from] QueryError),
+    /// The index could not be read.
     #[error(transparent)]
     Index(#[from] IndexError),
 }
@@ -320,14 +353,21 @@ fn run_search(
 /// What `newsdex stats` reports.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IndexStats {
+    /// Live articles.
     pub documents: u64,
+    /// Segments of the current searcher.
     pub segments: usize,
+    /// Bytes of the index on disk.
     pub size_bytes: u64,
+    /// The field catalogue's schema version.
     pub schema_version: u32,
+    /// The earliest publication time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published_from: Option<DateTime<Utc>>,
+    /// The latest publication time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published_to: Option<DateTime<Utc>>,
+    /// The most frequent values of each facet field.
     pub facets: BTreeMap<String, Vec<FacetValue>>,
 }
 

@@ -17,17 +17,24 @@ const TITLES: usize = 3;
 /// Articles this close to the newest one count as recent.
 const RECENT_DAYS: i64 = 30;
 
+/// Where a suggestion comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SuggestionKind {
+    /// An article's title.
     Title,
+    /// A tag.
     Tag,
+    /// A person.
     Person,
+    /// An organisation.
     Org,
+    /// A place.
     Location,
 }
 
 impl SuggestionKind {
+    /// The facet kinds, in the order their values are suggested.
     pub const NAMES: [SuggestionKind; 4] = [
         SuggestionKind::Person,
         SuggestionKind::Org,
@@ -46,10 +53,13 @@ impl SuggestionKind {
     }
 }
 
+/// One completion of what was typed.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Suggestion {
+    /// Where it comes from.
     #[serde(rename = "type")]
     pub kind: SuggestionKind,
+    /// The completion.
     pub value: String,
     /// The value, HTML-escaped, with the typed part in `<mark>`.
     pub highlighted: String,

@@ -79,11 +79,13 @@ struct WordSpec {
     boost: f32,
 }
 
+/// Turns a parsed query into a tantivy query for the index's fields and languages.
 pub struct QueryBuilder<'a> {
     fields: &'a IndexFields,
     language_keys: Vec<&'static str>,
     analyzers: Analyzers,
     folded: TextAnalyzer,
+    /// The terms the highlighter marks, gathered while building.
     pub highlight: HighlightTerms,
     /// Whether bare words also match their near spellings.
     pub typo_tolerant: bool,
@@ -150,6 +152,7 @@ impl<'a> QueryBuilder<'a> {
         analysed
     }
 
+    /// The tantivy query of `node`.
     pub fn build(&mut self, node: &QueryNode) -> Result<Box<dyn Query>, QueryError> {
         Ok(self
             .build_node(node)?
