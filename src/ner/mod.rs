@@ -9,6 +9,7 @@
 //! The trained model and word lists are compiled into the binary; `newsdex
 //! ner train` rebuilds the model from CoNLL files.
 
+pub mod aliases;
 mod brown;
 mod conll;
 mod features;
@@ -16,6 +17,7 @@ mod hashing;
 mod label;
 mod lexicon;
 mod model;
+mod recase;
 mod resolve;
 mod tokenize;
 
@@ -197,6 +199,17 @@ impl EntityExtractor {
     /// The entities of named texts (an article's fields), tagged as one
     /// document so that mentions in one field inform the others.
     pub fn extract(&self, fields: &[(&str, &str)]) -> Vec<FoundEntity> {
+        let clusters = &self.lexicon.clusters;
+        let recased = recase::recase_shouting(fields, &|word| {
+            clusters.path(hashing::hash_str(0, word)).is_some()
+        });
+        let recased_fields: Vec<(&str, &str)> = fields
+            .iter()
+            .zip(&recased)
+            .map(|((name, text), recased)| (*name, recased.as_deref().unwrap_or(text)))
+            .collect();
+        let originals = fields;
+        let fields = recased_fields.as_slice();
         let mut located = Vec::new();
         let mut token_sentences = Vec::new();
         for (field_index, (_, text)) in fields.iter().enumerate() {
@@ -230,9 +243,20 @@ impl EntityExtractor {
                 });
             }
         }
-        resolve::resolve(raw, fields, &|word| {
+        let mut entities = resolve::resolve(raw, fields, &|word| {
             self.lexicon.gazetteer.is_first_name(word)
-        })
+        });
+        // Names read the recased text; mentions quote the text as written.
+        if recased.iter().any(Option::is_some) {
+            for mention in entities.iter_mut().flat_map(|entity| &mut entity.mentions) {
+                if let Some((_, text)) = originals.iter().find(|(name, _)| *name == mention.field)
+                    && let Some(written) = text.get(mention.start..mention.end)
+                {
+                    mention.text = written.to_string();
+                }
+            }
+        }
+        entities
     }
 
     /// The entities of an article's title, summary, body, photo captions
@@ -276,12 +300,14 @@ impl EntityExtractor {
         );
         let mut entities = self.extract(&fields);
         name_people_from_tags(&mut entities, &article.tags);
+        canonicalise(&mut entities, aliases::shipped());
         entities
     }
 
     /// Adds the article's extracted entities to those it came with; a name
     /// the source already gave (any case) is not added twice.
     pub fn annotate(&self, article: &mut Article) {
+        canonicalise_given(&mut article.entities, aliases::shipped());
         let found = self.extract_article(article);
         for entity in found {
             let known = article.entities.iter().any(|given| {
@@ -295,6 +321,40 @@ impl EntityExtractor {
             }
         }
     }
+}
+
+/// Entities under the alias table's names and kinds; two that become one
+/// are merged, their mentions together, in the place of the first.
+fn canonicalise(entities: &mut Vec<FoundEntity>, table: &aliases::Aliases) {
+    for entity in entities.iter_mut() {
+        if let Some(canonical) = table.lookup(&entity.name) {
+            entity.name.clone_from(&canonical.name);
+            entity.kind = canonical.kind.unwrap_or(entity.kind);
+        }
+    }
+    let mut kept: Vec<FoundEntity> = Vec::with_capacity(entities.len());
+    for entity in entities.drain(..) {
+        match kept.iter_mut().find(|known| {
+            known.kind == entity.kind && known.name.eq_ignore_ascii_case(&entity.name)
+        }) {
+            Some(known) => known.mentions.extend(entity.mentions),
+            None => kept.push(entity),
+        }
+    }
+    *entities = kept;
+}
+
+/// The entities an input gave, under the alias table's names and kinds,
+/// each once.
+fn canonicalise_given(entities: &mut Vec<Entity>, table: &aliases::Aliases) {
+    for entity in entities.iter_mut() {
+        if let Some(canonical) = table.lookup(&entity.name) {
+            entity.name.clone_from(&canonical.name);
+            entity.kind = canonical.kind.unwrap_or(entity.kind);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    entities.retain(|entity| seen.insert((entity.kind, entity.name.to_lowercase())));
 }
 
 /// A person the text names only by surname takes the full name from a tag

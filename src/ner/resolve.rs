@@ -97,6 +97,7 @@ const ROLE_WORDS: &[&str] = &[
     "former",
     "premier",
     "finance",
+    "treasury",
     "interior",
     "national",
     "security",
@@ -119,6 +120,123 @@ const ROLE_WORDS: &[&str] = &[
     "u.s.",
     "us",
 ];
+
+/// Words that are never an entity alone, though the tagger may take them
+/// for one: corporate suffixes a name was split from (`Corp`, `Inc`), the
+/// abbreviations of wire earnings tables (`Shr`, `Avg`, `Revs`), and the
+/// months and days (CoNLL types no dates; "May" stays, a surname too).
+const NEVER_ALONE: &[&str] = &[
+    "corp",
+    "corp.",
+    "co",
+    "co.",
+    "inc",
+    "inc.",
+    "ltd",
+    "ltd.",
+    "plc",
+    "llc",
+    "cos",
+    "bhd",
+    "ag",
+    "nv",
+    "avg",
+    "shr",
+    "shrs",
+    "revs",
+    "qtr",
+    "oper",
+    "mths",
+    "pct",
+    "cts",
+    "dlrs",
+    "mln",
+    "vs",
+    "vs.",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+];
+
+/// Words that open a sentence, and so take a capital, but never a name:
+/// "Besides Baker" is Baker.
+const SENTENCE_OPENERS: &[&str] = &[
+    "besides",
+    "however",
+    "meanwhile",
+    "but",
+    "and",
+    "also",
+    "although",
+    "though",
+    "after",
+    "before",
+    "while",
+    "when",
+    "whereas",
+    "if",
+    "since",
+    "despite",
+    "unlike",
+    "including",
+    "according",
+    "under",
+    "as",
+    "yesterday",
+    "today",
+    "tomorrow",
+    "last",
+    "next",
+    "dear",
+    "thanks",
+    "like",
+    "following",
+    "earlier",
+    "later",
+    "separately",
+    "still",
+    "then",
+    "so",
+];
+
+fn never_alone(word: &str) -> bool {
+    NEVER_ALONE.contains(&word.to_lowercase().as_str())
+}
+
+fn is_sentence_opener(word: &str) -> bool {
+    SENTENCE_OPENERS.contains(&word.to_lowercase().as_str())
+}
+
+fn is_bracket(word: &str) -> bool {
+    matches!(word, "(" | ")" | "[" | "]" | "{" | "}")
+}
 
 fn is_role_word(word: &str) -> bool {
     let lower = word.to_lowercase();
@@ -168,9 +286,16 @@ fn clean(kind: usize, field: usize, tokens: &[Token], text: &str) -> Option<Clea
             break;
         }
     }
+    // A capital that opens the sentence makes no name: "Besides Baker".
+    if tokens.len() > 1 && is_sentence_opener(tokens[0].text(text)) {
+        tokens = &tokens[1..];
+    }
     let (first, last) = (tokens.first()?, tokens.last()?);
     let words: Vec<String> = tokens.iter().map(|t| t.text(text).to_string()).collect();
     if !words.iter().any(|word| has_letter(word)) {
+        return None;
+    }
+    if words.len() == 1 && (never_alone(&words[0]) || is_sentence_opener(&words[0])) {
         return None;
     }
     let display = text[first.start..last.end]
@@ -213,9 +338,11 @@ fn split_roles(
 ) {
     const PERSON: usize = 0;
     const ORG: usize = 1;
+    // Commas and semicolons part names in a list; a bracket parts a name
+    // from what it encloses ("Paul) Volcker" is Volcker).
     for segment in raw
         .tokens
-        .split(|token| matches!(token.text(text), "," | ";"))
+        .split(|token| matches!(token.text(text), "," | ";") || is_bracket(token.text(text)))
     {
         let mut tokens = segment;
         while tokens
@@ -243,8 +370,10 @@ fn split_roles(
         }
         let rest = &tokens[after_roles..];
         let acronym_before = first_role == 1 && is_all_capitals(words[0]) && words[0].len() > 1;
+        // A person's mention keeps the name after the roles, whatever
+        // qualifies them ("Treasury Secretary James Baker").
         let person = if raw.kind == PERSON {
-            (first_role == 0 || acronym_before) && !rest.is_empty()
+            !rest.is_empty()
         } else {
             (2..=4).contains(&rest.len())
                 && is_first_name(rest[0].text(text))
@@ -291,8 +420,11 @@ impl Group {
     }
 
     /// The display form: the most common way of writing it, preferring
-    /// one that is not all capitals (headlines shout).
+    /// one that is not all capitals (headlines shout); for a person, the
+    /// fullest name first ("James Baker" over the "Baker" that follows).
     fn name(&self) -> String {
+        const PERSON: usize = 0;
+        let person = self.kind() == PERSON;
         let mut counts: HashMap<&str, (usize, bool)> = HashMap::new();
         for mention in &self.mentions {
             let entry = counts.entry(mention.text.as_str()).or_insert((
@@ -301,8 +433,15 @@ impl Group {
             ));
             entry.0 += 1;
         }
+        let words = |text: &str| {
+            if person {
+                text.split_whitespace().count()
+            } else {
+                0
+            }
+        };
         let mut forms: Vec<(&str, (usize, bool))> = counts.into_iter().collect();
-        forms.sort_by(|a, b| (b.1.1, b.1.0, a.0).cmp(&(a.1.1, a.1.0, b.0)));
+        forms.sort_by(|a, b| (b.1.1, words(b.0), b.1.0, a.0).cmp(&(a.1.1, words(a.0), a.1.0, b.0)));
         forms
             .first()
             .map_or_else(String::new, |(text, _)| text.to_string())

@@ -325,6 +325,17 @@ fn filter_clauses(index: &NewsIndex, request: &SearchRequest) -> Vec<FilterClaus
         else {
             continue;
         };
+        // An entity value also finds its canonical name: `location=US`
+        // finds "United States".
+        let entity_field = field.definition.source.starts_with("entities.");
+        let aliases = crate::ner::aliases::shipped();
+        let values: Vec<&str> = values
+            .iter()
+            .flat_map(|value| {
+                let canonical = entity_field.then(|| aliases.canonical(value)).flatten();
+                std::iter::once(value.as_str()).chain(canonical)
+            })
+            .collect();
         let alternatives: Vec<(Occur, Box<dyn Query>)> = values
             .iter()
             .filter_map(|value| tokens(&mut normalizer, value.trim()).into_iter().next())

@@ -12,6 +12,7 @@ mod cli_search;
 mod cli_stats;
 mod corpus;
 mod durability;
+mod entity_names;
 mod format_feed;
 mod format_json;
 mod format_page;

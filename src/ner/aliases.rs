@@ -1,0 +1,202 @@
+//! One name per entity across the archive: the alias table.
+//!
+//! `schema/entity-aliases.json` (compiled in) lists entities under their
+//! canonical names with the other ways news writes them (`U.S.`, `US`,
+//! `USA` → `United States`), and, where the kind is beyond doubt, their
+//! kind. A file of the same shape named by `NEWSDEX_ENTITY_ALIASES` extends
+//! it; its entries win. Names match ignoring case, dots and spacing, so
+//! `u.s.` and `U.S` are `US`. The tagger's names, the entities an input
+//! gives, and the values of entity filters all pass through it.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+use super::NerError;
+use crate::article::EntityKind;
+
+/// The shipped table.
+pub const SHIPPED_ALIASES: &str = include_str!("../../schema/entity-aliases.json");
+
+/// Names a file of aliases to add to the shipped ones.
+pub const ALIASES_VARIABLE: &str = "NEWSDEX_ENTITY_ALIASES";
+
+#[derive(Debug, Deserialize)]
+struct AliasFile {
+    entities: Vec<AliasEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+struct AliasEntry {
+    name: String,
+    #[serde(rename = "type")]
+    kind: Option<EntityKind>,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+/// An entity's canonical name and, when the table gives it, its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Canonical {
+    /// The name facets, filters and suggestions use.
+    pub name: String,
+    /// The entity's kind, whatever the tagger read; `None` keeps the tag.
+    pub kind: Option<EntityKind>,
+}
+
+/// Names by their matching key (see [`key`]).
+#[derive(Debug, Default)]
+pub struct Aliases {
+    by_key: HashMap<String, Canonical>,
+}
+
+/// The key a name is matched by: lower case, dots dropped, white space
+/// collapsed, a leading "the " dropped.
+pub fn key(name: &str) -> String {
+    let lower = name.to_lowercase().replace(['.', '\u{2019}'], "");
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let words = match words.split_first() {
+        Some((&"the", rest)) if !rest.is_empty() => rest,
+        _ => &words[..],
+    };
+    words.join(" ")
+}
+
+impl Aliases {
+    /// The table in `text` (the shape of `schema/entity-aliases.json`),
+    /// refused with the reason when it does not read; `source` names it in
+    /// the error.
+    pub fn parse(text: &str, source: &str) -> Result<Aliases, NerError> {
+        let mut aliases = Aliases::default();
+        aliases.add(text, source)?;
+        Ok(aliases)
+    }
+
+    /// Adds the entries of `text`, which win over those already held.
+    pub fn add(&mut self, text: &str, source: &str) -> Result<(), NerError> {
+        let file: AliasFile = serde_json::from_str(text).map_err(|error| NerError::Data {
+            file: source.to_string(),
+            line: error.line(),
+            reason: error.to_string(),
+        })?;
+        for entry in file.entities {
+            let name = entry.name.trim().to_string();
+            if name.is_empty() {
+                return Err(NerError::Data {
+                    file: source.to_string(),
+                    line: 0,
+                    reason: "an entry has an empty name".to_string(),
+                });
+            }
+            let canonical = Canonical {
+                name,
+                kind: entry.kind,
+            };
+            for alias in std::iter::once(&canonical.name).chain(&entry.aliases) {
+                let alias_key = key(alias);
+                if !alias_key.is_empty() {
+                    self.by_key.insert(alias_key, canonical.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The shipped table with the file `NEWSDEX_ENTITY_ALIASES` names, read
+    /// once; a file that does not read is reported and left out.
+    pub fn shipped() -> &'static Aliases {
+        &SHIPPED
+    }
+
+    /// The canonical name of `name`, when the table lists it.
+    pub fn canonical(&self, name: &str) -> Option<&str> {
+        self.lookup(name).map(|canonical| canonical.name.as_str())
+    }
+
+    /// The table's entry for `name`.
+    pub fn lookup(&self, name: &str) -> Option<&Canonical> {
+        self.by_key.get(&key(name))
+    }
+
+    /// How many names (canonical ones and aliases) the table holds.
+    pub fn len(&self) -> usize {
+        self.by_key.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+}
+
+static SHIPPED: LazyLock<Aliases> = LazyLock::new(|| {
+    let mut aliases = match Aliases::parse(SHIPPED_ALIASES, "schema/entity-aliases.json") {
+        Ok(aliases) => aliases,
+        Err(error) => {
+            tracing::error!(%error, "the shipped entity aliases do not read");
+            Aliases::default()
+        }
+    };
+    if let Some(path) = std::env::var_os(ALIASES_VARIABLE) {
+        let name = path.to_string_lossy().into_owned();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                if let Err(error) = aliases.add(&text, &name) {
+                    tracing::error!(%error, "{ALIASES_VARIABLE} is left out");
+                }
+            }
+            Err(error) => tracing::error!(%error, file = %name, "cannot read {ALIASES_VARIABLE}"),
+        }
+    }
+    aliases
+});
+
+/// The shipped table with `NEWSDEX_ENTITY_ALIASES`'s entries.
+pub fn shipped() -> &'static Aliases {
+    Aliases::shipped()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_table_reads_and_matches_loosely() {
+        let aliases = Aliases::parse(SHIPPED_ALIASES, "schema/entity-aliases.json").unwrap();
+        for written in [
+            "U.S.",
+            "US",
+            "u.s.",
+            "USA",
+            "the United States",
+            "United States",
+        ] {
+            assert_eq!(
+                aliases.canonical(written),
+                Some("United States"),
+                "{written}"
+            );
+        }
+        assert_eq!(
+            aliases.lookup("Google").and_then(|entry| entry.kind),
+            Some(EntityKind::Org)
+        );
+        assert_eq!(aliases.canonical("Utah"), None);
+    }
+
+    #[test]
+    fn later_entries_win_and_bad_files_are_named() {
+        let mut aliases = Aliases::parse(SHIPPED_ALIASES, "shipped").unwrap();
+        aliases
+            .add(
+                r#"{"entities": [{"name": "United Kingdom", "aliases": ["UK", "Britain"]}]}"#,
+                "mine.json",
+            )
+            .unwrap();
+        assert_eq!(aliases.canonical("U.K."), Some("United Kingdom"));
+        assert_eq!(aliases.canonical("Britain"), Some("United Kingdom"));
+        let error = Aliases::parse("{\"entities\": [", "broken.json").unwrap_err();
+        assert!(error.to_string().starts_with("broken.json:1:"), "{error}");
+    }
+}

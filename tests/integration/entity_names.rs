@@ -1,0 +1,181 @@
+//! One name per entity: wire copy in capitals read as text, the alias
+//! table's names in facets and filters, and words that are never an
+//! entity alone. The stories are written in the wire's manner (a headline
+//! in capitals, a dateline, a corporate suffix split from its name).
+
+use newsdex::index::{NewsIndex, WriterOptions};
+use newsdex::ner::EntityExtractor;
+use newsdex::query::{SearchRequest, search};
+use newsdex::{Article, EntityKind};
+
+fn entities(article: &Article) -> Vec<(EntityKind, String)> {
+    let extractor = EntityExtractor::shipped().expect("the shipped tagger loads");
+    let mut article = article.clone();
+    extractor.annotate(&mut article);
+    article
+        .entities
+        .into_iter()
+        .map(|entity| (entity.kind, entity.name))
+        .collect()
+}
+
+fn story(title: &str, body: &str) -> Article {
+    Article {
+        id: title.to_string(),
+        title: title.to_string(),
+        body: body.to_string(),
+        ..Article::default()
+    }
+}
+
+fn is_capitals(name: &str) -> bool {
+    name.split_whitespace().count() >= 2 && !name.chars().any(char::is_lowercase)
+}
+
+#[test]
+fn a_wire_headline_in_capitals_is_read_as_text() {
+    let article = story(
+        "FLUOR UNIT GETS U.S. NAVY CONTRACT",
+        "NEW YORK, March 3 - Fluor Corp said its Fluor Daniel unit won a contract \
+         from the U.S. Navy to build a pier in San Diego.\n\nThe company did not say \
+         what the contract was worth.",
+    );
+    let found = entities(&article);
+    assert!(
+        !found.iter().any(|(_, name)| is_capitals(name)),
+        "{found:?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(_, name)| name.contains("Gets") || name.contains("GETS")),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|(_, name)| name.starts_with("Fluor")),
+        "{found:?}"
+    );
+    // The dateline's place is a place in title case, not NEW YORK.
+    assert!(
+        found.contains(&(EntityKind::Location, "New York".to_string())),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn baker_in_capitals_and_by_surname_is_james_baker() {
+    let article = story(
+        "BAKER SAYS DOLLAR DECLINE HAS GONE FAR ENOUGH",
+        "WASHINGTON, March 4 - Treasury Secretary James Baker said the fall of the \
+         dollar had gone far enough.\n\nBaker told reporters the Group of Five \
+         agreed on the point. Besides Baker, Federal Reserve chairman Paul Volcker \
+         spoke.",
+    );
+    let found = entities(&article);
+    let people: Vec<&str> = found
+        .iter()
+        .filter(|(kind, _)| *kind == EntityKind::Person)
+        .map(|(_, name)| name.as_str())
+        .collect();
+    assert!(people.contains(&"James Baker"), "{found:?}");
+    assert!(
+        !people
+            .iter()
+            .any(|name| name.eq_ignore_ascii_case("baker") || name.starts_with("Besides")),
+        "{found:?}"
+    );
+    assert!(people.contains(&"Paul Volcker"), "{found:?}");
+}
+
+#[test]
+fn us_and_united_states_are_one_place() {
+    let article = story(
+        "Trade talks resume",
+        "The U.S. and Japan resumed talks on Monday. Officials of the United States \
+         said the US position had not changed.",
+    );
+    let found = entities(&article);
+    let places: Vec<&str> = found
+        .iter()
+        .filter(|(kind, _)| *kind == EntityKind::Location)
+        .map(|(_, name)| name.as_str())
+        .collect();
+    assert_eq!(
+        places
+            .iter()
+            .filter(|name| **name == "United States")
+            .count(),
+        1,
+        "{found:?}"
+    );
+    assert!(
+        !places.iter().any(|name| matches!(*name, "U.S." | "US")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_corporate_suffix_or_a_table_word_is_never_an_entity_alone() {
+    let article = story(
+        "Chrysler results",
+        "Chrysler Corp said fourth-quarter profit rose. The Corp also said sales \
+         were higher.\n\nShr 1.10 dlrs vs 90 cts\nNet 310 mln vs 250 mln\nRevs 5.6 \
+         billion vs 5.1 billion\nAvg shrs 280 mln vs 275 mln",
+    );
+    let found = entities(&article);
+    for word in ["Corp", "Shr", "Net", "Revs", "Avg"] {
+        assert!(
+            !found.iter().any(|(_, name)| name == word),
+            "{word} in {found:?}"
+        );
+    }
+}
+
+/// A filter on an alias finds the canonical name, and the facet counts the
+/// canonical name once.
+#[test]
+fn an_alias_filters_and_counts_as_its_canonical_name() {
+    let index = NewsIndex::create_in_ram().expect("index");
+    let mut writer = index.writer(WriterOptions::default()).expect("writer");
+    let stories = [
+        (
+            "Tariffs rise",
+            "The U.S. raised tariffs on steel, officials said.",
+        ),
+        (
+            "Talks go on",
+            "Officials of the United States met in Geneva.",
+        ),
+        (
+            "Markets calm",
+            "US markets were calm on Friday, traders said.",
+        ),
+    ];
+    for (title, body) in stories {
+        writer.upsert(&story(title, body)).expect("writes");
+    }
+    writer.finish().expect("commits");
+    let facets = search(
+        &index,
+        &SearchRequest {
+            facets: vec!["location".into()],
+            limit: 0,
+            ..Default::default()
+        },
+    )
+    .expect("searches");
+    let places = &facets.facets["location"];
+    assert_eq!(places[0].value, "United States", "{places:?}");
+    assert_eq!(places[0].count, 3, "{places:?}");
+    for written in ["US", "U.S.", "united states", "USA"] {
+        let found = search(
+            &index,
+            &SearchRequest {
+                filters: [("location".to_string(), vec![written.to_string()])].into(),
+                ..Default::default()
+            },
+        )
+        .expect("searches");
+        assert_eq!(found.total, 3, "location={written}");
+    }
+}
