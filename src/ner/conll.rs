@@ -44,13 +44,18 @@ impl ConllDocument {
 
 /// Reads a CoNLL file: one token per line, the word first and the tag last
 /// (`WORD POS CHUNK TAG` or `WORD TAG`), blank lines between sentences,
-/// `-DOCSTART-` lines between documents. Tags are IOB1, IOB2 or BIOES.
+/// `-DOCSTART-` lines between documents. Tags are IOB1, IOB2 or BIOES. A
+/// sentence whose first column counts its tokens (`0 word TAG`, `1 word
+/// TAG`, as the CoNLL-U files of WikiNEuRal, WikiANN and Wikigold write)
+/// takes its words from the second column.
 pub fn read_conll(text: &str, name: &str) -> Result<Vec<ConllDocument>, NerError> {
     let mut documents = vec![ConllDocument::default()];
     let mut words: Vec<String> = Vec::new();
+    let mut seconds: Vec<Option<String>> = Vec::new();
     let mut tags: Vec<&str> = Vec::new();
     let mut first_line = 0;
     let finish = |words: &mut Vec<String>,
+                  seconds: &mut Vec<Option<String>>,
                   tags: &mut Vec<&str>,
                   documents: &mut Vec<ConllDocument>,
                   line: usize|
@@ -58,6 +63,23 @@ pub fn read_conll(text: &str, name: &str) -> Result<Vec<ConllDocument>, NerError
         if words.is_empty() {
             return Ok(());
         }
+        // A first column counting 0, 1, 2… (or 1, 2, 3…) is a token index.
+        let base = if words.first().is_some_and(|first| first == "0") {
+            0
+        } else {
+            1
+        };
+        // A lone "1" is a word ("1 CD B-NP O"); a lone "0" starts an index.
+        let indexed = (words.len() >= 2 || base == 0)
+            && seconds.iter().all(Option::is_some)
+            && words
+                .iter()
+                .enumerate()
+                .all(|(i, word)| word.parse::<usize>().ok() == Some(i + base));
+        if indexed {
+            *words = seconds.drain(..).flatten().collect();
+        }
+        seconds.clear();
         let spans = spans_of_iob(tags.iter().copied()).map_err(|reason| NerError::Data {
             file: name.to_string(),
             line,
@@ -75,11 +97,23 @@ pub fn read_conll(text: &str, name: &str) -> Result<Vec<ConllDocument>, NerError
     for (number, line) in text.lines().enumerate() {
         let line = line.trim_end_matches('\r');
         if line.trim().is_empty() {
-            finish(&mut words, &mut tags, &mut documents, first_line)?;
+            finish(
+                &mut words,
+                &mut seconds,
+                &mut tags,
+                &mut documents,
+                first_line,
+            )?;
             continue;
         }
         if line.starts_with("-DOCSTART-") {
-            finish(&mut words, &mut tags, &mut documents, first_line)?;
+            finish(
+                &mut words,
+                &mut seconds,
+                &mut tags,
+                &mut documents,
+                first_line,
+            )?;
             if documents.last().is_some_and(|d| !d.sentences.is_empty()) {
                 documents.push(ConllDocument::default());
             }
@@ -103,9 +137,16 @@ pub fn read_conll(text: &str, name: &str) -> Result<Vec<ConllDocument>, NerError
             reason: reason.to_string(),
         })?;
         words.push(columns[0].to_string());
+        seconds.push((columns.len() >= 3).then(|| columns[1].to_string()));
         tags.push(tag);
     }
-    finish(&mut words, &mut tags, &mut documents, first_line)?;
+    finish(
+        &mut words,
+        &mut seconds,
+        &mut tags,
+        &mut documents,
+        first_line,
+    )?;
     documents.retain(|document| !document.sentences.is_empty());
     Ok(documents)
 }
@@ -450,4 +491,25 @@ pub fn train(
         &mut on_epoch,
     );
     Model::new(first, Some(second), lexicon.hash)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_first_column_counting_tokens_is_an_index_not_the_word() {
+        let indexed = "0\tGeorge\tB-PER\n1\tWashington\tI-PER\n2\tslept\tO\n\n0\tParis\tB-LOC\n";
+        let documents = read_conll(indexed, "indexed.conllu").unwrap();
+        let sentences = &documents[0].sentences;
+        assert_eq!(sentences[0].words, ["George", "Washington", "slept"]);
+        assert_eq!(sentences[1].words, ["Paris"]);
+        assert_eq!(sentences[0].spans.len(), 1);
+        // CoNLL-2003's numbers as words stay words.
+        let plain = "1996 CD I-NP O\nprofits NNS I-NP O\n";
+        let documents = read_conll(plain, "eng.train").unwrap();
+        assert_eq!(documents[0].sentences[0].words, ["1996", "profits"]);
+        let lone = read_conll("1 CD I-NP O\n", "eng.train").unwrap();
+        assert_eq!(lone[0].sentences[0].words, ["1"]);
+    }
 }
