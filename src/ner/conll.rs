@@ -42,6 +42,59 @@ impl ConllDocument {
     }
 }
 
+/// The sentence being read: its first column, its second, its tags and
+/// where it starts.
+#[derive(Default)]
+struct Pending {
+    words: Vec<String>,
+    seconds: Vec<Option<String>>,
+    tags: Vec<String>,
+    first_line: usize,
+}
+
+impl Pending {
+    /// Ends the sentence: its spans read from its tags, its words from the
+    /// second column when the first counts its tokens.
+    fn finish(&mut self, documents: &mut [ConllDocument], name: &str) -> Result<(), NerError> {
+        if self.words.is_empty() {
+            return Ok(());
+        }
+        // A first column counting 0, 1, 2… (or 1, 2, 3…) is a token index;
+        // a lone "1" is a word ("1 CD B-NP O"), a lone "0" starts an index.
+        let base = if self.words.first().is_some_and(|first| first == "0") {
+            0
+        } else {
+            1
+        };
+        let indexed = (self.words.len() >= 2 || base == 0)
+            && self.seconds.iter().all(Option::is_some)
+            && self
+                .words
+                .iter()
+                .enumerate()
+                .all(|(i, word)| word.parse::<usize>().ok() == Some(i + base));
+        if indexed {
+            self.words = self.seconds.drain(..).flatten().collect();
+        }
+        self.seconds.clear();
+        let spans = spans_of_iob(self.tags.iter().map(String::as_str)).map_err(|reason| {
+            NerError::Data {
+                file: name.to_string(),
+                line: self.first_line,
+                reason: reason.to_string(),
+            }
+        })?;
+        if let Some(document) = documents.last_mut() {
+            document.sentences.push(Sentence {
+                words: std::mem::take(&mut self.words),
+                spans,
+            });
+        }
+        self.tags.clear();
+        Ok(())
+    }
+}
+
 /// Reads a CoNLL file: one token per line, the word first and the tag last
 /// (`WORD POS CHUNK TAG` or `WORD TAG`), blank lines between sentences,
 /// `-DOCSTART-` lines between documents. Tags are IOB1, IOB2 or BIOES. A
@@ -50,70 +103,15 @@ impl ConllDocument {
 /// takes its words from the second column.
 pub fn read_conll(text: &str, name: &str) -> Result<Vec<ConllDocument>, NerError> {
     let mut documents = vec![ConllDocument::default()];
-    let mut words: Vec<String> = Vec::new();
-    let mut seconds: Vec<Option<String>> = Vec::new();
-    let mut tags: Vec<&str> = Vec::new();
-    let mut first_line = 0;
-    let finish = |words: &mut Vec<String>,
-                  seconds: &mut Vec<Option<String>>,
-                  tags: &mut Vec<&str>,
-                  documents: &mut Vec<ConllDocument>,
-                  line: usize|
-     -> Result<(), NerError> {
-        if words.is_empty() {
-            return Ok(());
-        }
-        // A first column counting 0, 1, 2… (or 1, 2, 3…) is a token index.
-        let base = if words.first().is_some_and(|first| first == "0") {
-            0
-        } else {
-            1
-        };
-        // A lone "1" is a word ("1 CD B-NP O"); a lone "0" starts an index.
-        let indexed = (words.len() >= 2 || base == 0)
-            && seconds.iter().all(Option::is_some)
-            && words
-                .iter()
-                .enumerate()
-                .all(|(i, word)| word.parse::<usize>().ok() == Some(i + base));
-        if indexed {
-            *words = seconds.drain(..).flatten().collect();
-        }
-        seconds.clear();
-        let spans = spans_of_iob(tags.iter().copied()).map_err(|reason| NerError::Data {
-            file: name.to_string(),
-            line,
-            reason: reason.to_string(),
-        })?;
-        if let Some(document) = documents.last_mut() {
-            document.sentences.push(Sentence {
-                words: std::mem::take(words),
-                spans,
-            });
-        }
-        tags.clear();
-        Ok(())
-    };
+    let mut pending = Pending::default();
     for (number, line) in text.lines().enumerate() {
         let line = line.trim_end_matches('\r');
         if line.trim().is_empty() {
-            finish(
-                &mut words,
-                &mut seconds,
-                &mut tags,
-                &mut documents,
-                first_line,
-            )?;
+            pending.finish(&mut documents, name)?;
             continue;
         }
         if line.starts_with("-DOCSTART-") {
-            finish(
-                &mut words,
-                &mut seconds,
-                &mut tags,
-                &mut documents,
-                first_line,
-            )?;
+            pending.finish(&mut documents, name)?;
             if documents.last().is_some_and(|d| !d.sentences.is_empty()) {
                 documents.push(ConllDocument::default());
             }
@@ -127,8 +125,8 @@ pub fn read_conll(text: &str, name: &str) -> Result<Vec<ConllDocument>, NerError
                 reason: "expected a word and a tag".to_string(),
             });
         }
-        if words.is_empty() {
-            first_line = number + 1;
+        if pending.words.is_empty() {
+            pending.first_line = number + 1;
         }
         let tag = columns[columns.len() - 1];
         spans_of_iob([tag]).map_err(|reason| NerError::Data {
@@ -136,17 +134,13 @@ pub fn read_conll(text: &str, name: &str) -> Result<Vec<ConllDocument>, NerError
             line: number + 1,
             reason: reason.to_string(),
         })?;
-        words.push(columns[0].to_string());
-        seconds.push((columns.len() >= 3).then(|| columns[1].to_string()));
-        tags.push(tag);
+        pending.words.push(columns[0].to_string());
+        pending
+            .seconds
+            .push((columns.len() >= 3).then(|| columns[1].to_string()));
+        pending.tags.push(tag.to_string());
     }
-    finish(
-        &mut words,
-        &mut seconds,
-        &mut tags,
-        &mut documents,
-        first_line,
-    )?;
+    pending.finish(&mut documents, name)?;
     documents.retain(|document| !document.sentences.is_empty());
     Ok(documents)
 }

@@ -8,8 +8,18 @@ use crate::support::{newsdex, shared_path};
 /// little under what it reaches (90.6), so a regression fails.
 const DEV_F1_FLOOR: f64 = 0.90;
 
-/// F1 of the shipped model's evaluation written by `ner eval --json`.
-fn evaluate(file: &std::path::Path) -> (serde_json::Value, f64) {
+/// F1 of one score of an evaluation (`overall`, or a type's).
+fn f1(score: &serde_json::Value) -> f64 {
+    let (gold, found, correct) = (
+        score["gold"].as_f64().unwrap_or_default(),
+        score["found"].as_f64().unwrap_or_default(),
+        score["correct"].as_f64().unwrap_or_default(),
+    );
+    2.0 * correct / (gold + found).max(1.0)
+}
+
+/// The shipped model's evaluation of `file`, as `ner eval --json` writes it.
+fn evaluate(file: &std::path::Path) -> serde_json::Value {
     let scratch = tempfile::TempDir::new().expect("temp dir");
     let output = newsdex(scratch.path())
         .args(["ner", "eval", "--json"])
@@ -21,15 +31,7 @@ fn evaluate(file: &std::path::Path) -> (serde_json::Value, f64) {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let evaluation: serde_json::Value =
-        serde_json::from_slice(&output.stdout).expect("JSON scores");
-    let overall = &evaluation["overall"];
-    let (gold, found, correct) = (
-        overall["gold"].as_f64().unwrap_or_default(),
-        overall["found"].as_f64().unwrap_or_default(),
-        overall["correct"].as_f64().unwrap_or_default(),
-    );
-    (evaluation.clone(), 2.0 * correct / (gold + found).max(1.0))
+    serde_json::from_slice(&output.stdout).expect("JSON scores")
 }
 
 /// Wikigold (Wikipedia articles annotated by hand in CoNLL's scheme, its
@@ -41,21 +43,19 @@ fn the_shipped_model_keeps_its_f1_on_wikigold() {
     let Some(wikigold) = shared_path("corpus/wikineural-en/wikigold-test.conllu") else {
         return;
     };
-    let (evaluation, f1) = evaluate(&wikigold);
+    let evaluation = evaluate(&wikigold);
     assert_eq!(
         evaluation["overall"]["gold"], 3558,
         "every Wikigold entity is read"
     );
-    assert!(f1 >= 0.55, "Wikigold F1 {f1:.4} fell under 0.55");
+    let overall = f1(&evaluation["overall"]);
+    assert!(overall >= 0.55, "Wikigold F1 {overall:.4} fell under 0.55");
     for (kind, floor) in [("PER", 0.70), ("LOC", 0.65), ("ORG", 0.35), ("MISC", 0.40)] {
-        let score = &evaluation["by_type"][kind];
-        let (gold, found, correct) = (
-            score["gold"].as_f64().unwrap_or_default(),
-            score["found"].as_f64().unwrap_or_default(),
-            score["correct"].as_f64().unwrap_or_default(),
+        let score = f1(&evaluation["by_type"][kind]);
+        assert!(
+            score >= floor,
+            "Wikigold {kind} F1 {score:.4} fell under {floor}"
         );
-        let f1 = 2.0 * correct / (gold + found).max(1.0);
-        assert!(f1 >= floor, "Wikigold {kind} F1 {f1:.4} fell under {floor}");
     }
 }
 
@@ -65,25 +65,15 @@ fn the_shipped_model_keeps_its_f1_on_the_conll_dev_set() {
         return;
     };
     let scratch = tempfile::TempDir::new().expect("temp dir");
-    let output = newsdex(scratch.path())
-        .args(["ner", "eval", "--json"])
-        .arg(&dev)
-        .output()
-        .expect("newsdex runs");
-    assert!(output.status.success());
-    let evaluation: serde_json::Value =
-        serde_json::from_slice(&output.stdout).expect("JSON scores");
-    let overall = &evaluation["overall"];
-    assert_eq!(overall["gold"], 5942, "every entity of the dev set is read");
-    let (gold, found, correct) = (
-        overall["gold"].as_f64().unwrap_or_default(),
-        overall["found"].as_f64().unwrap_or_default(),
-        overall["correct"].as_f64().unwrap_or_default(),
+    let evaluation = evaluate(&dev);
+    assert_eq!(
+        evaluation["overall"]["gold"], 5942,
+        "every entity of the dev set is read"
     );
-    let f1 = 2.0 * correct / (gold + found);
+    let overall = f1(&evaluation["overall"]);
     assert!(
-        f1 >= DEV_F1_FLOOR,
-        "dev F1 {f1:.4} fell under {DEV_F1_FLOOR}"
+        overall >= DEV_F1_FLOOR,
+        "dev F1 {overall:.4} fell under {DEV_F1_FLOOR}"
     );
     for kind in ["PER", "ORG", "LOC", "MISC"] {
         assert!(evaluation["by_type"][kind]["correct"].as_u64().unwrap_or(0) > 0);
