@@ -146,6 +146,15 @@ pub fn matching_values(
             candidates.insert(value.to_string(), found);
         }
     }
+    // An entity's alias typed whole finds its canonical name ("U.S." →
+    // "United States"), counted below like any candidate.
+    if facet.definition.source.starts_with("entities.")
+        && let Some(canonical) = crate::ner::aliases::shipped().canonical(typed)
+    {
+        candidates
+            .entry(canonical.to_string())
+            .or_insert(((0, canonical.len()), true));
+    }
     // Exact prefixes before near spellings, then by document frequency
     // (cheap, counts deleted documents until they merge away); the best
     // are then counted exactly.

@@ -177,5 +177,23 @@ fn an_alias_filters_and_counts_as_its_canonical_name() {
         )
         .expect("searches");
         assert_eq!(found.total, 3, "location={written}");
+        // A search box's facet value search and suggestions find it too.
+        let values =
+            newsdex::query::facet_search::search_facet_values(&index, "location", written, 5)
+                .expect("searches values");
+        assert_eq!(
+            values
+                .first()
+                .map(|value| (value.value.as_str(), value.count)),
+            Some(("United States", 3)),
+            "{written}: {values:?}"
+        );
+        let suggestions = newsdex::query::suggest::suggest(&index, written, 5).expect("suggests");
+        assert!(
+            suggestions
+                .iter()
+                .any(|suggestion| suggestion.value == "United States"),
+            "{written}: {suggestions:?}"
+        );
     }
 }
