@@ -149,7 +149,9 @@ impl Article {
     /// Fills `id` when the source gave none: from the normalised URL, else
     /// from source, title and published time, so that ingesting the same
     /// article twice yields the same id and so an upsert, never a duplicate.
-    /// A given id is checked by [`valid_id`].
+    /// An article with no time either also hashes its text (summary and
+    /// body), so that two different undated stories under one title never
+    /// replace each other. A given id is checked by [`valid_id`].
     pub fn assign_id(&mut self) -> Result<(), InvalidId> {
         if !self.id.trim().is_empty() {
             self.id = valid_id(&self.id)?;
@@ -157,17 +159,20 @@ impl Article {
         }
         self.id = match self.url.as_deref().and_then(normalize_url) {
             Some(url) => short_hash(&[url.as_str()]),
-            None => {
-                let published = self
-                    .published_at
-                    .map(|time| time.to_utc().to_rfc3339())
-                    .unwrap_or_default();
-                short_hash(&[
+            None => match self.published_at {
+                Some(time) => short_hash(&[
                     self.source.as_deref().unwrap_or(""),
                     self.title.trim(),
-                    &published,
-                ])
-            }
+                    &time.to_utc().to_rfc3339(),
+                ]),
+                None => short_hash(&[
+                    self.source.as_deref().unwrap_or(""),
+                    self.title.trim(),
+                    "",
+                    self.summary.as_deref().unwrap_or("").trim(),
+                    self.body.trim(),
+                ]),
+            },
         };
         Ok(())
     }

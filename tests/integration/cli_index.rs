@@ -315,3 +315,35 @@ fn a_url_given_to_index_says_it_is_a_url() {
         ))
         .stderr(predicate::str::contains("cannot read file").not());
 }
+
+/// Two different stories with one title and source and no time or URL
+/// both stay; the same story again is an update.
+#[test]
+fn undated_stories_under_one_title_never_replace_each_other() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let input = dir.path().join("briefs.ndjson");
+    std::fs::write(
+        &input,
+        concat!(
+            r#"{"source": "Wire", "title": "Markets close", "body": "Shares rose in Tokyo."}"#,
+            "\n",
+            r#"{"source": "Wire", "title": "Markets close", "body": "Shares fell in London."}"#,
+            "\n",
+        ),
+    )
+    .expect("writes");
+    let index = dir.path().join("index");
+    newsdex(&index)
+        .arg("index")
+        .arg(&input)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("indexed 2 (2 new, 0 updated)"));
+    newsdex(&index)
+        .arg("index")
+        .arg(&input)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("indexed 2 (0 new, 2 updated)"));
+    assert_eq!(search_json(&index, &["markets"])["total"], 2);
+}
