@@ -508,7 +508,30 @@ impl<'a> QueryBuilder<'a> {
                     Some(text_field) => {
                         let terms = self.analyse(None, text);
                         self.record_highlight(None, &terms, prefix);
-                        self.term_query("", text_field, &terms, text, prefix, slop, phrase, edits)
+                        let written = self
+                            .term_query("", text_field, &terms, text, prefix, slop, phrase, edits);
+                        // An entity named by its alias (`location:US`) also
+                        // finds its canonical name, as filters do.
+                        let canonical = (field.is_some()
+                            && target.definition.source.starts_with("entities."))
+                        .then(|| crate::ner::aliases::shipped().canonical(text))
+                        .flatten()
+                        .filter(|canonical| !canonical.eq_ignore_ascii_case(text))
+                        .and_then(|canonical| {
+                            positional_query(
+                                text_field,
+                                &tokens(&mut self.folded, canonical),
+                                false,
+                                0,
+                            )
+                        });
+                        match (written, canonical) {
+                            (Some(written), Some(canonical)) => {
+                                Some(Box::new(BooleanQuery::union(vec![written, canonical]))
+                                    as Box<dyn Query>)
+                            }
+                            (written, canonical) => written.or(canonical),
+                        }
                     }
                     None => None,
                 },

@@ -188,6 +188,16 @@ fn an_alias_filters_and_counts_as_its_canonical_name() {
             Some(("United States", 3)),
             "{written}: {values:?}"
         );
+        // So does the query language's field syntax.
+        let fielded = search(
+            &index,
+            &SearchRequest {
+                q: format!("location:\"{written}\""),
+                ..Default::default()
+            },
+        )
+        .expect("searches");
+        assert_eq!(fielded.total, 3, "location:\"{written}\"");
         let suggestions = newsdex::query::suggest::suggest(&index, written, 5).expect("suggests");
         assert!(
             suggestions
