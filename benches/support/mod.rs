@@ -124,7 +124,6 @@ impl RawTantivy {
 /// `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`, so the published
 /// figures are the last run's as the bench printed them. A report without
 /// markers in the document is written to `target/` only.
-#[allow(dead_code)] // each bench binary compiles this module; stages does not publish
 pub fn publish(name: &str, markdown: &str, json: &impl serde::Serialize) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let out_dir = root.join("target/bench-report");

@@ -103,10 +103,13 @@ impl Aliases {
         Ok(())
     }
 
-    /// The shipped table with the file `NEWSDEX_ENTITY_ALIASES` names, read
-    /// once; a file that does not read is reported and left out.
-    pub fn shipped() -> &'static Aliases {
-        &SHIPPED
+    /// Puts an entity's `name` and `kind` under the table's entry, when it
+    /// lists the name.
+    pub fn apply(&self, kind: &mut EntityKind, name: &mut String) {
+        if let Some(canonical) = self.lookup(name) {
+            *kind = canonical.kind.unwrap_or(*kind);
+            name.clone_from(&canonical.name);
+        }
     }
 
     /// The canonical name of `name`, when the table lists it.
@@ -152,9 +155,10 @@ static SHIPPED: LazyLock<Aliases> = LazyLock::new(|| {
     aliases
 });
 
-/// The shipped table with `NEWSDEX_ENTITY_ALIASES`'s entries.
+/// The shipped table with the entries of the file `NEWSDEX_ENTITY_ALIASES`
+/// names, read once; a file that does not read is reported and left out.
 pub fn shipped() -> &'static Aliases {
-    Aliases::shipped()
+    &SHIPPED
 }
 
 #[cfg(test)]

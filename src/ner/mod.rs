@@ -327,10 +327,7 @@ impl EntityExtractor {
 /// are merged, their mentions together, in the place of the first.
 fn canonicalise(entities: &mut Vec<FoundEntity>, table: &aliases::Aliases) {
     for entity in entities.iter_mut() {
-        if let Some(canonical) = table.lookup(&entity.name) {
-            entity.name.clone_from(&canonical.name);
-            entity.kind = canonical.kind.unwrap_or(entity.kind);
-        }
+        table.apply(&mut entity.kind, &mut entity.name);
     }
     let mut kept: Vec<FoundEntity> = Vec::with_capacity(entities.len());
     for entity in entities.drain(..) {
@@ -348,10 +345,7 @@ fn canonicalise(entities: &mut Vec<FoundEntity>, table: &aliases::Aliases) {
 /// each once.
 fn canonicalise_given(entities: &mut Vec<Entity>, table: &aliases::Aliases) {
     for entity in entities.iter_mut() {
-        if let Some(canonical) = table.lookup(&entity.name) {
-            entity.name.clone_from(&canonical.name);
-            entity.kind = canonical.kind.unwrap_or(entity.kind);
-        }
+        table.apply(&mut entity.kind, &mut entity.name);
     }
     let mut seen = std::collections::HashSet::new();
     entities.retain(|entity| seen.insert((entity.kind, entity.name.to_lowercase())));

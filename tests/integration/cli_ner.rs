@@ -18,10 +18,15 @@ fn f1(score: &serde_json::Value) -> f64 {
     2.0 * correct / (gold + found).max(1.0)
 }
 
-/// The shipped model's evaluation of `file`, as `ner eval --json` writes it.
-fn evaluate(file: &std::path::Path) -> serde_json::Value {
+/// The evaluation of `file` by the shipped model (or the one `model`
+/// names), as `ner eval --json` writes it.
+fn evaluate(file: &std::path::Path, model: Option<&std::path::Path>) -> serde_json::Value {
     let scratch = tempfile::TempDir::new().expect("temp dir");
-    let output = newsdex(scratch.path())
+    let mut command = newsdex(scratch.path());
+    if let Some(model) = model {
+        command.env("NEWSDEX_NER_MODEL", model);
+    }
+    let output = command
         .args(["ner", "eval", "--json"])
         .arg(file)
         .output()
@@ -43,7 +48,7 @@ fn the_shipped_model_keeps_its_f1_on_wikigold() {
     let Some(wikigold) = shared_path("corpus/wikineural-en/wikigold-test.conllu") else {
         return;
     };
-    let evaluation = evaluate(&wikigold);
+    let evaluation = evaluate(&wikigold, None);
     assert_eq!(
         evaluation["overall"]["gold"], 3558,
         "every Wikigold entity is read"
@@ -65,7 +70,7 @@ fn the_shipped_model_keeps_its_f1_on_the_conll_dev_set() {
         return;
     };
     let scratch = tempfile::TempDir::new().expect("temp dir");
-    let evaluation = evaluate(&dev);
+    let evaluation = evaluate(&dev, None);
     assert_eq!(
         evaluation["overall"]["gold"], 5942,
         "every entity of the dev set is read"
@@ -113,17 +118,10 @@ fn a_trained_model_is_written_and_used_through_the_environment() {
     assert!(std::fs::metadata(&model).expect("model written").len() > 0);
 
     // Scored on its own training data, the tiny model finds its entities.
-    let output = newsdex(scratch.path())
-        .env("NEWSDEX_NER_MODEL", &model)
-        .args(["ner", "eval", "fixtures/ner/tiny.conll", "--json"])
-        .output()
-        .expect("newsdex runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let evaluation = evaluate(
+        &crate::support::project_dir().join("fixtures/ner/tiny.conll"),
+        Some(&model),
     );
-    let evaluation: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(evaluation["overall"]["gold"], 10);
     assert!(evaluation["overall"]["correct"].as_u64().unwrap_or(0) >= 6);
 
