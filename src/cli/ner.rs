@@ -7,8 +7,8 @@ use clap::{Args, Subcommand};
 
 use super::Status;
 use crate::ner::{
-    BrownOptions, EntityExtractor, Lexicon, TrainOptions, cluster, iob2_tags, predict, read_conll,
-    score, text_sentences, train,
+    BrownOptions, EntityExtractor, Lexicon, Model, SHIPPED_CLUSTERS, TrainOptions, cluster,
+    cross_validate, iob2_tags, predict, read_conll, score, text_sentences, train,
 };
 
 #[derive(Debug, Args)]
@@ -23,6 +23,9 @@ pub enum NerCommand {
     Train(TrainArgs),
     /// Score a model on a CoNLL/IOB file: precision, recall and F1 per type.
     Eval(EvalArgs),
+    /// Cross-validate on training files: the epochs chosen and the pooled
+    /// held-out precision, recall and F1 per type.
+    Cv(CvArgs),
     /// Learn word clusters (Brown clustering) from unlabelled text.
     Clusters(ClustersArgs),
 }
@@ -47,23 +50,50 @@ pub struct ClustersArgs {
     pub out: PathBuf,
 }
 
+/// Word lists other than the shipped ones (for trying a gazetteer before
+/// shipping it; a model trained with them runs only with them).
+#[derive(Debug, Args)]
+pub struct LexiconArgs {
+    /// A gzipped gazetteer file (`KIND<TAB>entry` lines) instead of the shipped one.
+    #[arg(long)]
+    pub gazetteers: Option<PathBuf>,
+}
+
+impl LexiconArgs {
+    fn lexicon(&self) -> anyhow::Result<Lexicon> {
+        match &self.gazetteers {
+            None => Ok(Lexicon::shipped()?),
+            Some(path) => {
+                let bytes = std::fs::read(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                Lexicon::from_gzipped(&bytes, SHIPPED_CLUSTERS)
+                    .with_context(|| format!("in {}", path.display()))
+            }
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct TrainArgs {
     /// Training files (`WORD ... TAG` per line, IOB1, IOB2 or BIOES tags).
     #[arg(required = true)]
     pub train: Vec<PathBuf>,
 
-    /// Development file: the epoch scoring best on it is kept.
+    /// A file to report the trained model's scores on (it chooses nothing).
     #[arg(long)]
     pub dev: Option<PathBuf>,
 
-    /// Passes over the training data.
-    #[arg(long, default_value_t = TrainOptions::default().epochs)]
-    pub epochs: usize,
+    /// First-pass epochs; without it (or --second-epochs) both are chosen
+    /// by cross-validation on the training files.
+    #[arg(long)]
+    pub epochs: Option<usize>,
 
-    /// Seed of the document shuffling between passes.
-    #[arg(long, default_value_t = TrainOptions::default().seed)]
-    pub seed: u64,
+    /// Second-pass epochs.
+    #[arg(long)]
+    pub second_epochs: Option<usize>,
+
+    #[command(flatten)]
+    pub cv: CvSettings,
 
     /// Folds of the training data for the second pass's inputs.
     #[arg(long, default_value_t = TrainOptions::default().folds)]
@@ -73,9 +103,74 @@ pub struct TrainArgs {
     #[arg(long)]
     pub one_pass: bool,
 
+    #[command(flatten)]
+    pub lexicon: LexiconArgs,
+
     /// Where to write the model; point `NEWSDEX_NER_MODEL` at it to use it.
     #[arg(long, short, default_value = "ner-model.bin.gz")]
     pub out: PathBuf,
+}
+
+/// How cross-validation runs.
+#[derive(Debug, Args)]
+pub struct CvSettings {
+    /// Folds of documents (document `i` is held out in fold `i % folds`).
+    #[arg(long, default_value_t = 5)]
+    pub cv_folds: usize,
+
+    /// Most epochs tried for each pass.
+    #[arg(long, default_value_t = TrainOptions::default().first_epochs)]
+    pub max_epochs: usize,
+
+    /// Seed of the document shuffling between passes.
+    #[arg(long, default_value_t = TrainOptions::default().seed)]
+    pub seed: u64,
+}
+
+impl CvSettings {
+    /// Cross-validates on `documents`, telling stderr as folds end;
+    /// `folds` are the second pass's inner folds (0: one pass only).
+    fn run(
+        &self,
+        lexicon: &Lexicon,
+        documents: &[crate::ner::ConllDocument],
+        folds: usize,
+    ) -> crate::ner::CrossValidation {
+        let options = TrainOptions {
+            first_epochs: self.max_epochs,
+            second_epochs: self.max_epochs,
+            seed: self.seed,
+            folds,
+        };
+        cross_validate(lexicon, documents, self.cv_folds, &options, |pass, fold| {
+            eprintln!(
+                "cross-validation pass {pass}: fold {} of {} done",
+                fold + 1,
+                self.cv_folds
+            )
+        })
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CvArgs {
+    /// Training files.
+    #[arg(required = true)]
+    pub train: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub cv: CvSettings,
+
+    /// Cross-validate the first pass only.
+    #[arg(long)]
+    pub one_pass: bool,
+
+    #[command(flatten)]
+    pub lexicon: LexiconArgs,
+
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -90,6 +185,14 @@ pub struct EvalArgs {
     /// Also write `WORD GOLD PREDICTED` lines (IOB2), conlleval's input.
     #[arg(long)]
     pub write_predictions: Option<PathBuf>,
+
+    /// A model file (from `newsdex ner train`) instead of the shipped one
+    /// or `NEWSDEX_NER_MODEL`.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub lexicon: LexiconArgs,
 }
 
 fn read_documents(path: &Path) -> anyhow::Result<Vec<crate::ner::ConllDocument>> {
@@ -102,50 +205,106 @@ pub fn run(args: NerArgs) -> anyhow::Result<Status> {
     match args.command {
         NerCommand::Train(args) => run_train(args),
         NerCommand::Eval(args) => run_eval(args),
+        NerCommand::Cv(args) => run_cv(args),
         NerCommand::Clusters(args) => run_clusters(args),
     }
 }
 
-fn run_train(args: TrainArgs) -> anyhow::Result<Status> {
-    let lexicon = Lexicon::shipped()?;
+fn read_all(paths: &[PathBuf]) -> anyhow::Result<Vec<crate::ner::ConllDocument>> {
     let mut documents = Vec::new();
-    for path in &args.train {
+    for path in paths {
         documents.extend(read_documents(path)?);
     }
-    let dev = match &args.dev {
-        Some(path) => read_documents(path)?,
-        None => Vec::new(),
+    Ok(documents)
+}
+
+fn print_cross_validation(cv: &crate::ner::CrossValidation) {
+    let curve = |values: &[f64]| {
+        values
+            .iter()
+            .map(|f1| format!("{:.2}", 100.0 * f1))
+            .collect::<Vec<_>>()
+            .join(" ")
     };
+    eprintln!("first pass F1 by epoch: {}", curve(&cv.first_curve));
+    if !cv.second_curve.is_empty() {
+        eprintln!("second pass F1 by epoch: {}", curve(&cv.second_curve));
+    }
+    eprintln!(
+        "chosen: {} first-pass epochs, {} second-pass epochs",
+        cv.first_epochs, cv.second_epochs
+    );
+}
+
+fn run_cv(args: CvArgs) -> anyhow::Result<Status> {
+    let lexicon = args.lexicon.lexicon()?;
+    let documents = read_all(&args.train)?;
+    let folds = if args.one_pass {
+        0
+    } else {
+        TrainOptions::default().folds
+    };
+    let cv = args.cv.run(&lexicon, &documents, folds);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&cv)?);
+    } else {
+        print_cross_validation(&cv);
+        println!(
+            "{}-fold cross-validation on {} documents ({} + {} epochs):",
+            cv.folds,
+            documents.len(),
+            cv.first_epochs,
+            cv.second_epochs
+        );
+        print!("{}", cv.evaluation);
+    }
+    Ok(Status::Ok)
+}
+
+fn run_train(args: TrainArgs) -> anyhow::Result<Status> {
+    let lexicon = args.lexicon.lexicon()?;
+    let documents = read_all(&args.train)?;
     eprintln!(
         "training on {} documents ({} gazetteer entries, {} clustered words)",
         documents.len(),
         lexicon.gazetteer.len(),
         lexicon.clusters.len()
     );
-    let options = TrainOptions {
-        epochs: args.epochs,
-        seed: args.seed,
-        folds: if args.one_pass { 0 } else { args.folds },
+    let folds = if args.one_pass { 0 } else { args.folds };
+    let (first_epochs, second_epochs) = match (args.epochs, args.second_epochs) {
+        (Some(first), Some(second)) => (first, second),
+        (Some(first), None) if args.one_pass => (first, 0),
+        _ => {
+            let cv = args.cv.run(&lexicon, &documents, folds);
+            print_cross_validation(&cv);
+            eprintln!(
+                "cross-validated F1 {:.2}",
+                100.0 * cv.evaluation.overall.f1()
+            );
+            (
+                args.epochs.unwrap_or(cv.first_epochs),
+                args.second_epochs.unwrap_or(cv.second_epochs),
+            )
+        }
     };
-    let model = train(
-        &lexicon,
-        &documents,
-        &dev,
-        &options,
-        |report| match report.dev_f1 {
-            Some(f1) => eprintln!(
-                "pass {} epoch {:>2}: {} training errors, dev F1 {:.2}",
-                report.pass,
-                report.epoch,
-                report.training_errors,
-                100.0 * f1
-            ),
-            None => eprintln!(
-                "pass {} epoch {:>2}: {} training errors",
-                report.pass, report.epoch, report.training_errors
-            ),
-        },
-    );
+    let options = TrainOptions {
+        first_epochs,
+        second_epochs,
+        seed: args.cv.seed,
+        folds,
+    };
+    let model = train(&lexicon, &documents, &options, |report| {
+        eprintln!(
+            "pass {} epoch {:>2}: {} training errors",
+            report.pass, report.epoch, report.training_errors
+        )
+    });
+    if let Some(path) = &args.dev {
+        let dev = read_documents(path)?;
+        let evaluation = crate::ner::evaluate(&model, &lexicon, &dev);
+        eprintln!("on {} (reported, not used to choose):", path.display());
+        eprint!("{evaluation}");
+    }
     let file = std::fs::File::create(&args.out)
         .with_context(|| format!("cannot write {}", args.out.display()))?;
     model.write(std::io::BufWriter::new(file))?;
@@ -158,7 +317,21 @@ fn run_train(args: TrainArgs) -> anyhow::Result<Status> {
 }
 
 fn run_eval(args: EvalArgs) -> anyhow::Result<Status> {
-    let extractor = EntityExtractor::shipped()?;
+    let owned;
+    let extractor = match (&args.model, &args.lexicon.gazetteers) {
+        (None, None) => EntityExtractor::shipped()?,
+        _ => {
+            let model = match &args.model {
+                Some(path) => Model::read(
+                    &std::fs::read(path)
+                        .with_context(|| format!("cannot read {}", path.display()))?,
+                )?,
+                None => Model::read(crate::ner::SHIPPED_MODEL)?,
+            };
+            owned = EntityExtractor::new(model, args.lexicon.lexicon()?)?;
+            &owned
+        }
+    };
     let documents = read_documents(&args.file)?;
     // Tagged once, for the scores and the predictions file alike.
     let predicted = predict(extractor.model(), extractor.lexicon(), &documents);

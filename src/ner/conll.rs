@@ -157,6 +157,13 @@ pub struct Score {
 }
 
 impl Score {
+    /// Adds another score's counts.
+    pub fn add(&mut self, other: &Score) {
+        self.gold += other.gold;
+        self.found += other.found;
+        self.correct += other.correct;
+    }
+
     /// Correct ÷ found (1 when nothing was found).
     pub fn precision(&self) -> f64 {
         ratio(self.correct, self.found)
@@ -193,6 +200,18 @@ pub struct Evaluation {
     pub overall: Score,
     /// Entity-level scores per type (`PER`, `LOC`, `ORG`, `MISC`).
     pub by_type: BTreeMap<String, Score>,
+}
+
+impl Evaluation {
+    /// Adds another evaluation's counts (pooling folds or files).
+    pub fn add(&mut self, other: &Evaluation) {
+        self.tokens += other.tokens;
+        self.correct_tokens += other.correct_tokens;
+        self.overall.add(&other.overall);
+        for (name, score) in &other.by_type {
+            self.by_type.entry(name.clone()).or_default().add(score);
+        }
+    }
 }
 
 impl fmt::Display for Evaluation {
@@ -265,13 +284,19 @@ pub fn evaluate(model: &Model, lexicon: &Lexicon, documents: &[ConllDocument]) -
 /// Counts entities found, gold and correct, given the spans [`predict`]
 /// found in each sentence of each document.
 pub fn score(documents: &[ConllDocument], predicted: &[Vec<Vec<Span>>]) -> Evaluation {
+    score_pairs(documents.iter().zip(predicted.iter().map(Vec::as_slice)))
+}
+
+fn score_pairs<'a>(
+    pairs: impl Iterator<Item = (&'a ConllDocument, &'a [Vec<Span>])>,
+) -> Evaluation {
     let mut evaluation = Evaluation::default();
     for name in TYPE_NAMES {
         evaluation
             .by_type
             .insert(name.to_string(), Score::default());
     }
-    for (document, found) in documents.iter().zip(predicted) {
+    for (document, found) in pairs {
         for (sentence, found) in document.sentences.iter().zip(found) {
             let length = sentence.words.len();
             let gold_labels = labels_of_spans(&sentence.spans, length);
@@ -308,8 +333,11 @@ fn bump(evaluation: &mut Evaluation, kind: usize, change: impl FnOnce(&mut Score
 /// How to train.
 #[derive(Debug, Clone)]
 pub struct TrainOptions {
-    /// Passes over the training data.
-    pub epochs: usize,
+    /// Passes of the first-pass tagger over the training data.
+    pub first_epochs: usize,
+    /// Passes of the second-pass tagger (which reads the first pass's
+    /// labels across the document).
+    pub second_epochs: usize,
     /// Seeds the shuffling of documents between epochs.
     pub seed: u64,
     /// Folds for the second pass's training labels (each fold is labelled
@@ -320,10 +348,17 @@ pub struct TrainOptions {
 impl Default for TrainOptions {
     fn default() -> TrainOptions {
         TrainOptions {
-            epochs: 15,
+            first_epochs: 15,
+            second_epochs: 15,
             seed: 2003,
             folds: 5,
         }
+    }
+}
+
+impl TrainOptions {
+    fn two_passes(&self, documents: usize) -> bool {
+        self.folds >= 2 && documents >= self.folds
     }
 }
 
@@ -336,32 +371,63 @@ pub struct EpochReport {
     pub epoch: usize,
     /// Training sentences whose labels the model got wrong in it.
     pub training_errors: usize,
-    /// F1 on the development documents, when some were given.
-    pub dev_f1: Option<f64>,
 }
 
-struct Prepared {
+struct Prepared<'a> {
+    source: &'a ConllDocument,
     document: Document,
     gold: Vec<super::label::Label>,
 }
 
-/// Trains one pass for up to `epochs`, keeping the epoch that scores best
-/// on `dev` (the last one without dev documents); returns its weights and
-/// epoch.
-#[allow(clippy::too_many_arguments)]
+fn prepare<'a>(lexicon: &Lexicon, documents: &'a [ConllDocument]) -> Vec<Prepared<'a>> {
+    documents
+        .iter()
+        .map(|source| Prepared {
+            source,
+            document: source.prepare(lexicon),
+            gold: source
+                .sentences
+                .iter()
+                .flat_map(|sentence| labels_of_spans(&sentence.spans, sentence.words.len()))
+                .collect(),
+        })
+        .collect()
+}
+
+/// Scores a model on documents already prepared.
+fn evaluate_prepared(model: &Model, documents: &[&Prepared]) -> Evaluation {
+    let predicted: Vec<Vec<Vec<Span>>> = documents
+        .iter()
+        .map(|item| {
+            let labels = model.tag(&item.document);
+            item.document
+                .sentences
+                .iter()
+                .map(|range| spans_of_labels(&labels[range.clone()]))
+                .collect()
+        })
+        .collect();
+    score_pairs(
+        documents
+            .iter()
+            .map(|item| item.source)
+            .zip(predicted.iter().map(Vec::as_slice)),
+    )
+}
+
+/// Trains one pass for `epochs`, calling `on_epoch` with the averaged
+/// weights after each; returns those of the last.
 fn train_pass(
-    pass: usize,
     prepared: &[&Prepared],
     first_passes: Option<&[FirstPass]>,
     epochs: usize,
     seed: u64,
-    score_dev: &dyn Fn(&Weights) -> Option<f64>,
-    on_epoch: &mut dyn FnMut(&EpochReport),
-) -> (Weights, usize) {
+    on_epoch: &mut dyn FnMut(usize, usize, &Weights),
+) -> Weights {
     let mut order: Vec<usize> = (0..prepared.len()).collect();
     let mut state = seed | 1;
     let mut trainer = Trainer::default();
-    let mut best: Option<(f64, Weights, usize)> = None;
+    let mut last = None;
     for epoch in 1..=epochs.max(1) {
         // Fisher–Yates with xorshift: the order is part of the result, so
         // it must not depend on a random source outside the seed.
@@ -383,108 +449,220 @@ fn train_pass(
             .collect();
         let training_errors = trainer.train_epoch(&batch);
         let weights = trainer.averaged();
-        let dev_f1 = score_dev(&weights);
-        on_epoch(&EpochReport {
-            pass,
-            epoch,
-            training_errors,
-            dev_f1,
-        });
-        let score = dev_f1.unwrap_or(epoch as f64);
-        if best.as_ref().is_none_or(|(top, _, _)| score > *top) {
-            best = Some((score, weights, epoch));
-        }
+        on_epoch(epoch, training_errors, &weights);
+        last = Some(weights);
     }
-    best.map_or_else(
-        || (trainer.averaged(), epochs),
-        |(_, weights, epoch)| (weights, epoch),
-    )
+    last.unwrap_or_else(|| trainer.averaged())
 }
 
-/// Trains a model on `train`; with `dev` documents, keeps the epochs that
-/// score best on them. Deterministic for a given seed.
-pub fn train(
-    lexicon: &Lexicon,
-    train: &[ConllDocument],
-    dev: &[ConllDocument],
+/// The second pass's inputs for each document: the labels of a first pass
+/// that never saw it (trained on the other folds for `epochs`).
+fn held_out_first_passes(
+    prepared: &[&Prepared],
     options: &TrainOptions,
-    mut on_epoch: impl FnMut(&EpochReport),
-) -> Model {
-    let prepared: Vec<Prepared> = train
-        .iter()
-        .map(|document| Prepared {
-            document: document.prepare(lexicon),
-            gold: document
-                .sentences
-                .iter()
-                .flat_map(|sentence| labels_of_spans(&sentence.spans, sentence.words.len()))
-                .collect(),
-        })
-        .collect();
-    let all: Vec<&Prepared> = prepared.iter().collect();
-    let score_first = |weights: &Weights| {
-        (!dev.is_empty()).then(|| {
-            let model = Model::new(weights.clone(), None, lexicon.hash);
-            evaluate(&model, lexicon, dev).overall.f1()
-        })
-    };
-    let (first, first_epochs) = train_pass(
-        1,
-        &all,
-        None,
-        options.epochs,
-        options.seed,
-        &score_first,
-        &mut on_epoch,
-    );
-    if options.folds < 2 || prepared.len() < options.folds {
-        return Model::new(first, None, lexicon.hash);
-    }
-
-    // The second pass learns from first-pass labels as good as those it
-    // will see: each fold labelled by a first pass that never saw it.
+    lexicon_hash: u64,
+) -> Vec<FirstPass> {
+    let folds = options.folds;
     let mut first_passes: Vec<Option<FirstPass>> = (0..prepared.len()).map(|_| None).collect();
-    for fold in 0..options.folds {
-        let rest: Vec<&Prepared> = all
+    for fold in 0..folds {
+        let rest: Vec<&Prepared> = prepared
             .iter()
             .enumerate()
-            .filter(|(i, _)| i % options.folds != fold)
+            .filter(|(i, _)| i % folds != fold)
             .map(|(_, p)| *p)
             .collect();
-        let (weights, _) = train_pass(
-            1,
+        let weights = train_pass(
             &rest,
             None,
-            first_epochs,
+            options.first_epochs,
             options.seed,
-            &|_| None,
-            &mut |_| {},
+            &mut |_, _, _| {},
         );
-        let fold_model = Model::new(weights, None, lexicon.hash);
+        let fold_model = Model::new(weights, None, lexicon_hash);
         for (i, item) in prepared.iter().enumerate() {
-            if i % options.folds == fold {
+            if i % folds == fold {
                 let labels = fold_model.tag_first_pass(&item.document);
                 first_passes[i] = Some(FirstPass::new(&item.document, labels));
             }
         }
     }
-    let first_passes: Vec<FirstPass> = first_passes.into_iter().flatten().collect();
-    let score_second = |weights: &Weights| {
-        (!dev.is_empty()).then(|| {
-            let model = Model::new(first.clone(), Some(weights.clone()), lexicon.hash);
-            evaluate(&model, lexicon, dev).overall.f1()
-        })
-    };
-    let (second, _) = train_pass(
-        2,
-        &all,
-        Some(&first_passes),
-        options.epochs,
-        options.seed.wrapping_add(1),
-        &score_second,
-        &mut on_epoch,
+    first_passes.into_iter().flatten().collect()
+}
+
+fn train_prepared(
+    lexicon_hash: u64,
+    prepared: &[&Prepared],
+    options: &TrainOptions,
+    on_epoch: &mut dyn FnMut(&EpochReport),
+) -> Model {
+    let first = train_pass(
+        prepared,
+        None,
+        options.first_epochs,
+        options.seed,
+        &mut |epoch, training_errors, _| {
+            on_epoch(&EpochReport {
+                pass: 1,
+                epoch,
+                training_errors,
+            })
+        },
     );
-    Model::new(first, Some(second), lexicon.hash)
+    if !options.two_passes(prepared.len()) {
+        return Model::new(first, None, lexicon_hash);
+    }
+    // The second pass learns from first-pass labels as good as those it
+    // will see: each fold labelled by a first pass that never saw it.
+    let first_passes = held_out_first_passes(prepared, options, lexicon_hash);
+    let second = train_pass(
+        prepared,
+        Some(&first_passes),
+        options.second_epochs,
+        options.seed.wrapping_add(1),
+        &mut |epoch, training_errors, _| {
+            on_epoch(&EpochReport {
+                pass: 2,
+                epoch,
+                training_errors,
+            })
+        },
+    );
+    Model::new(first, Some(second), lexicon_hash)
+}
+
+/// Trains a model on `train` for the epochs `options` names (chosen, for
+/// the shipped model, by [`cross_validate`] on the training data alone).
+/// Deterministic for a given seed.
+pub fn train(
+    lexicon: &Lexicon,
+    train: &[ConllDocument],
+    options: &TrainOptions,
+    mut on_epoch: impl FnMut(&EpochReport),
+) -> Model {
+    let prepared = prepare(lexicon, train);
+    let all: Vec<&Prepared> = prepared.iter().collect();
+    train_prepared(lexicon.hash, &all, options, &mut on_epoch)
+}
+
+/// What k-fold cross-validation on the training data chose and reached.
+#[derive(Debug, Clone, Serialize)]
+pub struct CrossValidation {
+    /// Folds of documents (document `i` is held out in fold `i % folds`).
+    pub folds: usize,
+    /// First-pass epochs with the best pooled held-out F1.
+    pub first_epochs: usize,
+    /// Second-pass epochs with the best pooled held-out F1, given those.
+    pub second_epochs: usize,
+    /// Pooled held-out F1 of the first pass after each epoch (from 1).
+    pub first_curve: Vec<f64>,
+    /// Pooled held-out F1 of both passes after each second-pass epoch.
+    pub second_curve: Vec<f64>,
+    /// The held-out scores of every fold pooled, at the chosen epochs.
+    pub evaluation: Evaluation,
+}
+
+/// Pools `(epoch → evaluation)` of one fold into the running totals.
+fn pool(totals: &mut Vec<Evaluation>, epoch: usize, evaluation: &Evaluation) {
+    if totals.len() < epoch {
+        totals.resize_with(epoch, Evaluation::default);
+    }
+    totals[epoch - 1].add(evaluation);
+}
+
+/// The epoch (from 1) with the best F1, the earliest of equals.
+fn best_epoch(curve: &[Evaluation]) -> usize {
+    let mut best = (0, f64::MIN);
+    for (i, evaluation) in curve.iter().enumerate() {
+        let f1 = evaluation.overall.f1();
+        if f1 > best.1 {
+            best = (i + 1, f1);
+        }
+    }
+    best.0.max(1)
+}
+
+/// Chooses the epochs of both passes by `folds`-fold cross-validation on
+/// `documents` (no development or test data is read): for each fold, the
+/// tagger is trained on the others and scored on it after every epoch; the
+/// epoch whose pooled F1 is best is kept, first for the first pass, then,
+/// with it fixed, for the second. `options` gives the largest number of
+/// epochs tried, the seed and the second pass's inner folds. `on_fold` is
+/// told each (pass, fold) as it ends.
+pub fn cross_validate(
+    lexicon: &Lexicon,
+    documents: &[ConllDocument],
+    folds: usize,
+    options: &TrainOptions,
+    mut on_fold: impl FnMut(usize, usize),
+) -> CrossValidation {
+    let folds = folds.clamp(2, documents.len().max(2));
+    let prepared = prepare(lexicon, documents);
+    let split = |fold: usize| -> (Vec<&Prepared>, Vec<&Prepared>) {
+        let (held, rest): (Vec<_>, Vec<_>) = prepared
+            .iter()
+            .enumerate()
+            .partition(|(i, _)| i % folds == fold);
+        (
+            rest.into_iter().map(|(_, p)| p).collect(),
+            held.into_iter().map(|(_, p)| p).collect(),
+        )
+    };
+
+    let mut first_totals = Vec::new();
+    for fold in 0..folds {
+        let (rest, held) = split(fold);
+        train_pass(
+            &rest,
+            None,
+            options.first_epochs,
+            options.seed,
+            &mut |epoch, _, weights| {
+                let model = Model::new(weights.clone(), None, lexicon.hash);
+                pool(&mut first_totals, epoch, &evaluate_prepared(&model, &held));
+            },
+        );
+        on_fold(1, fold);
+    }
+    let first_epochs = best_epoch(&first_totals);
+    let chosen = TrainOptions {
+        first_epochs,
+        ..options.clone()
+    };
+
+    let mut second_totals = Vec::new();
+    if chosen.two_passes(documents.len() - documents.len() / folds) {
+        for fold in 0..folds {
+            let (rest, held) = split(fold);
+            let first = train_pass(&rest, None, first_epochs, chosen.seed, &mut |_, _, _| {});
+            let first_passes = held_out_first_passes(&rest, &chosen, lexicon.hash);
+            train_pass(
+                &rest,
+                Some(&first_passes),
+                chosen.second_epochs,
+                chosen.seed.wrapping_add(1),
+                &mut |epoch, _, weights| {
+                    let model = Model::new(first.clone(), Some(weights.clone()), lexicon.hash);
+                    pool(&mut second_totals, epoch, &evaluate_prepared(&model, &held));
+                },
+            );
+            on_fold(2, fold);
+        }
+    }
+    let curve = |totals: &[Evaluation]| totals.iter().map(|e| e.overall.f1()).collect();
+    let (second_epochs, evaluation) = if second_totals.is_empty() {
+        (0, first_totals[first_epochs - 1].clone())
+    } else {
+        let epochs = best_epoch(&second_totals);
+        (epochs, second_totals[epochs - 1].clone())
+    };
+    CrossValidation {
+        folds,
+        first_epochs,
+        second_epochs,
+        first_curve: curve(&first_totals),
+        second_curve: curve(&second_totals),
+        evaluation,
+    }
 }
 
 #[cfg(test)]

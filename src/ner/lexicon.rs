@@ -13,6 +13,11 @@ pub const GAZETTEER_KINDS: &[&str] = &[
     "city",
     "region",
     "org_suffix",
+    // Typed names of Wikipedia's entity mentions (WikiNEuRal, WikiANN).
+    "person",
+    "organisation",
+    "place",
+    "other_name",
 ];
 
 /// Index of "first_name" in `GAZETTEER_KINDS`.

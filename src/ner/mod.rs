@@ -29,8 +29,8 @@ use crate::article::{Article, Entity, EntityKind};
 
 pub use brown::{BrownOptions, cluster, text_sentences};
 pub use conll::{
-    ConllDocument, EpochReport, Evaluation, Score, Sentence, TrainOptions, evaluate, iob2_tags,
-    predict, read_conll, score, train,
+    ConllDocument, CrossValidation, EpochReport, Evaluation, Score, Sentence, TrainOptions,
+    cross_validate, evaluate, iob2_tags, predict, read_conll, score, train,
 };
 pub use label::{Span, TYPE_NAMES};
 pub use lexicon::{Clusters, Gazetteer};

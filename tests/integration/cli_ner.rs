@@ -26,11 +26,13 @@ fn evaluate(file: &std::path::Path, model: Option<&std::path::Path>) -> serde_js
     if let Some(model) = model {
         command.env("NEWSDEX_NER_MODEL", model);
     }
-    let output = command
-        .args(["ner", "eval", "--json"])
-        .arg(file)
-        .output()
-        .expect("newsdex runs");
+    command.args(["ner", "eval", "--json"]).arg(file);
+    json_output(&mut command)
+}
+
+/// What a successful command wrote to stdout, as JSON.
+fn json_output(command: &mut assert_cmd::Command) -> serde_json::Value {
+    let output = command.output().expect("newsdex runs");
     assert!(
         output.status.success(),
         "{}",
@@ -41,7 +43,7 @@ fn evaluate(file: &std::path::Path, model: Option<&std::path::Path>) -> serde_js
 
 /// Wikigold (Wikipedia articles annotated by hand in CoNLL's scheme, its
 /// first column a token index) is held out from everything the model
-/// learnt: a floor a little under what the shipped model reaches (0.561),
+/// learnt: a floor a little under what the shipped model reaches (0.576),
 /// per type too, so that the out-of-domain figure cannot slip unseen.
 #[test]
 fn the_shipped_model_keeps_its_f1_on_wikigold() {
@@ -54,8 +56,11 @@ fn the_shipped_model_keeps_its_f1_on_wikigold() {
         "every Wikigold entity is read"
     );
     let overall = f1(&evaluation["overall"]);
-    assert!(overall >= 0.55, "Wikigold F1 {overall:.4} fell under 0.55");
-    for (kind, floor) in [("PER", 0.70), ("LOC", 0.65), ("ORG", 0.35), ("MISC", 0.40)] {
+    assert!(
+        overall >= 0.565,
+        "Wikigold F1 {overall:.4} fell under 0.565"
+    );
+    for (kind, floor) in [("PER", 0.72), ("LOC", 0.67), ("ORG", 0.37), ("MISC", 0.44)] {
         let score = f1(&evaluation["by_type"][kind]);
         assert!(
             score >= floor,
@@ -107,6 +112,8 @@ fn a_trained_model_is_written_and_used_through_the_environment() {
             "fixtures/ner/tiny.conll",
             "--epochs",
             "4",
+            "--second-epochs",
+            "4",
             "--folds",
             "2",
         ])
@@ -135,6 +142,60 @@ fn a_trained_model_is_written_and_used_through_the_environment() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("entity model"));
+}
+
+/// Cross-validation holds every document out once, scores each epoch on
+/// the held-out folds and keeps the best; `ner train` without epochs uses
+/// the epochs it chose.
+#[test]
+fn cross_validation_scores_every_document_once_and_chooses_the_epochs() {
+    let Some(dev) = shared_path("corpus/conll2003/eng.testa") else {
+        return;
+    };
+    let scratch = tempfile::TempDir::new().expect("temp dir");
+    let cv = json_output(
+        newsdex(scratch.path())
+            .args(["ner", "cv", "--json", "--one-pass", "--max-epochs", "3"])
+            .args(["--cv-folds", "3"])
+            .arg(&dev),
+    );
+    assert_eq!(cv["folds"], 3);
+    assert_eq!(
+        cv["evaluation"]["overall"]["gold"], 5942,
+        "each entity is scored in the one fold that holds its document out"
+    );
+    let curve: Vec<f64> = cv["first_curve"]
+        .as_array()
+        .expect("a curve")
+        .iter()
+        .filter_map(serde_json::Value::as_f64)
+        .collect();
+    assert_eq!(curve.len(), 3, "one figure per epoch tried");
+    let chosen = cv["first_epochs"].as_u64().expect("chosen epochs") as usize;
+    let best = curve.iter().cloned().fold(f64::MIN, f64::max);
+    assert_eq!(curve[chosen - 1], best, "the best epoch is kept");
+    assert!(
+        (f1(&cv["evaluation"]["overall"]) - best).abs() < 1e-9,
+        "the reported figure is the chosen epoch's"
+    );
+    // A third of CoNLL's development set, learnt from the other two.
+    assert!(best > 0.75, "held-out F1 {best:.4}");
+
+    // Training without epochs chooses them the same way and says so.
+    newsdex(scratch.path())
+        .args([
+            "ner",
+            "train",
+            "fixtures/ner/tiny.conll",
+            "--max-epochs",
+            "2",
+        ])
+        .arg("--out")
+        .arg(scratch.path().join("cv-model.bin.gz"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("chosen:"))
+        .stderr(predicate::str::contains("cross-validated F1"));
 }
 
 #[test]
