@@ -24,7 +24,7 @@ pub struct IndexArgs {
     pub inputs: Vec<PathBuf>,
 
     /// Read every input as this format instead of detecting it:
-    /// page, json, ndjson or feed.
+    /// page, json, ndjson, feed or html.
     #[arg(long)]
     pub format: Option<Format>,
 

@@ -146,6 +146,9 @@ pub fn init_tracing(verbose: u8) {
         1 => "info",
         _ => "debug",
     };
+    // The HTML parser reports the markup errors of pages (every real page
+    // has some) as warnings: they say nothing about newsdex's work.
+    let default = format!("{default},html5ever=error,selectors=error");
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     // Colour only on a terminal: a log file or a pipe gets plain text.

@@ -117,7 +117,9 @@ pub fn article_to_document(
                     "updated_at" => article.updated_at,
                     _ => None,
                 };
-                if let Some(time) = time {
+                // Readers refuse dates beyond the index's years; one that
+                // comes another way is left out rather than wrapped.
+                if let Some(time) = time.filter(crate::ingest::dates::is_indexable) {
                     document.add_date(
                         index_field.field,
                         TantivyDateTime::from_timestamp_secs(time.timestamp()),

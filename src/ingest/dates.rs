@@ -29,6 +29,19 @@ pub enum DateError {
     /// A JSON value of another type where a date belongs.
     #[error("expected a date, found {0}")]
     NotADate(&'static str),
+    /// A date before 1678 or after 2261, which an index cannot hold
+    /// (pages write `0001-01-01` for "no date").
+    #[error("date {0:?} is outside the years 1678 to 2261 an index holds")]
+    BeyondIndex(String),
+}
+
+/// The years an index's dates can hold (nanoseconds from 1970 in an i64).
+pub const INDEXABLE_YEARS: std::ops::RangeInclusive<i32> = 1678..=2261;
+
+/// Whether `time` lies in [`INDEXABLE_YEARS`].
+pub fn is_indexable(time: &DateTime<FixedOffset>) -> bool {
+    use chrono::Datelike;
+    INDEXABLE_YEARS.contains(&time.year())
 }
 
 /// Reads a date or date-time in any of the forms news sources use:
@@ -36,6 +49,15 @@ pub enum DateError {
 /// date-times, `MM-DD-YYYY` and `MM/DD/YYYY`, "February 18, 2025 10:25 AM",
 /// "18 February 2025", and Unix epoch seconds or milliseconds.
 pub fn parse_datetime(raw: &str, zone: Tz) -> Result<DateTime<FixedOffset>, DateError> {
+    let time = parse_any_datetime(raw, zone)?;
+    if is_indexable(&time) {
+        Ok(time)
+    } else {
+        Err(DateError::BeyondIndex(raw.trim().to_string()))
+    }
+}
+
+fn parse_any_datetime(raw: &str, zone: Tz) -> Result<DateTime<FixedOffset>, DateError> {
     let text = raw.trim();
     if text.is_empty() {
         return Err(DateError::Empty);
@@ -160,6 +182,25 @@ mod tests {
         assert_eq!(parse("1739874300"), "2025-02-18T10:25:00+00:00");
         assert_eq!(parse("1739874300000"), "2025-02-18T10:25:00+00:00");
         assert!(parse_datetime("next tuesday", Tz::UTC).is_err());
+    }
+
+    /// The "no date" placeholders of web pages and years a tantivy date
+    /// cannot hold are refused, not wrapped into another date.
+    #[test]
+    fn dates_beyond_the_index_years_are_refused() {
+        for raw in [
+            "0001-01-01T00:00:00Z",
+            "1677-12-31",
+            "2262-01-01",
+            "9999-12-31",
+        ] {
+            assert!(
+                matches!(parse_datetime(raw, Tz::UTC), Err(DateError::BeyondIndex(_))),
+                "{raw}"
+            );
+        }
+        assert!(parse_datetime("1678-01-01", Tz::UTC).is_ok());
+        assert!(parse_datetime("2261-12-31", Tz::UTC).is_ok());
     }
 
     #[test]

@@ -12,6 +12,7 @@
 pub mod dates;
 pub mod decode;
 pub mod feed;
+pub mod html;
 pub mod json;
 pub mod page;
 pub mod stream;
@@ -38,11 +39,13 @@ pub enum Format {
     Ndjson,
     /// RSS 2.0, Atom or JSON Feed.
     Feed,
+    /// An HTML article page (see [`html`]).
+    Html,
 }
 
 impl Format {
     /// The format names `--format` and `?format=` take.
-    pub const NAMES: &'static str = "page, json, ndjson, feed";
+    pub const NAMES: &'static str = "page, json, ndjson, feed, html";
 
     /// The format a file name implies, looking through a `.gz` suffix.
     pub fn from_file_name(name: &str) -> Option<Format> {
@@ -54,15 +57,20 @@ impl Format {
             "json" => Some(Format::Json),
             "ndjson" | "jsonl" => Some(Format::Ndjson),
             "xml" | "rss" | "atom" => Some(Format::Feed),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
             _ => None,
         }
     }
 
     /// Guesses the format from the content itself.
     pub fn sniff(text: &str) -> Format {
-        let start = text.trim_start();
+        let start = text.trim_start_matches('\u{feff}').trim_start();
         if start.starts_with('<') {
-            return Format::Feed;
+            return if html::looks_like_html(start) {
+                Format::Html
+            } else {
+                Format::Feed
+            };
         }
         if start.starts_with('[') {
             return Format::Json;
@@ -90,6 +98,7 @@ impl FromStr for Format {
             "json" => Ok(Format::Json),
             "ndjson" | "jsonl" => Ok(Format::Ndjson),
             "feed" | "rss" | "atom" | "jsonfeed" => Ok(Format::Feed),
+            "html" | "htm" => Ok(Format::Html),
             other => Err(crate::UnknownChoice::new("format", other, Format::NAMES)),
         }
     }
@@ -398,15 +407,22 @@ fn read_decoded(bytes: &[u8], name: &str, options: &ReadOptions) -> Vec<RecordRe
         }
         other => other,
     };
-    let mut results: Vec<RecordResult> = match format {
-        Format::Page => vec![
-            page::parse_page(&text.text, options.zone)
+    let single = |parsed: Result<Article, FieldError>| {
+        vec![
+            parsed
                 .map(|article| Record {
                     article,
                     location: location.clone(),
                 })
                 .map_err(|error| error.at(location.clone())),
-        ],
+        ]
+    };
+    let mut results: Vec<RecordResult> = match format {
+        Format::Page if html::looks_like_html(&text.text) => single(Err(FieldError::record(
+            "the text is an HTML page, not page text: read it with --format html (or leave the format out)",
+        ))),
+        Format::Html => single(html::parse_html(&text.text, None, options.zone)),
+        Format::Page => single(page::parse_page(&text.text, options.zone)),
         Format::Json => json::read_json(&text.text, &location, options.zone),
         Format::Ndjson => json::read_ndjson(&text.text, &location, options.zone),
         Format::Feed => feed::read_feed(text.text.as_bytes(), &location, options.zone),

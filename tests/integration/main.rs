@@ -14,6 +14,7 @@ mod corpus;
 mod durability;
 mod entity_names;
 mod format_feed;
+mod format_html;
 mod format_json;
 mod format_page;
 mod golden;
