@@ -146,6 +146,25 @@ impl Article {
             .map(|entity| entity.name.as_str())
     }
 
+    /// Gives the article a source, section and language where it names
+    /// none (`index --source`, a polled feed's settings).
+    pub fn fill_defaults(
+        &mut self,
+        source: &Option<String>,
+        section: &Option<String>,
+        language: &Option<String>,
+    ) {
+        for (value, default) in [
+            (&mut self.source, source),
+            (&mut self.section, section),
+            (&mut self.language, language),
+        ] {
+            if value.is_none() {
+                value.clone_from(default);
+            }
+        }
+    }
+
     /// Fills `id` when the source gave none: from the normalised URL, else
     /// from source, title and published time, so that ingesting the same
     /// article twice yields the same id and so an upsert, never a duplicate.

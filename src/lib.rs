@@ -41,10 +41,12 @@ pub mod article;
 mod choice;
 pub mod cli;
 pub mod demo;
+pub mod fetch;
 pub mod http;
 pub mod index;
 pub mod ingest;
 pub mod ner;
+pub mod poll;
 pub mod query;
 
 pub use article::{Article, Caption, Entity, EntityKind, LiveEntry};

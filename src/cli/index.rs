@@ -15,18 +15,25 @@ use crate::index::{
     DEFAULT_COMMIT_EVERY, Durability, INGEST_BATCH, IngestReport, Ingested, NewsIndex,
     WriterOptions,
 };
-use crate::ingest::{Format, Limits, ReadOptions, read_inputs};
+use crate::ingest::{Format, Limits, ReadOptions, RecordResult, read_inputs};
 
 #[derive(Debug, Args)]
 pub struct IndexArgs {
-    /// Files, directories (read recursively) or `-` for standard input.
+    /// Files, directories (read recursively), `-` for standard input, or
+    /// http(s) URLs of a page, a feed or a dump.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
 
     /// Read every input as this format instead of detecting it:
-    /// page, json, ndjson, feed or html.
+    /// page, json, ndjson, feed, html or csv.
     #[arg(long)]
     pub format: Option<Format>,
+
+    /// CSV column names, comma-separated, for files without a header row
+    /// (AG News: `--columns section,title,summary`); each goes through the
+    /// field names and aliases JSON keys do.
+    #[arg(long, value_delimiter = ',')]
+    pub columns: Option<Vec<String>>,
 
     /// Time zone of times given without an offset (IANA name).
     #[arg(long, env = "NEWSDEX_TZ", default_value = "UTC")]
@@ -76,31 +83,52 @@ pub struct IndexArgs {
     /// Never show the progress bar.
     #[arg(long)]
     pub quiet: bool,
+
+    /// For a feed named by URL, index each item's article page (fetched
+    /// under the site's robots.txt) instead of the feed's summary.
+    #[arg(long)]
+    pub follow_links: bool,
+
+    /// Seconds one HTTP request may take in all.
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
+}
+
+/// The records of the inputs that are URLs, fetched before indexing
+/// begins (each bounded by `--max-text-mb`).
+fn fetch_urls(
+    urls: &[String],
+    options: &ReadOptions,
+    args: &IndexArgs,
+) -> anyhow::Result<Vec<RecordResult>> {
+    if urls.is_empty() {
+        return Ok(Vec::new());
+    }
+    let fetcher = crate::fetch::Fetcher::new(
+        options.limits.max_text_bytes,
+        Duration::from_secs(args.timeout.max(1)),
+    )?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the HTTP client's runtime")?;
+    Ok(runtime.block_on(async {
+        let mut records = Vec::new();
+        for url in urls {
+            records.extend(
+                crate::fetch::fetch_records(&fetcher, url, options, args.follow_links).await,
+            );
+        }
+        records
+    }))
 }
 
 /// Applies `--source`, `--section` and `--lang` where the input is silent.
 fn fill_defaults(article: &mut Article, args: &IndexArgs) {
-    for (value, default) in [
-        (&mut article.source, &args.source),
-        (&mut article.section, &args.section),
-        (&mut article.language, &args.lang),
-    ] {
-        if value.is_none() {
-            value.clone_from(default);
-        }
-    }
+    article.fill_defaults(&args.source, &args.section, &args.lang);
 }
 
 pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<Status> {
-    if let Some(url) = args.inputs.iter().find_map(|input| {
-        let text = input.to_str()?;
-        (text.starts_with("http://") || text.starts_with("https://")).then_some(text)
-    }) {
-        anyhow::bail!(
-            "{url} is a URL; `newsdex index` reads files, directories and standard input \
-             (fetch it first: curl -sL '{url}' | newsdex index -)"
-        );
-    }
     let (index, rebuild) = if args.recreate {
         NewsIndex::rebuild(index_dir).map(|(index, rebuild)| (index, Some(rebuild)))
     } else {
@@ -124,6 +152,7 @@ pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<Status> {
             max_text_bytes: args.max_text_mb.max(1) << 20,
             max_line_bytes: args.max_line_mb.max(1) << 20,
         },
+        columns: args.columns.clone(),
     };
 
     let progress = if !args.quiet && std::io::stderr().is_terminal() {
@@ -138,15 +167,29 @@ pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<Status> {
         ProgressBar::hidden()
     };
 
+    let (urls, paths): (Vec<PathBuf>, Vec<PathBuf>) = args
+        .inputs
+        .iter()
+        .cloned()
+        .partition(|input| input.to_str().is_some_and(crate::fetch::is_url));
+    let urls: Vec<String> = urls
+        .iter()
+        .filter_map(|url| url.to_str().map(str::to_string))
+        .collect();
+    let skipped = crate::ingest::skipped_files(&paths);
     let started = Instant::now();
     let bytes = std::cell::Cell::new(0usize);
-    let records = read_inputs(&args.inputs, &options).map(|record| {
-        record.map(|mut record| {
-            bytes.set(bytes.get() + record.article.text_len());
-            fill_defaults(&mut record.article, &args);
-            record.article
-        })
-    });
+    let fetched = fetch_urls(&urls, &options, &args)?;
+    let records = fetched
+        .into_iter()
+        .chain(read_inputs(&paths, &options))
+        .map(|record| {
+            record.map(|mut record| {
+                bytes.set(bytes.get() + record.article.text_len());
+                fill_defaults(&mut record.article, &args);
+                record.article
+            })
+        });
     let report = writer.ingest(records, true, |event| match event {
         Ingested::Written { .. } => {
             progress.inc(1);
@@ -183,7 +226,14 @@ pub fn run(index_dir: &Path, args: IndexArgs) -> anyhow::Result<Status> {
         indexed as f64 / seconds.max(1e-9),
         bytes as f64 / seconds.max(1e-9) / 1e6,
     );
-    Ok(if rejected > 0 {
+    if !skipped.is_empty() {
+        eprintln!(
+            "skipped {} (formats read: {}; --format forces one on named files)",
+            crate::ingest::describe_skipped(&skipped),
+            Format::NAMES
+        );
+    }
+    Ok(if rejected > 0 || (indexed == 0 && !skipped.is_empty()) {
         Status::Rejected
     } else {
         Status::Ok

@@ -13,6 +13,7 @@ mod search;
 mod serve;
 mod snapshot;
 mod stats;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -86,6 +87,8 @@ pub enum Command {
     Restore(snapshot::RestoreArgs),
     /// Serve the HTTP API.
     Serve(serve::ServeArgs),
+    /// Poll a list of feeds into the index on their schedules.
+    Watch(watch::WatchArgs),
     /// Print the people, organisations and places of articles or text as JSON.
     Entities(entities::EntitiesArgs),
     /// Train or evaluate the entity tagger, or learn its word clusters.
@@ -134,6 +137,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Status> {
         Command::Snapshot(args) => snapshot::run_snapshot(&cli.index, args),
         Command::Restore(args) => snapshot::run_restore(&cli.index, args),
         Command::Serve(args) => serve::run(&cli.index, args),
+        Command::Watch(args) => watch::run(&cli.index, args),
         Command::Entities(args) => entities::run(args),
         Command::Ner(args) => ner::run(args),
     }

@@ -86,6 +86,17 @@ pub struct ServeArgs {
     /// key); snapshots over HTTP are off without it.
     #[arg(long, env = "NEWSDEX_SNAPSHOT_DIR")]
     pub snapshot_dir: Option<std::path::PathBuf>,
+
+    /// A feed list (TOML or JSON) to poll on schedule while serving; see
+    /// `newsdex watch` for its shape. Status at `GET /feeds` and in
+    /// `/metrics`.
+    #[arg(long)]
+    pub feeds: Option<std::path::PathBuf>,
+
+    /// Where the feeds' state is kept between runs [default: the feed
+    /// list's name with `.state.json` added].
+    #[arg(long)]
+    pub feeds_state: Option<std::path::PathBuf>,
 }
 
 pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<Status> {
@@ -96,7 +107,18 @@ pub fn run(index_dir: &Path, args: ServeArgs) -> anyhow::Result<Status> {
     } else {
         NewsIndex::open_or_create(index_dir)?
     };
+    let feeds = match &args.feeds {
+        Some(path) => crate::poll::read_feed_list(path)?,
+        None => Vec::new(),
+    };
+    let feeds_state = args.feeds.as_deref().map(|path| {
+        args.feeds_state
+            .clone()
+            .unwrap_or_else(|| crate::poll::default_state_path(path))
+    });
     let config = ServeConfig {
+        feeds,
+        feeds_state,
         addr: args.addr,
         api_key: args.api_key,
         read_key: args.read_key,

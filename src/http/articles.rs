@@ -51,6 +51,68 @@ struct WriteParams {
     refresh: Option<bool>,
 }
 
+/// The parameters of `POST /articles`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct PostParams {
+    #[serde(deserialize_with = "params::switch")]
+    refresh: Option<bool>,
+    /// The reader, whatever the Content-Type says.
+    format: Option<String>,
+    /// CSV column names, comma-separated, for a body without a header row.
+    columns: Option<String>,
+}
+
+/// Types that say nothing of the body (curl's `-d` default among them):
+/// the body's content decides between the structured formats.
+const UNSPECIFIED_TYPES: &[&str] = &[
+    "",
+    "*/*",
+    "application/octet-stream",
+    "application/x-www-form-urlencoded",
+];
+
+/// The reader for a body: `?format=` first, then its Content-Type.
+fn body_format(
+    format: Option<&str>,
+    content_type: &str,
+    body: &[u8],
+) -> Result<Option<Format>, ApiError> {
+    if let Some(name) = format {
+        return name.parse::<Format>().map(Some).map_err(|error| {
+            ApiError::new(ErrorCode::BadRequest, error.to_string())
+                .with_details(json!({ "parameter": "format" }))
+        });
+    }
+    let media_type = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if let Some(format) = Format::from_media_type(&media_type) {
+        return Ok(Some(format));
+    }
+    if UNSPECIFIED_TYPES.contains(&media_type.as_str()) {
+        // JSON unless the content is plainly another structured format;
+        // page text must say so (`text/plain`).
+        let head = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+        return Ok(match Format::sniff(&head) {
+            Format::Page => Some(Format::Json),
+            _ => None,
+        });
+    }
+    let known: Vec<&str> = Format::MEDIA_TYPES.iter().map(|(name, _)| *name).collect();
+    Err(ApiError::new(
+        ErrorCode::UnsupportedMediaType,
+        format!(
+            "no reader for Content-Type {media_type:?}; send one of {}, or name the reader with ?format= ({})",
+            known.join(", "),
+            Format::NAMES
+        ),
+    ))
+}
+
 /// Whether the request asks for its writes to be searchable before the
 /// response.
 fn wants_refresh(query: Option<&str>) -> Result<bool, ApiError> {
@@ -134,21 +196,28 @@ pub async fn post_articles(
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .unwrap_or("");
-    let format = if content_type.contains("ndjson") || content_type.contains("jsonl") {
-        Format::Ndjson
-    } else {
-        Format::Json
-    };
+    let PostParams {
+        refresh,
+        format,
+        columns,
+    } = params::decode(query.as_deref())?;
+    let format = body_format(format.as_deref(), content_type, &body)?;
     let options = ReadOptions {
-        format: Some(format),
+        format,
         zone: state.config.zone,
         limits: Limits {
             // A gzip body may inflate to 8× the body limit, no further.
             max_text_bytes: state.config.max_body_bytes.saturating_mul(8),
             ..Limits::default()
         },
+        columns: columns.map(|names| {
+            names
+                .split(',')
+                .map(|name| name.trim().to_string())
+                .collect()
+        }),
     };
-    let refresh = wants_refresh(query.as_deref())?;
+    let refresh = refresh.unwrap_or(false);
     // Records are read on the blocking pool before the writer is taken.
     let records = tokio::task::spawn_blocking(move || read_bytes(&body, "body", &options)).await?;
     let total = records.len();

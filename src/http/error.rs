@@ -34,6 +34,8 @@ pub enum ErrorCode {
     RequestTimeout,
     /// The body is past the size limit: 413.
     PayloadTooLarge,
+    /// A body of a type no reader takes: 415.
+    UnsupportedMediaType,
     /// Records of a write were rejected (each named in `items`): 422.
     InvalidRecords,
     /// Shutting down, or writes paused by a failing commit: 503.
@@ -50,7 +52,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in the order of the table below.
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 17] = [
         ErrorCode::BadQuery,
         ErrorCode::BadRequest,
         ErrorCode::InvalidFilter,
@@ -61,6 +63,7 @@ impl ErrorCode {
         ErrorCode::MethodNotAllowed,
         ErrorCode::RequestTimeout,
         ErrorCode::PayloadTooLarge,
+        ErrorCode::UnsupportedMediaType,
         ErrorCode::InvalidRecords,
         ErrorCode::NotReady,
         ErrorCode::StorageFull,
@@ -82,6 +85,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::InvalidRecords => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::NotReady => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
@@ -104,6 +108,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::RequestTimeout => "request_timeout",
             ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::InvalidRecords => "invalid_records",
             ErrorCode::NotReady => "not_ready",
             ErrorCode::StorageFull => "storage_full",

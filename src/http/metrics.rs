@@ -1,7 +1,9 @@
 //! `GET /metrics` in the OpenMetrics text format (which Prometheus reads),
 //! through the Prometheus project's `prometheus-client`: requests and
 //! latency per route, documents, segments, pending writes, the last commit
-//! and whether writes are paused.
+//! and whether writes are paused; per polled feed (`serve --feeds`), its
+//! fetches by outcome, articles new and updated, last fetch and failures in
+//! a row.
 
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
@@ -36,6 +38,102 @@ struct RouteLabels {
     route: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct FeedLabels {
+    feed: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct FeedKindLabels {
+    feed: String,
+    kind: &'static str,
+}
+
+/// The feeds' families, set from the poller's counts at each scrape.
+struct FeedMetrics {
+    fetches: Family<FeedKindLabels, Counter>,
+    items: Family<FeedKindLabels, Counter>,
+    last_fetch: Family<FeedLabels, Gauge<f64, AtomicU64>>,
+    consecutive_errors: Family<FeedLabels, Gauge>,
+}
+
+impl FeedMetrics {
+    fn register(registry: &mut Registry) -> FeedMetrics {
+        let metrics = FeedMetrics {
+            fetches: Family::default(),
+            items: Family::default(),
+            last_fetch: Family::default(),
+            consecutive_errors: Family::default(),
+        };
+        registry.register(
+            "newsdex_feed_fetches",
+            "Polls of each feed by outcome (fetched, not_modified, error)",
+            metrics.fetches.clone(),
+        );
+        registry.register(
+            "newsdex_feed_items",
+            "Articles of each feed written, by kind (new, updated, rejected)",
+            metrics.items.clone(),
+        );
+        registry.register(
+            "newsdex_feed_last_fetch_timestamp_seconds",
+            "Unix time of each feed's last poll",
+            metrics.last_fetch.clone(),
+        );
+        registry.register(
+            "newsdex_feed_consecutive_errors",
+            "Failed polls of each feed in a row",
+            metrics.consecutive_errors.clone(),
+        );
+        metrics
+    }
+
+    /// Brings the families to the poller's counts (which only grow).
+    fn update(&self, feeds: &[crate::poll::FeedStatus]) {
+        let raise = |counter: &Counter, total: u64| {
+            let now = counter.get();
+            if total > now {
+                counter.inc_by(total - now);
+            }
+        };
+        for feed in feeds {
+            let url = feed.config.url.clone();
+            let state = &feed.state;
+            let kind = |kind: &'static str| FeedKindLabels {
+                feed: url.clone(),
+                kind,
+            };
+            let fetched = state
+                .fetches
+                .saturating_sub(state.not_modified + state.errors);
+            raise(&self.fetches.get_or_create(&kind("fetched")), fetched);
+            raise(
+                &self.fetches.get_or_create(&kind("not_modified")),
+                state.not_modified,
+            );
+            raise(&self.fetches.get_or_create(&kind("error")), state.errors);
+            raise(&self.items.get_or_create(&kind("new")), state.items_new);
+            raise(
+                &self.items.get_or_create(&kind("updated")),
+                state.items_updated,
+            );
+            raise(
+                &self.items.get_or_create(&kind("rejected")),
+                state.items_rejected,
+            );
+            let labels = FeedLabels { feed: url.clone() };
+            self.last_fetch.get_or_create(&labels).set(
+                state
+                    .last_fetch
+                    .map_or(0.0, |time| time.timestamp_millis() as f64 / 1000.0),
+            );
+            self.consecutive_errors
+                .get_or_create(&labels)
+                .set(i64::from(state.consecutive_errors));
+        }
+    }
+}
+
 type LatencyFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
 
 pub struct Metrics {
@@ -47,6 +145,7 @@ pub struct Metrics {
     pending_writes: Gauge,
     last_commit: Gauge<f64, AtomicU64>,
     writes_paused: Gauge,
+    feeds: FeedMetrics,
 }
 
 fn latency_histogram() -> Histogram {
@@ -94,7 +193,9 @@ impl Default for Metrics {
             "1 while failing commits pause writes (a full disk, an I/O error)",
             writes_paused.clone(),
         );
+        let feeds = FeedMetrics::register(&mut registry);
         Metrics {
+            feeds,
             registry,
             requests,
             latency,
@@ -152,6 +253,9 @@ pub async fn get_metrics(State(state): State<AppState>) -> Result<Response, ApiE
     metrics
         .writes_paused
         .set(i64::from(state.fault().is_some()));
+    if let Some(poller) = &state.feeds {
+        metrics.feeds.update(&poller.status());
+    }
     let mut text = String::new();
     prometheus_client::encoding::text::encode(&mut text, &metrics.registry)
         .map_err(|error| ApiError::internal(&error))?;

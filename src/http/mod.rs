@@ -16,6 +16,7 @@ mod articles;
 mod auth;
 pub mod error;
 mod facets;
+mod feeds;
 mod health;
 mod meilisearch;
 mod metrics;
@@ -75,6 +76,10 @@ pub struct ServeConfig {
     pub read_only: bool,
     /// Where `POST /snapshots` writes; snapshots are off when unset.
     pub snapshot_dir: Option<std::path::PathBuf>,
+    /// Feeds to poll on their schedules (`serve --feeds`).
+    pub feeds: Vec<crate::poll::FeedConfig>,
+    /// Where the feeds' state is kept between runs (none: in memory).
+    pub feeds_state: Option<std::path::PathBuf>,
 }
 
 impl Default for ServeConfig {
@@ -94,6 +99,8 @@ impl Default for ServeConfig {
             durability: Durability::Request,
             read_only: false,
             snapshot_dir: None,
+            feeds: Vec::new(),
+            feeds_state: None,
         }
     }
 }
@@ -142,6 +149,8 @@ pub struct AppState {
     pub started: chrono::DateTime<chrono::Utc>,
     /// Set while commits fail.
     pub fault: Arc<Mutex<Option<WriteFault>>>,
+    /// The feeds polled, when `serve --feeds` lists some.
+    pub feeds: Option<Arc<crate::poll::Poller>>,
 }
 
 impl AppState {
@@ -162,6 +171,7 @@ impl AppState {
             })?)))
         };
         Ok(AppState {
+            feeds: None,
             index,
             writer,
             config: Arc::new(config),
@@ -232,6 +242,31 @@ impl AppState {
             Ok(value)
         })
         .await?
+    }
+
+    /// Where polled feeds write: through [`AppState::write`], so a poll's
+    /// articles are durable (in the write-ahead log) before its state is
+    /// saved.
+    pub fn feed_sink(&self) -> Box<crate::poll::Sink> {
+        let state = self.clone();
+        Box::new(move |records| {
+            let state = state.clone();
+            Box::pin(async move {
+                state
+                    .write(false, move |writer| {
+                        let records = records
+                            .into_iter()
+                            .map(|record| record.map(|record| record.article));
+                        Ok(writer.ingest(records, false, |event| {
+                            if let crate::index::Ingested::Rejected { error, .. } = event {
+                                tracing::warn!(%error, "feed record rejected");
+                            }
+                        })?)
+                    })
+                    .await
+                    .map_err(|error| error.message)
+            })
+        })
     }
 
     /// Writes not yet committed and the last commit's Unix time, read off
@@ -330,6 +365,7 @@ pub fn router(state: AppState) -> Router {
         .route("/suggest", get(suggest::get_suggest))
         .route("/ready", get(health::ready))
         .route("/metrics", get(metrics::get_metrics))
+        .route("/feeds", get(feeds::get_feeds))
         .route_layer(from_fn_with_state(state.clone(), auth::reads));
     let meilisearch_reads = Router::new()
         .route("/multi-search", post(meilisearch::post_multi_search))
@@ -397,7 +433,25 @@ pub async fn serve(index: NewsIndex, config: ServeConfig) -> anyhow::Result<()> 
     if config.api_key.is_none() {
         tracing::warn!("no API key set: anyone who can reach the server can write");
     }
-    let state = AppState::new(index, config.clone())?;
+    let mut state = AppState::new(index, config.clone())?;
+    if !config.feeds.is_empty() && !config.read_only {
+        let options = crate::ingest::ReadOptions {
+            zone: config.zone,
+            limits: crate::ingest::Limits {
+                max_text_bytes: config.max_body_bytes.saturating_mul(8),
+                ..crate::ingest::Limits::default()
+            },
+            ..crate::ingest::ReadOptions::default()
+        };
+        let poller = crate::poll::Poller::new(
+            config.feeds.clone(),
+            config.feeds_state.clone(),
+            options,
+            config.request_timeout,
+        )
+        .map_err(|reason| anyhow::anyhow!(reason))?;
+        state.feeds = Some(Arc::new(poller));
+    }
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let address = listener.local_addr()?;
     tracing::info!(%address, "serving");
@@ -414,8 +468,24 @@ pub async fn serve(index: NewsIndex, config: ServeConfig) -> anyhow::Result<()> 
         }
     });
 
+    let (stop_polling, stopped) = tokio::sync::watch::channel(false);
+    let polling = state.feeds.clone().map(|poller| {
+        let sink = state.feed_sink();
+        tokio::spawn(async move { poller.run(sink.as_ref(), stopped).await })
+    });
+
     let app = router(state.clone());
     serve_connections(listener, app, &config, &state.ready).await;
+    let _ = stop_polling.send(true);
+    if let Some(polling) = polling {
+        // A poll under way finishes writing; one that hangs is cut.
+        if tokio::time::timeout(config.request_timeout, polling)
+            .await
+            .is_err()
+        {
+            tracing::warn!("a feed poll did not finish before shutdown");
+        }
+    }
     commit_loop.abort();
     state
         .commit_pending()

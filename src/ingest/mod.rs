@@ -9,6 +9,7 @@
 //! either as a [`Record`] or as an [`IngestError`] that names the file, the
 //! record or line, the field and the reason.
 
+pub mod csv;
 pub mod dates;
 pub mod decode;
 pub mod feed;
@@ -41,11 +42,42 @@ pub enum Format {
     Feed,
     /// An HTML article page (see [`html`]).
     Html,
+    /// One article per row, columns named by a header row or
+    /// [`ReadOptions::columns`] (see [`csv`]).
+    Csv,
 }
 
 impl Format {
     /// The format names `--format` and `?format=` take.
-    pub const NAMES: &'static str = "page, json, ndjson, feed, html";
+    pub const NAMES: &'static str = "page, json, ndjson, feed, html, csv";
+
+    /// The media types newsdex reads, and the reader of each (`POST
+    /// /articles`, fetched URLs).
+    pub const MEDIA_TYPES: &'static [(&'static str, Format)] = &[
+        ("application/json", Format::Json),
+        ("application/x-ndjson", Format::Ndjson),
+        ("application/ndjson", Format::Ndjson),
+        ("application/jsonl", Format::Ndjson),
+        ("application/jsonlines", Format::Ndjson),
+        ("text/plain", Format::Page),
+        ("text/html", Format::Html),
+        ("application/xhtml+xml", Format::Html),
+        ("application/rss+xml", Format::Feed),
+        ("application/atom+xml", Format::Feed),
+        ("application/feed+json", Format::Feed),
+        ("application/xml", Format::Feed),
+        ("text/xml", Format::Feed),
+        ("text/csv", Format::Csv),
+    ];
+
+    /// The reader of a media type (without its parameters), if any.
+    pub fn from_media_type(media_type: &str) -> Option<Format> {
+        let media_type = media_type.trim().to_ascii_lowercase();
+        Format::MEDIA_TYPES
+            .iter()
+            .find(|(name, _)| *name == media_type)
+            .map(|(_, format)| *format)
+    }
 
     /// The format a file name implies, looking through a `.gz` suffix.
     pub fn from_file_name(name: &str) -> Option<Format> {
@@ -58,6 +90,7 @@ impl Format {
             "ndjson" | "jsonl" => Some(Format::Ndjson),
             "xml" | "rss" | "atom" => Some(Format::Feed),
             "html" | "htm" | "xhtml" => Some(Format::Html),
+            "csv" => Some(Format::Csv),
             _ => None,
         }
     }
@@ -99,6 +132,7 @@ impl FromStr for Format {
             "ndjson" | "jsonl" => Ok(Format::Ndjson),
             "feed" | "rss" | "atom" | "jsonfeed" => Ok(Format::Feed),
             "html" | "htm" => Ok(Format::Html),
+            "csv" => Ok(Format::Csv),
             other => Err(crate::UnknownChoice::new("format", other, Format::NAMES)),
         }
     }
@@ -113,6 +147,8 @@ pub struct ReadOptions {
     pub zone: Tz,
     /// What one input may make the reader hold.
     pub limits: Limits,
+    /// The column names of CSV input that has no header row.
+    pub columns: Option<Vec<String>>,
 }
 
 impl Default for ReadOptions {
@@ -121,6 +157,7 @@ impl Default for ReadOptions {
             format: None,
             zone: Tz::UTC,
             limits: Limits::default(),
+            columns: None,
         }
     }
 }
@@ -276,8 +313,8 @@ pub fn read_inputs<'a>(
 }
 
 /// The records of one file (or of standard input for `-`) as they are
-/// read: NDJSON streams a line at a time, so its size is not bounded by
-/// memory; other formats are read whole.
+/// read: NDJSON and CSV stream a record at a time, so their size is not
+/// bounded by memory; other formats are read whole.
 pub fn read_file_records(
     path: &Path,
     options: &ReadOptions,
@@ -291,7 +328,7 @@ pub fn read_file_records(
     let format = options
         .format
         .or_else(|| (!stdin).then(|| Format::from_file_name(&name)).flatten());
-    if format != Some(Format::Ndjson) {
+    if !matches!(format, Some(Format::Ndjson | Format::Csv)) {
         return Box::new(read_file(path, options).into_iter());
     }
     let reader: Box<dyn Read> = if stdin {
@@ -308,8 +345,15 @@ pub fn read_file_records(
             }
         }
     };
-    match stream::ndjson_records(reader, Location::file(name.clone()), options) {
-        Ok(records) => Box::new(records),
+    let records = if format == Some(Format::Csv) {
+        csv::csv_records(reader, Location::file(name.clone()), options)
+            .map(|records| Box::new(records) as Box<dyn Iterator<Item = RecordResult>>)
+    } else {
+        stream::ndjson_records(reader, Location::file(name.clone()), options)
+            .map(|records| Box::new(records) as Box<dyn Iterator<Item = RecordResult>>)
+    };
+    match records {
+        Ok(records) => records,
         Err(error) => Box::new(std::iter::once(Err(IngestError::new(
             Location::file(name),
             None,
@@ -340,6 +384,59 @@ pub fn expand_input(input: &Path) -> Vec<Result<PathBuf, IngestError>> {
             ))),
         })
         .collect()
+}
+
+/// The files under the directories among `inputs` that a walk leaves out
+/// because no reader knows their names (hidden files aside), so that the
+/// caller can say so.
+pub fn skipped_files(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    inputs
+        .iter()
+        .filter(|input| input.is_dir())
+        .flat_map(|input| {
+            walkdir::WalkDir::new(input)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()))
+                .filter_map(Result::ok)
+                .filter(|entry| entry.file_type().is_file())
+                .filter(|entry| {
+                    Format::from_file_name(&entry.file_name().to_string_lossy()).is_none()
+                })
+                .map(walkdir::DirEntry::into_path)
+        })
+        .collect()
+}
+
+/// "181 files of unknown format: *.pdf (180), README" for a list of
+/// skipped files, their extensions counted.
+pub fn describe_skipped(files: &[PathBuf]) -> String {
+    let mut kinds: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for file in files {
+        let name = file
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let kind = match name.split_once('.') {
+            Some((_, extension)) => format!("*.{extension}"),
+            None => name,
+        };
+        *kinds.entry(kind).or_default() += 1;
+    }
+    let mut kinds: Vec<(String, usize)> = kinds.into_iter().collect();
+    kinds.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let listed: Vec<String> = kinds
+        .iter()
+        .take(5)
+        .map(|(kind, count)| format!("{kind} ({count})"))
+        .collect();
+    let more = if kinds.len() > 5 { ", …" } else { "" };
+    format!(
+        "{} file{} of unknown format: {}{more}",
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+        listed.join(", ")
+    )
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -417,26 +514,40 @@ fn read_decoded(bytes: &[u8], name: &str, options: &ReadOptions) -> Vec<RecordRe
                 .map_err(|error| error.at(location.clone())),
         ]
     };
-    let mut results: Vec<RecordResult> = match format {
+    let results: Vec<RecordResult> = match format {
         Format::Page if html::looks_like_html(&text.text) => single(Err(FieldError::record(
             "the text is an HTML page, not page text: read it with --format html (or leave the format out)",
         ))),
-        Format::Html => single(html::parse_html(&text.text, None, options.zone)),
+        Format::Html => single(html::parse_html(
+            &text.text,
+            crate::fetch::is_url(name).then_some(name),
+            options.zone,
+        )),
         Format::Page => single(page::parse_page(&text.text, options.zone)),
         Format::Json => json::read_json(&text.text, &location, options.zone),
         Format::Ndjson => json::read_ndjson(&text.text, &location, options.zone),
         Format::Feed => feed::read_feed(text.text.as_bytes(), &location, options.zone),
-    };
-    for result in &mut results {
-        if let Ok(record) = result
-            && let Err(reason) = record.article.assign_id()
-        {
-            *result = Err(IngestError::new(
-                record.location.clone(),
-                Some("id"),
-                reason.to_string(),
-            ));
+        Format::Csv => {
+            let bytes = std::io::Cursor::new(text.text.into_owned().into_bytes());
+            return match csv::csv_records(bytes, location.clone(), options) {
+                Ok(records) => records.collect(),
+                Err(error) => vec![Err(IngestError::new(location, None, error.to_string()))],
+            };
         }
+    };
+    results.into_iter().map(with_assigned_id).collect()
+}
+
+/// A record with its id checked, or derived when it has none
+/// ([`Article::assign_id`]); an id that cannot be used rejects the record.
+pub fn with_assigned_id(result: RecordResult) -> RecordResult {
+    let mut record = result?;
+    match record.article.assign_id() {
+        Ok(()) => Ok(record),
+        Err(reason) => Err(IngestError::new(
+            record.location,
+            Some("id"),
+            reason.to_string(),
+        )),
     }
-    results
 }

@@ -96,18 +96,11 @@ impl Iterator for NdjsonRecords {
             if text.trim().is_empty() {
                 continue;
             }
-            let mut record =
-                json::read_ndjson_line(&text, self.location.with_line(self.line), self.zone);
-            if let Ok(found) = &mut record
-                && let Err(reason) = found.article.assign_id()
-            {
-                record = Err(super::IngestError::new(
-                    found.location.clone(),
-                    Some("id"),
-                    reason.to_string(),
-                ));
-            }
-            return Some(record);
+            return Some(super::with_assigned_id(json::read_ndjson_line(
+                &text,
+                self.location.with_line(self.line),
+                self.zone,
+            )));
         }
         None
     }

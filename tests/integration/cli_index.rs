@@ -302,20 +302,6 @@ fn an_index_without_its_newsdex_json_says_what_to_do() {
     assert_eq!(search_json(dir.path(), &["--limit", "100"])["total"], 4);
 }
 
-/// A URL is named as a URL, with what to do, not as an unreadable file.
-#[test]
-fn a_url_given_to_index_says_it_is_a_url() {
-    let dir = fixture_index();
-    newsdex(dir.path())
-        .args(["index", "https://example.org/feed.rss"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains(
-            "https://example.org/feed.rss is a URL",
-        ))
-        .stderr(predicate::str::contains("cannot read file").not());
-}
-
 /// Two different stories with one title and source and no time or URL
 /// both stay; the same story again is an update.
 #[test]

@@ -243,3 +243,122 @@ async fn a_gzip_bomb_posted_is_rejected_with_the_reason() {
     let (status, _) = call(&app, "GET", "/articles/bomb", None, &[]).await;
     assert_eq!(status, 404);
 }
+
+/// `POST /articles` picks its reader by Content-Type (or `?format=`):
+/// page text, HTML, RSS, Atom, JSON Feed, CSV, JSON and NDJSON each land
+/// what they hold; a type no reader takes is 415 and a bad format 400,
+/// each with the list.
+#[tokio::test]
+async fn post_reads_every_format_by_its_content_type() {
+    let app = demo_app(Some("secret"), None);
+    let fixture = |path: &str| std::fs::read_to_string(path).expect("fixture");
+    let cases: &[(&str, String, &str)] = &[
+        (
+            "text/plain; charset=utf-8",
+            fixture("fixtures/articles/pages/eu-gas-storage.txt"),
+            "/search?q=gas%20storage",
+        ),
+        (
+            "text/html",
+            fixture("fixtures/html/harbour-bridge.html"),
+            "/search?q=harbour%20bridge%20reopens",
+        ),
+        (
+            "application/rss+xml",
+            fixture("fixtures/articles/feeds/world.rss"),
+            "/search?q=wildfires",
+        ),
+        (
+            "application/atom+xml",
+            fixture("fixtures/articles/feeds/science.atom"),
+            "/search?q=galaxy%20cluster",
+        ),
+        (
+            "text/csv",
+            fixture("fixtures/csv/wire.csv"),
+            "/search?q=harbour%20pilots",
+        ),
+        (
+            "application/x-ndjson",
+            "{\"id\":\"nd-post\",\"title\":\"Glacier retreat measured\",\"body\":\"Glaciers retreated.\"}\n".to_string(),
+            "/search?q=glacier",
+        ),
+    ];
+    for (content_type, body, query) in cases {
+        let path = "/articles?refresh=true";
+        let (status, answer) = call(
+            &app,
+            "POST",
+            path,
+            Some(body),
+            &[WRITE, ("content-type", content_type)],
+        )
+        .await;
+        // The CSV fixture holds two bad rows: 422 with the others landed.
+        let expected = if *content_type == "text/csv" {
+            422
+        } else {
+            200
+        };
+        assert_eq!(status, expected, "{content_type}: {answer}");
+        let (_, found) = call(&app, "GET", query, None, &[]).await;
+        assert!(
+            found["total"].as_u64().unwrap_or(0) >= 1,
+            "{content_type}: {query} finds nothing: {found}"
+        );
+    }
+
+    // The HTML page is read as a page, its metadata and captions apart.
+    let (_, found) = call(
+        &app,
+        "GET",
+        "/search?q=harbour%20bridge%20reopens&limit=1",
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(found["hits"][0]["source"], "Example Courier", "{found}");
+
+    // ?format= wins over the type.
+    let page = fixture("fixtures/articles/pages/plain-markets.txt");
+    let (status, answer) = call(
+        &app,
+        "POST",
+        "/articles?format=page&refresh=true",
+        Some(&page),
+        &[WRITE, ("content-type", "application/json")],
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+
+    let (status, answer) = call(
+        &app,
+        "POST",
+        "/articles",
+        Some("%PDF-1.4"),
+        &[WRITE, ("content-type", "application/pdf")],
+    )
+    .await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (415, Some("unsupported_media_type"))
+    );
+    let message = answer["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("text/html") && message.contains("text/csv"),
+        "{message}"
+    );
+
+    let (status, answer) = call(&app, "POST", "/articles?format=docx", Some("{}"), &[WRITE]).await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (400, Some("bad_request"))
+    );
+    assert_eq!(answer["error"]["parameter"], "format", "{answer}");
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("csv")),
+        "{answer}"
+    );
+}

@@ -250,3 +250,123 @@ pub fn assert_same_text(expected: &str, actual: &str, what: &str) {
         .to_string();
     panic!("{what} changed (NEWSDEX_UPDATE_GOLDEN=1 accepts it):\n{diff}");
 }
+
+/// A web site on 127.0.0.1 for fetch and polling tests: paths answered
+/// from a table the test changes as it goes, `ETag`s honoured with 304,
+/// every request counted.
+pub struct Site {
+    port: u16,
+    pages: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, SitePage>>>,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+/// One path's answer.
+#[derive(Clone)]
+pub struct SitePage {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+    pub etag: Option<String>,
+}
+
+impl SitePage {
+    /// A 200 of `content_type`.
+    pub fn ok(content_type: &'static str, body: impl Into<Vec<u8>>) -> SitePage {
+        SitePage {
+            status: 200,
+            content_type,
+            body: body.into(),
+            etag: None,
+        }
+    }
+}
+
+impl Site {
+    /// Starts the site on a free port, on a thread of its own.
+    pub fn start() -> Site {
+        use axum::http::{HeaderMap, StatusCode, Uri, header};
+        use axum::response::IntoResponse;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+        listener.set_nonblocking(true).expect("non-blocking");
+        let port = listener.local_addr().expect("address").port();
+        let pages = std::sync::Arc::new(std::sync::Mutex::new(std::collections::HashMap::<
+            String,
+            SitePage,
+        >::new()));
+        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (table, log) = (pages.clone(), requests.clone());
+        let handler = move |uri: Uri, headers: HeaderMap| {
+            let (table, log) = (table.clone(), log.clone());
+            async move {
+                let path = uri.path().to_string();
+                let conditional = headers
+                    .get(header::IF_NONE_MATCH)
+                    .and_then(|value| value.to_str().ok())
+                    .map(str::to_string);
+                log.lock()
+                    .expect("log")
+                    .push(format!("{path} {}", conditional.as_deref().unwrap_or("-")));
+                let page = table.lock().expect("pages").get(&path).cloned();
+                let Some(page) = page else {
+                    return (StatusCode::NOT_FOUND, "not found").into_response();
+                };
+                if page.etag.is_some() && page.etag == conditional {
+                    return StatusCode::NOT_MODIFIED.into_response();
+                }
+                let mut response = (
+                    StatusCode::from_u16(page.status).expect("status"),
+                    [(header::CONTENT_TYPE, page.content_type)],
+                    page.body,
+                )
+                    .into_response();
+                if let Some(etag) = page.etag {
+                    response
+                        .headers_mut()
+                        .insert(header::ETAG, etag.parse().expect("etag"));
+                }
+                response
+            }
+        };
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                let app = axum::Router::new().fallback(handler);
+                let _ = axum::serve(listener, app).await;
+            });
+        });
+        Site {
+            port,
+            pages,
+            requests,
+        }
+    }
+
+    /// Answers `path` with `page` from now on.
+    pub fn put(&self, path: &str, page: SitePage) {
+        self.pages
+            .lock()
+            .expect("pages")
+            .insert(path.to_string(), page);
+    }
+
+    /// The URL of `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// The requests of `path` so far, each with the `If-None-Match` sent
+    /// (`-` for none).
+    pub fn requests_of(&self, path: &str) -> Vec<String> {
+        self.requests
+            .lock()
+            .expect("log")
+            .iter()
+            .filter(|request| request.split(' ').next() == Some(path))
+            .cloned()
+            .collect()
+    }
+}
