@@ -13,7 +13,8 @@
 //! benchmark (`cargo bench --bench html_extraction`): near the same F1 at
 //! three times the speed. Figure captions (`<figcaption>`) are taken out of
 //! the page first and kept apart with their credits, as the page-text
-//! format keeps them.
+//! format keeps them; navigation and footers go too, and the site's lines
+//! left in the text (see [`super::boilerplate`]) after.
 //!
 //! The fields found are handed to the JSON reader's mapping
 //! ([`super::json::article_from_value`]) under newsdex's own names, so a
@@ -24,6 +25,7 @@ use dom_query::{Document, Selection};
 use serde_json::{Map, Value};
 
 use super::FieldError;
+use super::boilerplate::is_boilerplate;
 use super::dates::parse_datetime;
 use super::json::{article_from_value, split_byline};
 use crate::article::Article;
@@ -149,6 +151,8 @@ pub fn parse_html(text: &str, page_url: Option<&str>, zone: Tz) -> Result<Articl
 
     // Captions apart, then the main text without them.
     let captions = take_captions(&document);
+    // The site's navigation and footer are never the story.
+    document.select("nav, footer").remove();
     if !captions.is_empty() {
         fields.insert("captions".into(), Value::Array(captions));
     }
@@ -194,7 +198,7 @@ pub fn parse_html(text: &str, page_url: Option<&str>, zone: Tz) -> Result<Articl
             .collect();
         let kept: Vec<String> = without_leading_metadata(paragraphs(&body), title, zone)
             .into_iter()
-            .filter(|paragraph| !in_entries.contains(paragraph))
+            .filter(|paragraph| !in_entries.contains(paragraph) && !is_boilerplate(paragraph))
             .collect();
         if !kept.is_empty() {
             fields.insert("body".into(), Value::String(kept.join("\n\n")));

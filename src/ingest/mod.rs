@@ -9,6 +9,7 @@
 //! either as a [`Record`] or as an [`IngestError`] that names the file, the
 //! record or line, the field and the reason.
 
+pub mod boilerplate;
 pub mod csv;
 pub mod dates;
 pub mod decode;

@@ -27,6 +27,7 @@ use chrono_tz::Tz;
 use regex::Regex;
 
 use super::FieldError;
+use super::boilerplate::is_boilerplate;
 use super::dates::{localize, parse_clock_time};
 use crate::article::{Article, Caption, LiveEntry};
 
@@ -71,30 +72,6 @@ const CREDIT_MARKERS: &[&str] = &[
     "courtesy",
     "pool",
     "press service",
-];
-
-/// Whole lines that belong to the site, not to the story.
-const BOILERPLATE_LINES: &[&str] = &[
-    "skip to content",
-    "advertisement",
-    "share",
-    "share this article",
-    "read more",
-    "related",
-    "related articles",
-    "most read",
-];
-
-/// Line openings that belong to the site, not to the story.
-const BOILERPLATE_PREFIXES: &[&str] = &[
-    "thank you for signing up",
-    "we've sent you a confirmation email",
-    "we’ve sent you a confirmation email",
-    "sign up for our",
-    "sign up to our",
-    "subscribe to our newsletter",
-    "click here to subscribe",
-    "enter your email",
 ];
 
 /// Parses one news page or plain-text article. `zone` places times that
@@ -211,14 +188,6 @@ fn split_list(line: &str) -> Vec<String> {
         .filter(|item| !item.is_empty())
         .map(str::to_string)
         .collect()
-}
-
-fn is_boilerplate(line: &str) -> bool {
-    let lower = line.to_lowercase();
-    BOILERPLATE_LINES.contains(&lower.trim_end_matches(['.', ':']))
-        || BOILERPLATE_PREFIXES
-            .iter()
-            .any(|prefix| lower.starts_with(prefix))
 }
 
 struct Byline {
