@@ -2,8 +2,10 @@
 //!
 //! One file per format: [`page`] (news page text, and plain text whose first
 //! line is the title), [`json`] (JSON and NDJSON, including the field names
-//! of common news APIs) and [`feed`] (RSS, Atom, JSON Feed). [`decode`] deals
-//! with gzip, byte-order marks and legacy encodings before any of them runs.
+//! of common news APIs), [`feed`] (RSS, Atom, JSON Feed), [`html`] (article
+//! pages) and [`csv`]. [`decode`] deals with gzip, byte-order marks and
+//! legacy encodings before any of them runs; [`boilerplate`] knows the
+//! site's lines the page readers drop.
 //!
 //! A reader never stops a batch for one bad record: every record comes back
 //! either as a [`Record`] or as an [`IngestError`] that names the file, the
