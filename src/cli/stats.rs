@@ -43,5 +43,19 @@ pub fn run(index_dir: &Path, args: StatsArgs) -> anyhow::Result<Status> {
             .collect();
         println!("{field:<13} {}", listed.join(", "));
     }
+    let names: Vec<String> = stats
+        .entity_names
+        .iter()
+        .filter(|(_, names)| names.names > 0)
+        .map(|(kind, names)| {
+            format!(
+                "{kind} {} ({} in other capitals, {} aliases under {} names)",
+                names.names, names.case_variants, names.alias_forms, names.canonical_names
+            )
+        })
+        .collect();
+    if !names.is_empty() {
+        println!("entity names  {}", names.join("; "));
+    }
     Ok(Status::Ok)
 }

@@ -568,7 +568,7 @@ fn build_document(
     fields: &super::fields::IndexFields,
     extractor: Option<&EntityExtractor>,
 ) -> Result<TantivyDocument, IndexError> {
-    if extractor.is_none() && article.language.is_some() {
+    if extractor.is_none() && article.language.is_some() && article.entities.is_empty() {
         return article_to_document(article, fields);
     }
     let mut completed = article.clone();
@@ -577,8 +577,10 @@ fn build_document(
     if completed.language.is_none() {
         completed.language = Some(super::language::article_language(article));
     }
-    if let Some(extractor) = extractor {
-        extractor.annotate(&mut completed);
+    match extractor {
+        Some(extractor) => extractor.annotate(&mut completed),
+        // Given entities take their canonical names with or without extraction.
+        None => crate::ner::canonicalise_entities(&mut completed.entities),
     }
     article_to_document(&completed, fields)
 }

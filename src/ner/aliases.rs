@@ -155,6 +155,21 @@ static SHIPPED: LazyLock<Aliases> = LazyLock::new(|| {
     aliases
 });
 
+impl Aliases {
+    /// Per canonical name, how many other written forms the table maps to
+    /// it (`United States` ← `US`, `U.S.`, `USA`, …; forms that differ only
+    /// by case or dots count once, as they match alike).
+    pub fn alias_counts(&self) -> HashMap<&str, usize> {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for (written, canonical) in &self.by_key {
+            if *written != key(&canonical.name) {
+                *counts.entry(canonical.name.as_str()).or_default() += 1;
+            }
+        }
+        counts
+    }
+}
+
 /// The shipped table with the entries of the file `NEWSDEX_ENTITY_ALIASES`
 /// names, read once; a file that does not read is reported and left out.
 pub fn shipped() -> &'static Aliases {

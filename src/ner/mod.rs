@@ -341,6 +341,13 @@ fn canonicalise(entities: &mut Vec<FoundEntity>, table: &aliases::Aliases) {
     *entities = kept;
 }
 
+/// Entities an input gave, under the alias table's names and kinds, each
+/// once (what [`EntityExtractor::annotate`] does first, for articles
+/// indexed without extraction).
+pub fn canonicalise_entities(entities: &mut Vec<Entity>) {
+    canonicalise_given(entities, aliases::shipped());
+}
+
 /// The entities an input gave, under the alias table's names and kinds,
 /// each once.
 fn canonicalise_given(entities: &mut Vec<Entity>, table: &aliases::Aliases) {

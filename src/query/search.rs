@@ -4,7 +4,7 @@
 //! (`execute.rs`: the pass over the index) and its presentation
 //! (`present.rs`: the page, facets, histogram and highlighted hits).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
 use chrono::{DateTime, FixedOffset, Utc};
@@ -369,6 +369,46 @@ pub struct IndexStats {
     pub published_to: Option<DateTime<Utc>>,
     /// The most frequent values of each facet field.
     pub facets: BTreeMap<String, Vec<FacetValue>>,
+    /// Per entity kind, its names and those merged into them.
+    pub entity_names: BTreeMap<String, EntityNames>,
+}
+
+/// How many names one kind of entity has in the index, and how many
+/// written forms are gathered under them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct EntityNames {
+    /// Distinct names, as facets count them (case aside).
+    pub names: u64,
+    /// Stored spellings that differ from another only in case, shown and
+    /// filtered as one name (`BAKER` with `Baker`).
+    pub case_variants: u64,
+    /// Names the alias table gathers other forms under (`United States`).
+    pub canonical_names: u64,
+    /// The alias forms those names stand for (`US`, `U.S.`, `USA`…), each
+    /// stored, filtered and suggested as its canonical name.
+    pub alias_forms: u64,
+}
+
+impl EntityNames {
+    fn count(counts: &HashMap<String, u64>) -> EntityNames {
+        let aliases = crate::ner::aliases::shipped().alias_counts();
+        let folded: std::collections::HashSet<String> =
+            counts.keys().map(|value| value.to_lowercase()).collect();
+        let mut canonical_names = 0;
+        let mut alias_forms = 0;
+        for value in counts.keys() {
+            if let Some(forms) = aliases.get(value.as_str()) {
+                canonical_names += 1;
+                alias_forms += *forms as u64;
+            }
+        }
+        EntityNames {
+            names: folded.len() as u64,
+            case_variants: (counts.len() - folded.len()) as u64,
+            canonical_names,
+            alias_forms,
+        }
+    }
 }
 
 /// Document count, size, date range and the top values of every facet.
@@ -384,6 +424,16 @@ pub fn stats(index: &NewsIndex, top: usize) -> Result<IndexStats, SearchError> {
         &tantivy::query::AllQuery,
         &FacetCollector::new(names.clone()),
     )?;
+    let entity_names = names
+        .iter()
+        .zip(&counts)
+        .filter(|(name, _)| {
+            crate::article::EntityKind::ALL
+                .iter()
+                .any(|kind| kind.as_str() == name.as_str())
+        })
+        .map(|(name, counts)| (name.clone(), EntityNames::count(counts)))
+        .collect();
     let facets = facet_values(names.into_iter().zip(counts), top);
     let (published_from, published_to) = date_range(&searcher, index)?;
     Ok(IndexStats {
@@ -394,6 +444,7 @@ pub fn stats(index: &NewsIndex, top: usize) -> Result<IndexStats, SearchError> {
         published_from,
         published_to,
         facets,
+        entity_names,
     })
 }
 
