@@ -8,8 +8,8 @@
 //! robots.txt, which article pages are fetched under (feeds and dumps a
 //! user names are fetched as asked). [`fetch_records`] turns a URL into
 //! records with the same readers as files, the reader chosen by `--format`,
-//! then the answer's Content-Type, then the URL's extension, then the
-//! content; with `follow_links`, a feed's items are replaced by their
+//! then the answer's Content-Type (`text/plain` after the extension), then
+//! the URL's extension, then the content; with `follow_links`, a feed's items are replaced by their
 //! article pages, the feed's fields filling what a page leaves out.
 
 use std::collections::HashMap;
@@ -36,6 +36,9 @@ const FOLLOW_CONCURRENCY: usize = 4;
 /// Why a fetch gave no body.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
+    /// The HTTP client could not be set up (TLS roots, the resolver).
+    #[error("cannot set up the HTTP client: {0}")]
+    Client(String),
     /// The request failed: DNS, connection, TLS, timeout, redirects.
     #[error("{url}: {reason}")]
     Network {
@@ -120,10 +123,7 @@ impl Fetcher {
             .timeout(timeout)
             .redirect(reqwest::redirect::Policy::limited(10))
             .build()
-            .map_err(|error| FetchError::Network {
-                url: String::new(),
-                reason: format!("cannot build the HTTP client: {error}"),
-            })?;
+            .map_err(|error| FetchError::Client(error.to_string()))?;
         Ok(Fetcher {
             client,
             max_bytes,
@@ -273,21 +273,23 @@ pub fn is_url(input: &str) -> bool {
 
 /// The reader for a fetched body: the one `options` forces, else its
 /// media type's, else its URL's extension's, else the content decides.
+/// `text/plain` says less than an extension: servers send it for any text
+/// (a `.ndjson` dump among them), so it counts only after the extension.
 fn fetched_format(fetched: &Fetched, options: &ReadOptions) -> Option<Format> {
-    options
-        .format
-        .or_else(|| {
-            fetched
-                .media_type
-                .as_deref()
-                .and_then(Format::from_media_type)
-        })
-        .or_else(|| {
-            let path = url::Url::parse(&fetched.url)
-                .map(|url| url.path().to_string())
-                .unwrap_or_default();
-            Format::from_file_name(&path)
-        })
+    let by_type = fetched
+        .media_type
+        .as_deref()
+        .and_then(Format::from_media_type);
+    let by_extension = || {
+        let path = url::Url::parse(&fetched.url)
+            .map(|url| url.path().to_string())
+            .unwrap_or_default();
+        Format::from_file_name(&path)
+    };
+    options.format.or(match by_type {
+        Some(Format::Page) | None => by_extension().or(by_type),
+        specific => specific,
+    })
 }
 
 /// The records of a fetched body, read as a file's are.

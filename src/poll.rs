@@ -333,7 +333,7 @@ impl Poller {
         let started = Utc::now();
         state.last_fetch = Some(started);
         state.fetches += 1;
-        let outcome = self.fetch_and_write(feed, &state.validators).await;
+        let outcome = self.fetch_feed(feed, &state.validators).await;
         let outcome = match outcome {
             Ok(None) => {
                 state.not_modified += 1;
@@ -381,7 +381,7 @@ impl Poller {
     }
 
     /// The feed's records, or `None` for a 304.
-    async fn fetch_and_write(
+    async fn fetch_feed(
         &self,
         feed: &FeedConfig,
         validators: &Validators,

@@ -346,9 +346,12 @@ fn live_entries(object: &Map<String, Value>, zone: Tz) -> Vec<Value> {
         })
         .collect();
     // Publishers list updates newest first; entries read in time order.
-    entries.sort_by(|a, b| {
-        let time = |v: &Value| v.get("time").and_then(Value::as_str).map(str::to_string);
-        time(a).cmp(&time(b))
+    // By instant, not by text: updates may carry different offsets.
+    entries.sort_by_cached_key(|entry| {
+        entry
+            .get("time")
+            .and_then(Value::as_str)
+            .and_then(|time| parse_datetime(time, zone).ok())
     });
     entries
 }

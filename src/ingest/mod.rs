@@ -370,10 +370,7 @@ pub fn expand_input(input: &Path) -> Vec<Result<PathBuf, IngestError>> {
     if input.as_os_str() == "-" || !input.is_dir() {
         return vec![Ok(input.to_path_buf())];
     }
-    walkdir::WalkDir::new(input)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()))
+    walk(input)
         .filter_map(|entry| match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 let name = entry.file_name().to_string_lossy();
@@ -397,10 +394,7 @@ pub fn skipped_files(inputs: &[PathBuf]) -> Vec<PathBuf> {
         .iter()
         .filter(|input| input.is_dir())
         .flat_map(|input| {
-            walkdir::WalkDir::new(input)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()))
+            walk(input)
                 .filter_map(Result::ok)
                 .filter(|entry| entry.file_type().is_file())
                 .filter(|entry| {
@@ -440,6 +434,15 @@ pub fn describe_skipped(files: &[PathBuf]) -> String {
         if files.len() == 1 { "" } else { "s" },
         listed.join(", ")
     )
+}
+
+/// The entries under `input` in name order, hidden ones (and what they
+/// hold) left out: the one walk that reading and skipping share.
+fn walk(input: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
+    walkdir::WalkDir::new(input)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()))
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

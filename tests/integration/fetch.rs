@@ -76,7 +76,32 @@ fn site() -> Site {
         "/dump.ndjson.gz",
         SitePage::ok("application/octet-stream", gzip.finish().expect("gzip")),
     );
+    // Servers send any text file as text/plain: the extension says NDJSON.
+    site.put(
+        "/plain/briefs.ndjson",
+        SitePage::ok(
+            "text/plain; charset=utf-8",
+            "{\"id\":\"brief-1\",\"title\":\"Lighthouse relit\",\"body\":\"The lighthouse shines again.\"}\n\
+             {\"id\":\"brief-2\",\"title\":\"Pier reopens\",\"body\":\"The pier is open.\"}\n",
+        ),
+    );
     site
+}
+
+#[test]
+fn a_dump_served_as_text_plain_is_read_by_its_extension() {
+    let site = site();
+    let scratch = tempfile::TempDir::new().expect("temp dir");
+    newsdex(scratch.path())
+        .args(["index", "--no-entities"])
+        .arg(site.url("/plain/briefs.ndjson"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("indexed 2 (2 new"));
+    assert_eq!(
+        titles(&search_json(scratch.path(), &["lighthouse"])),
+        ["Lighthouse relit"]
+    );
 }
 
 #[test]

@@ -161,6 +161,23 @@ fn html_read_as_page_text_is_refused_with_the_format_to_use() {
     assert!(error.to_string().contains("--format html"), "{error}");
 }
 
+/// A page with no telling name (standard input, a body) is known by its
+/// markup and read as HTML, not as page text or a feed.
+#[test]
+fn html_without_a_name_is_sniffed() {
+    let bytes =
+        std::fs::read(crate::support::project_dir().join("fixtures/html/harbour-bridge.html"))
+            .expect("fixture");
+    let results = newsdex::ingest::read_bytes(&bytes, "<stdin>", &ReadOptions::default());
+    let article = &results[0].as_ref().expect("reads").article;
+    assert_eq!(
+        article.title,
+        "Harbour bridge reopens after six-month repair"
+    );
+    assert_eq!(article.source.as_deref(), Some("Example Courier"));
+    assert_eq!(article.captions.len(), 1);
+}
+
 /// `newsdex index` on the benchmark's folder reads its 181 gzipped pages,
 /// and finds them by their text.
 #[test]

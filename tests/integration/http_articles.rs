@@ -319,6 +319,46 @@ async fn post_reads_every_format_by_its_content_type() {
     .await;
     assert_eq!(found["hits"][0]["source"], "Example Courier", "{found}");
 
+    // A type that says nothing (curl -d sends a form type) reads the body
+    // by its content: NDJSON here.
+    let (status, answer) = call(
+        &app,
+        "POST",
+        "/articles?refresh=true",
+        Some("{\"id\":\"u1\",\"title\":\"Quay wall repaired\"}\n{\"id\":\"u2\",\"title\":\"Quay cranes replaced\"}\n"),
+        &[WRITE, ("content-type", "application/x-www-form-urlencoded")],
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(
+        answer["items"].as_array().map(Vec::len),
+        Some(2),
+        "{answer}"
+    );
+
+    // CSV without a header takes its column names from ?columns=.
+    let (status, answer) = call(
+        &app,
+        "POST",
+        "/articles?format=csv&columns=class,title,summary&refresh=true",
+        Some("\"3\",\"Dockers vote on new contract\",\"Dockers voted on a new contract.\"\n"),
+        &[WRITE, ("content-type", "text/csv")],
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    let (_, found) = call(
+        &app,
+        "GET",
+        "/search?q=dockers%20contract&limit=1",
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(
+        found["hits"][0]["title"], "Dockers vote on new contract",
+        "{found}"
+    );
+
     // ?format= wins over the type.
     let page = fixture("fixtures/articles/pages/plain-markets.txt");
     let (status, answer) = call(
