@@ -169,6 +169,9 @@ fn run(name: &'static str, pages: &[Page], extract: &dyn Fn(&Page) -> String) ->
         .zip(&outputs)
         .map(|(page, output)| matching(&page.reference, output))
         .collect();
+    if let Some(dir) = std::env::var_os("NEWSDEX_BENCH_DUMP") {
+        dump(std::path::Path::new(&dir), name, pages, &outputs, &matches);
+    }
     let half = |held: bool| {
         let picked: Vec<(f64, f64, f64)> = pages
             .iter()
@@ -186,6 +189,34 @@ fn run(name: &'static str, pages: &[Page], extract: &dyn Fn(&Page) -> String) ->
         megabytes_per_second: bytes as f64 / 1e6 / seconds,
         empty: outputs.iter().filter(|o| o.trim().is_empty()).count(),
     }
+}
+
+/// Writes each page's extracted text and its per-page scores under
+/// `DIR/<extractor>/`, to read where an extractor gains or loses.
+fn dump(
+    dir: &std::path::Path,
+    name: &str,
+    pages: &[Page],
+    outputs: &[String],
+    matches: &[(f64, f64, f64)],
+) {
+    let slug: String = name
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    let dir = dir.join(slug);
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let mut table = String::from("id\tprecision\trecall\n");
+    for ((page, output), (tp, fp, fn_)) in pages.iter().zip(outputs).zip(matches) {
+        let precision = if tp + fp > 0.0 { tp / (tp + fp) } else { 0.0 };
+        let recall = if tp + fn_ > 0.0 { tp / (tp + fn_) } else { 0.0 };
+        table.push_str(&format!("{}\t{precision:.3}\t{recall:.3}\n", page.id));
+        let _ = std::fs::write(dir.join(format!("{}.txt", page.id)), output);
+        let _ = std::fs::write(dir.join(format!("{}.ref", page.id)), &page.reference);
+    }
+    let _ = std::fs::write(dir.join("scores.tsv"), table);
 }
 
 fn main() {

@@ -64,6 +64,7 @@ const SHORT_PREFIXES: &[&str] = &[
     "get the latest",
     "get breaking news",
     "tell us what you think",
+    "like this story",
     "skip to",
     "©",
     "copyright",
@@ -73,9 +74,22 @@ const SHORT_PREFIXES: &[&str] = &[
 /// Most words of a line the short openings apply to.
 const SHORT_LINE_WORDS: usize = 15;
 
+/// Most words of a line that a copyright sign anywhere makes the site's
+/// ("The contents of this site are ©2019 Capitol Hill Publishing Corp.").
+const COPYRIGHT_LINE_WORDS: usize = 30;
+
 /// Whether `line` is the site's rather than the story's.
 pub fn is_boilerplate(line: &str) -> bool {
-    let lower = line.trim().to_lowercase();
+    // A separator the page set before a time stamp ("| UPDATED: 11:05")
+    // is no part of the line's opening.
+    let lower = line
+        .trim()
+        .trim_start_matches(['|', '·', '•', '–', '—'])
+        .trim_start()
+        .to_lowercase();
+    if lower.contains('©') && lower.split_whitespace().count() <= COPYRIGHT_LINE_WORDS {
+        return true;
+    }
     if WHOLE_LINES.contains(&lower.trim_end_matches(['.', ':'])) {
         return true;
     }
@@ -115,6 +129,8 @@ mod tests {
             "Photo: Damian Dovarganes, AP",
             "(Image: GETTY)",
             "Thank you for signing up for this newsletter.",
+            "| UPDATED: 11:05, Tue, Nov 19, 2019",
+            "The contents of this site are ©2019 Capitol Hill Publishing Corp., a subsidiary of News Communications, Inc.",
         ] {
             assert!(is_boilerplate(line), "{line}");
         }

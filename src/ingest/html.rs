@@ -11,10 +11,13 @@
 //! The main text is extracted by `dom_smoothie` (a Rust port of Mozilla's
 //! Readability), chosen against `rs-trafilatura` on the article-extraction
 //! benchmark (`cargo bench --bench html_extraction`): near the same F1 at
-//! three times the speed. Figure captions (`<figcaption>`) are taken out of
-//! the page first and kept apart with their credits, as the page-text
-//! format keeps them; navigation and footers go too, and the site's lines
-//! left in the text (see [`super::boilerplate`]) after.
+//! three times the speed. Captions (`<figcaption>` and elements whose class
+//! names a caption) are taken out of the page first and kept apart with
+//! their credits, as the page-text format keeps them; navigation and
+//! footers go too, and the furniture Readability keeps when it sits inside
+//! the story's container (newsletter boxes, related and share blocks marked
+//! by class, paragraphs that are one link to another story); the site's
+//! lines left in the text (see [`super::boilerplate`]) go after.
 //!
 //! The fields found are handed to the JSON reader's mapping
 //! ([`super::json::article_from_value`]) under newsdex's own names, so a
@@ -149,10 +152,7 @@ pub fn parse_html(text: &str, page_url: Option<&str>, zone: Tz) -> Result<Articl
         fields.insert("tags".into(), strings(tags));
     }
 
-    // Captions apart, then the main text without them.
-    let captions = take_captions(&document);
-    // The site's navigation and footer are never the story.
-    document.select("nav, footer").remove();
+    let captions = take_apart(&document);
     if !captions.is_empty() {
         fields.insert("captions".into(), Value::Array(captions));
     }
@@ -443,19 +443,67 @@ fn tags(document: &Document, linked: Option<&Map<String, Value>>) -> Vec<String>
         .collect()
 }
 
-/// Takes every `<figcaption>` out of the page, as `{text, credit}`: the
+/// Takes out of the page what is not the story's main text: the captions,
+/// returned as `{text, credit}`, the site's navigation and footer, and its
+/// furniture ([`remove_furniture`]).
+fn take_apart(document: &Document) -> Vec<Value> {
+    let captions = take_captions(document);
+    document.select("nav, footer").remove();
+    remove_furniture(document);
+    captions
+}
+
+/// A picture's caption: `<figcaption>`, or an element whose class names a
+/// caption (`<span class="newsCaption">`, `<p class="caption">`).
+const CAPTIONS: &str = r#"figcaption, [class*="caption" i]"#;
+
+/// A caption's credit inside it.
+const CREDITS: &str = r#"cite, small, [class*="credit" i], [class*="copyright" i]"#;
+
+/// A caption's credit as the element after it.
+const SIDE_CREDITS: &str = r#"[class*="credit" i], [class*="copyright" i]"#;
+
+/// Longest text read as a caption: a longer block with a caption's class is
+/// a gallery or the story's own container, and stays where it is.
+const MAX_CAPTION_BYTES: usize = 600;
+
+/// Takes every caption ([`CAPTIONS`]) out of the page, as `{text, credit}`: the
 /// credit is a `<cite>`, `<small>` or an element whose class names a
 /// credit, when the caption has one.
 fn take_captions(document: &Document) -> Vec<Value> {
-    let figcaptions = document.select("figcaption");
-    let mut captions = Vec::new();
+    let figcaptions = document.select(CAPTIONS);
+    let mut captions: Vec<Value> = Vec::new();
     for caption in figcaptions.iter() {
-        let credit_nodes: Selection =
-            caption.select(r#"cite, small, [class*="credit" i], [class*="copyright" i]"#);
+        if caption.text().len() > MAX_CAPTION_BYTES {
+            continue;
+        }
+        // A caption inside one already taken (`<span class="caption">` in a
+        // `<figcaption>`) is part of it.
+        if caption.ancestors(None).is(CAPTIONS) {
+            continue;
+        }
+        let mut credit_nodes: Selection = caption.select(CREDITS);
+        // A credit set beside the caption rather than in it
+        // (`<div class="Figure-caption">…</div><div class="Figure-credit">`).
+        if !credit_nodes.exists() && caption.next_sibling().is(SIDE_CREDITS) {
+            credit_nodes = caption.next_sibling();
+        }
+        // Or an element of its own that reads as a credit line
+        // (`<span class="caption">(Image: GETTY)</span>`).
+        if !credit_nodes.exists()
+            && let Some(part) = caption
+                .select("*")
+                .iter()
+                .find(|part| is_boilerplate(&collapse(&part.text())))
+        {
+            credit_nodes = part;
+        }
         let credit = collapse(&credit_nodes.text());
         credit_nodes.remove();
         let text = collapse(&caption.text());
-        if text.is_empty() && credit.is_empty() {
+        caption.remove();
+        // An advert's label set as a caption ("Advertisement") goes with it.
+        if (text.is_empty() || is_boilerplate(&text)) && credit.is_empty() {
             continue;
         }
         let mut object = Map::new();
@@ -465,8 +513,72 @@ fn take_captions(document: &Document) -> Vec<Value> {
         }
         captions.push(Value::Object(object));
     }
-    figcaptions.remove();
     captions
+}
+
+/// Words in a class or id that mark the site's furniture around a story:
+/// newsletter and subscription boxes, related and recommended links, share
+/// bars, promotions, the author's biography. Readability scores such blocks
+/// down when it looks for the story's container, but keeps them when they
+/// sit inside it, as they mostly do on news pages.
+const FURNITURE_MARKS: &[&str] = &[
+    "newsletter",
+    "signup",
+    "sign-up",
+    "subscribe",
+    "related",
+    "recommend",
+    "promo",
+    "outbrain",
+    "taboola",
+    "share",
+    "social",
+    "bio",
+];
+
+/// A marked block this much of the page's text or more is kept: a class
+/// name on the story's own container (`single-post share-enabled`) is no
+/// sign of furniture.
+const FURNITURE_MAX_SHARE: f64 = 0.25;
+
+/// Most words of a paragraph or list item that is one link: a teaser for
+/// another story ("Photos: Europa, Mysterious Icy Moon of Jupiter").
+const LINK_LINE_MAX_WORDS: usize = 25;
+
+/// Takes the site's furniture out of the page: blocks marked as such by
+/// class or id ([`FURNITURE_MARKS`]) and paragraphs or list items that are
+/// nothing but a link to another page.
+fn remove_furniture(document: &Document) {
+    let page_len = document.select("body").text().len().max(1) as f64;
+    for block in document.select("[class], [id]").iter() {
+        let marks = format!(
+            "{} {}",
+            block.attr("class").unwrap_or_default(),
+            block.attr("id").unwrap_or_default()
+        )
+        .to_lowercase();
+        if FURNITURE_MARKS.iter().any(|mark| marks.contains(mark))
+            && !block.is("body, html, article, main")
+            && (block.text().len() as f64) < page_len * FURNITURE_MAX_SHARE
+        {
+            block.remove();
+        }
+    }
+    for line in document.select("p, li").iter() {
+        let links = line.select("a");
+        if !links.exists() {
+            continue;
+        }
+        let text = collapse(&line.text());
+        if text.is_empty() || text.split_whitespace().count() > LINK_LINE_MAX_WORDS {
+            continue;
+        }
+        // Letters and digits only: "[Engadget]" is all link.
+        let weight = |text: &str| text.chars().filter(|c| c.is_alphanumeric()).count();
+        if weight(&links.text()) * 10 >= weight(&text) * 9 {
+            line.remove();
+        }
+    }
 }
 
 struct Readable {
@@ -486,7 +598,7 @@ fn readable_text(document: Document, text: &str, url: Option<&str>) -> Option<Re
             // Refused only for a URL it cannot read: read the page without it.
             Err(_) => {
                 let document = Document::from(text);
-                document.select("figcaption").remove();
+                take_apart(&document);
                 dom_smoothie::Readability::with_document(document, None, Some(config())).ok()?
             }
         };

@@ -56,7 +56,7 @@ const PAGES: &[Expected] = &[
         published: "2019-11-20T01:53:14.418+00:00",
         section: "Business",
         source: "Los Angeles Times",
-        captions: 0,
+        captions: 1,
     },
     Expected {
         page: "16c30add7e96315e",
@@ -207,5 +207,58 @@ fn the_cli_indexes_a_folder_of_gzipped_pages() {
     assert_eq!(
         response["hits"][0]["title"],
         "Column: Gannett/GateHouse merger bodes ill for future of local news"
+    );
+}
+
+/// The site's furniture inside the story's container stays out of the body:
+/// a list of links to other stories (Space.com), a newsletter box (NBC
+/// News), pictures' captions set in spans (Daily Express) and a credit set
+/// beside its caption (Los Angeles Times) go to the captions; the story's
+/// own text keeps its last words.
+#[test]
+fn furniture_inside_the_story_is_left_out() {
+    let Some(dir) = shared_path("corpus/article-extraction-benchmark") else {
+        return;
+    };
+    let read = |prefix: &str| {
+        let results = read_file(&benchmark_page(&dir, prefix), &ReadOptions::default());
+        results
+            .into_iter()
+            .next()
+            .and_then(Result::ok)
+            .map(|read| read.article)
+            .unwrap_or_else(|| panic!("{prefix} reads"))
+    };
+    let space = read("686bb170");
+    assert!(
+        !space
+            .body
+            .contains("Photos: Europa, Mysterious Icy Moon of Jupiter"),
+        "related link left in the body"
+    );
+    assert!(space.body.contains("really lucky"), "story text kept");
+
+    let nbc = read("7a457a4f");
+    assert!(!nbc.body.contains("Breaking News Emails"), "{}", nbc.body);
+    assert!(!nbc.body.contains("delivered weekday mornings"));
+
+    let express = read("624fcd90");
+    assert!(
+        !express.body.contains("(Image: GETTY )"),
+        "{}",
+        express.body
+    );
+    let caption = express
+        .captions
+        .iter()
+        .find(|caption| caption.text.starts_with("China has warned"))
+        .expect("the span caption is a caption");
+    assert_eq!(caption.credit.as_deref(), Some("(Image: GETTY )"));
+
+    let times = read("8634d1211c3f2b73");
+    assert_eq!(times.captions.len(), 1, "advert labels are no captions");
+    assert_eq!(
+        times.captions[0].credit.as_deref(),
+        Some("(Jacquelyn Martin / Associated Press)")
     );
 }
