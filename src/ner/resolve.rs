@@ -404,6 +404,92 @@ struct Group {
     votes: [usize; 4],
     first: (usize, usize),
     mentions: Vec<Clean>,
+    /// An abbreviation was merged in: the name is written in full.
+    spelled_out: bool,
+    /// A mention follows a word naming a kind of organisation.
+    described_as_organisation: bool,
+    /// A place's mention follows a preposition of time and "the".
+    named_as_time: bool,
+}
+
+/// Prepositions that set what follows in time: "after the Big Bang",
+/// "since the Armistice".
+const TIME_PREPOSITIONS: &[&str] = &["after", "before", "since", "until", "during"];
+
+/// A place's mention after a preposition of time and "the" names an event.
+fn named_as_time(mention: &Clean, text: &str) -> bool {
+    const LOCATION: usize = 2;
+    if mention.kind != LOCATION {
+        return false;
+    }
+    let mut before = text[..mention.start].split_whitespace().rev();
+    before
+        .next()
+        .is_some_and(|word| word.eq_ignore_ascii_case("the"))
+        && before
+            .next()
+            .is_some_and(|word| TIME_PREPOSITIONS.contains(&word.to_lowercase().as_str()))
+}
+
+/// Words naming a kind of organisation, set before its name in news
+/// ("grid operator Ukrenergo", "tech giant Google", "the lender Barclays").
+const ORGANISATION_DESCRIPTORS: &[&str] = &[
+    "operator",
+    "company",
+    "firm",
+    "group",
+    "agency",
+    "carrier",
+    "airline",
+    "broadcaster",
+    "insurer",
+    "lender",
+    "bank",
+    "retailer",
+    "carmaker",
+    "automaker",
+    "manufacturer",
+    "maker",
+    "producer",
+    "utility",
+    "regulator",
+    "watchdog",
+    "newspaper",
+    "startup",
+    "conglomerate",
+    "supermarket",
+    "giant",
+    "miner",
+    "refiner",
+    "publisher",
+    "developer",
+    "distributor",
+    "supplier",
+];
+
+/// A person's mention right after a word naming a kind of organisation,
+/// its first word no first name: "grid operator Ukrenergo" is a company,
+/// "company chairman" is no descriptor and "developer John Smith" stays
+/// a person.
+fn described_as_organisation(
+    mention: &Clean,
+    text: &str,
+    is_first_name: &dyn Fn(&str) -> bool,
+) -> bool {
+    const PERSON: usize = 0;
+    if mention.kind != PERSON || mention.words.first().is_some_and(|w| is_first_name(w)) {
+        return false;
+    }
+    let before = text[..mention.start].trim_end();
+    // Only a word next to the name: "the company, Smith said" is no
+    // descriptor of Smith.
+    if before.len() == text[..mention.start].len() {
+        return false;
+    }
+    before
+        .rsplit(char::is_whitespace)
+        .next()
+        .is_some_and(|word| ORGANISATION_DESCRIPTORS.contains(&word.to_lowercase().as_str()))
 }
 
 impl Group {
@@ -424,7 +510,7 @@ impl Group {
     /// fullest name first ("James Baker" over the "Baker" that follows).
     fn name(&self) -> String {
         const PERSON: usize = 0;
-        let person = self.kind() == PERSON;
+        let fullest = self.spelled_out || self.kind() == PERSON;
         let mut counts: HashMap<&str, (usize, bool)> = HashMap::new();
         for mention in &self.mentions {
             let entry = counts.entry(mention.text.as_str()).or_insert((
@@ -434,7 +520,7 @@ impl Group {
             entry.0 += 1;
         }
         let words = |text: &str| {
-            if person {
+            if fullest {
                 text.split_whitespace().count()
             } else {
                 0
@@ -445,6 +531,75 @@ impl Group {
         forms
             .first()
             .map_or_else(String::new, |(text, _)| text.to_string())
+    }
+}
+
+/// The letters of a name's capitalised words, lower-cased: "Organization
+/// of the Petroleum Exporting Countries" gives "opec". Empty for a name of
+/// one word.
+fn initials(words: &[String]) -> String {
+    if words.len() < 2 {
+        return String::new();
+    }
+    words
+        .iter()
+        .filter_map(|word| word.chars().next())
+        .filter(|first| first.is_uppercase())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A word written as an abbreviation: two to six capital letters.
+fn is_abbreviation(word: &str) -> bool {
+    (2..=6).contains(&word.chars().count()) && word.chars().all(|c| c.is_ascii_uppercase())
+}
+
+/// An abbreviation the article spells out is that name: "IMF" beside
+/// "International Monetary Fund", "OPEC" beside "Organization of the
+/// Petroleum Exporting Countries" are one organisation under the full
+/// name. Only a name no person's, and only when exactly one name of the
+/// article has those initials; the kind is the majority over both.
+fn link_abbreviations(groups: &mut HashMap<String, Group>) {
+    const PERSON: usize = 0;
+    let mut by_initials: HashMap<String, Vec<String>> = HashMap::new();
+    for (key, group) in groups.iter() {
+        if group.kind() == PERSON {
+            continue;
+        }
+        if let Some(mention) = group.mentions.first() {
+            let letters = initials(&mention.words);
+            if letters.len() >= 2 {
+                by_initials.entry(letters).or_default().push(key.clone());
+            }
+        }
+    }
+    let abbreviations: Vec<String> = groups
+        .iter()
+        .filter(|(_, group)| {
+            group.kind() != PERSON
+                && group
+                    .mentions
+                    .first()
+                    .is_some_and(|m| m.words.len() == 1 && is_abbreviation(&m.text))
+        })
+        .map(|(key, _)| key.clone())
+        .collect();
+    for abbreviation in abbreviations {
+        let Some([full]) = by_initials.get(&abbreviation).map(Vec::as_slice) else {
+            continue;
+        };
+        if let Some(group) = groups.remove(&abbreviation) {
+            let Some(named) = groups.get_mut(full) else {
+                groups.insert(abbreviation, group);
+                continue;
+            };
+            for (votes, more) in named.votes.iter_mut().zip(group.votes) {
+                *votes += more;
+            }
+            named.first = named.first.min(group.first);
+            named.mentions.extend(group.mentions);
+            named.spelled_out = true;
+        }
     }
 }
 
@@ -465,20 +620,38 @@ pub fn resolve(
     }
     let mut groups: HashMap<String, Group> = HashMap::new();
     for mention in cleaned {
+        let described = described_as_organisation(&mention, fields[mention.field].1, is_first_name);
         let group = groups.entry(key(&mention.text)).or_insert_with(|| Group {
             first: (mention.field, mention.start),
             ..Group::default()
         });
+        group.described_as_organisation |= described;
+        group.named_as_time |= named_as_time(&mention, fields[mention.field].1);
         group.votes[mention.kind] += 1;
         group.first = group.first.min((mention.field, mention.start));
         group.mentions.push(mention);
+    }
+
+    // A name the text introduces as a company or an agency is one, each of
+    // its mentions with it: "grid operator Ukrenergo said … Ukrenergo".
+    const ORG: usize = 1;
+    // A place the text names as a point in time is an event: "650 million
+    // years after the Big Bang".
+    const LOCATION: usize = 2;
+    const MISC: usize = 3;
+    for group in groups.values_mut() {
+        if group.described_as_organisation {
+            group.votes[ORG] += std::mem::take(&mut group.votes[0]);
+        }
+        if group.named_as_time {
+            group.votes[MISC] += std::mem::take(&mut group.votes[LOCATION]);
+        }
     }
 
     // A name that is the last word of exactly one full person name, or of
     // the most mentioned of several, is that person: "Rutte" is "Mark
     // Rutte". Places keep their own reading ("Washington").
     const PERSON: usize = 0;
-    const LOCATION: usize = 2;
     let mut people: Vec<(String, Vec<String>, usize)> = groups
         .iter()
         .filter(|(_, group)| group.kind() == PERSON)
@@ -509,6 +682,8 @@ pub fn resolve(
             person.mentions.extend(group.mentions);
         }
     }
+
+    link_abbreviations(&mut groups);
 
     let mut entities: Vec<((usize, usize), FoundEntity)> = groups
         .into_values()

@@ -207,3 +207,50 @@ fn an_alias_filters_and_counts_as_its_canonical_name() {
         );
     }
 }
+
+/// An abbreviation the story spells out is one organisation under its full
+/// name, whichever way each sentence writes it.
+#[test]
+fn an_abbreviation_spelled_out_is_the_full_name() {
+    let article = story(
+        "Coffee exporters meet in London",
+        "LONDON, March 3 - The International Coffee Organization (ICO) will meet \
+         next week to discuss export quotas, delegates said. ICO members failed to \
+         agree on quotas in February, and the ICO executive board has since met twice.",
+    );
+    let found = entities(&article);
+    assert!(
+        found.contains(&(
+            EntityKind::Org,
+            "International Coffee Organization".to_string()
+        )),
+        "{found:?}"
+    );
+    assert!(!found.iter().any(|(_, name)| name == "ICO"), "{found:?}");
+}
+
+/// A name the story introduces by what kind of organisation it is is an
+/// organisation, also where it is named alone; a person after such a word
+/// stays a person.
+#[test]
+fn a_name_introduced_as_a_company_is_an_organisation() {
+    let article = story(
+        "Power restored in Kyiv",
+        "Grid operator Ukrenergo said emergency outages were lifted by 7 a.m. \
+         Ukrenergo warned that further attacks could cut supplies again. \
+         Energy company chief executive Maxim Timchenko said repairs would take weeks.",
+    );
+    let found = entities(&article);
+    assert!(
+        found.contains(&(EntityKind::Org, "Ukrenergo".to_string())),
+        "{found:?}"
+    );
+    assert!(
+        !found.contains(&(EntityKind::Person, "Ukrenergo".to_string())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(EntityKind::Person, "Maxim Timchenko".to_string())),
+        "{found:?}"
+    );
+}

@@ -67,7 +67,14 @@ fn check(relative: &str) {
     } else {
         render(relative)
     };
-    let expected_path = project_dir().join(format!("{relative}.expected"));
+    compare(&actual, relative, &format!("{relative}.expected"));
+}
+
+/// `actual` against the JSON in `expected` (relative to the project), or
+/// written there under `NEWSDEX_UPDATE_GOLDEN`.
+fn compare(actual: &Value, relative: &str, expected: &str) {
+    let actual = actual.clone();
+    let expected_path = project_dir().join(expected);
     if std::env::var_os("NEWSDEX_UPDATE_GOLDEN").is_some() {
         let pretty = serde_json::to_string_pretty(&actual).expect("serialisable") + "\n";
         std::fs::write(&expected_path, pretty).expect("expectation is writable");
@@ -136,5 +143,40 @@ fn the_demo_embeds_every_article_fixture() {
     assert_eq!(
         embedded, on_disk,
         "src/demo.rs lists every file of fixtures/articles"
+    );
+}
+
+/// The entities the shipped tagger finds in each demo article, as the
+/// first screen of `serve --demo` shows them (type and canonical name).
+#[test]
+fn the_demo_articles_entities_match_their_golden() {
+    let extractor = newsdex::ner::EntityExtractor::shipped().expect("the shipped tagger loads");
+    let mut rendered = Vec::new();
+    for (name, bytes) in newsdex::demo::DEMO_FILES {
+        for result in read_bytes(bytes, name, &ReadOptions::default()) {
+            let mut article = result.expect("demo articles read").article;
+            extractor.annotate(&mut article);
+            let entities: Vec<String> = article
+                .entities
+                .iter()
+                .map(|entity| format!("{}: {}", entity.kind.as_str(), entity.name))
+                .collect();
+            rendered.push(json!({ "title": article.title, "entities": entities }));
+        }
+    }
+    let actual = Value::Array(rendered);
+    let text = serde_json::to_string(&actual).expect("serialisable");
+    for wrong in [
+        "person: Ukrenergo",
+        "org: Cape of Good Hope",
+        "person: Google",
+        "location: Big Bang",
+    ] {
+        assert!(!text.contains(wrong), "{wrong} in the demo's entities");
+    }
+    compare(
+        &actual,
+        "the demo articles",
+        "fixtures/demo-entities.expected",
     );
 }
