@@ -416,10 +416,17 @@ struct Group {
 /// "since the Armistice".
 const TIME_PREPOSITIONS: &[&str] = &["after", "before", "since", "until", "during"];
 
-/// A place's mention after a preposition of time and "the" names an event.
+/// A place's mention after a preposition of time and "the" names an event,
+/// unless it qualifies a word after it: "since the Tokyo summit" is a
+/// place.
 fn named_as_time(mention: &Clean, text: &str) -> bool {
     const LOCATION: usize = 2;
-    if mention.kind != LOCATION {
+    if mention.kind != LOCATION
+        || text[mention.end..]
+            .split_whitespace()
+            .next()
+            .is_some_and(|word| word.starts_with(char::is_lowercase))
+    {
         return false;
     }
     let mut before = text[..mention.start].split_whitespace().rev();
