@@ -484,7 +484,13 @@ fn described_as_organisation(
     is_first_name: &dyn Fn(&str) -> bool,
 ) -> bool {
     const PERSON: usize = 0;
-    if mention.kind != PERSON || mention.words.first().is_some_and(|w| is_first_name(w)) {
+    // A first name or an initial ("Dutch firm F. Van Lanschot") opens a
+    // person's name, not a company's.
+    let opens_a_name = |word: &str| {
+        is_first_name(word)
+            || (word.ends_with('.') && word.chars().filter(|c| c.is_alphabetic()).count() == 1)
+    };
+    if mention.kind != PERSON || mention.words.first().is_some_and(|w| opens_a_name(w)) {
         return false;
     }
     let before = text[..mention.start].trim_end();
@@ -561,12 +567,14 @@ fn is_abbreviation(word: &str) -> bool {
     (2..=6).contains(&word.chars().count()) && word.chars().all(|c| c.is_ascii_uppercase())
 }
 
-/// An abbreviation the article spells out is that name: "IMF" beside
-/// "International Monetary Fund", "OPEC" beside "Organization of the
-/// Petroleum Exporting Countries" are one organisation under the full
-/// name. Only a name no person's, and only when exactly one name of the
-/// article has those initials; the kind is the majority over both.
-fn link_abbreviations(groups: &mut HashMap<String, Group>) {
+/// An abbreviation the article spells out is that name: "International
+/// Coffee Organization (ICO)" makes every "ICO" of the article that
+/// organisation, under the full name. The abbreviation must follow the
+/// name in brackets at least once and be its initials ("Organization of
+/// the Petroleum Exporting Countries (OPEC)"), and no other name of the
+/// article may have those initials; a person's name takes none. The kind
+/// stays the full name's: it is the better read of the two.
+fn link_abbreviations(groups: &mut HashMap<String, Group>, fields: &[(&str, &str)]) {
     const PERSON: usize = 0;
     let mut by_initials: HashMap<String, Vec<String>> = HashMap::new();
     for (key, group) in groups.iter() {
@@ -580,6 +588,20 @@ fn link_abbreviations(groups: &mut HashMap<String, Group>) {
             }
         }
     }
+    // Spelled out in brackets right after one of the full name's mentions.
+    let spelled_out = |group: &Group, abbreviation: &str| {
+        group.mentions.iter().any(|mention| {
+            fields[mention.field].1[mention.end..]
+                .trim_start()
+                .strip_prefix('(')
+                .and_then(|rest| rest.get(..abbreviation.len()))
+                .is_some_and(|inside| inside.eq_ignore_ascii_case(abbreviation))
+                && fields[mention.field].1[mention.end..]
+                    .trim_start()
+                    .get(abbreviation.len() + 1..)
+                    .is_some_and(|rest| rest.starts_with(')'))
+        })
+    };
     let abbreviations: Vec<String> = groups
         .iter()
         .filter(|(_, group)| {
@@ -595,14 +617,17 @@ fn link_abbreviations(groups: &mut HashMap<String, Group>) {
         let Some([full]) = by_initials.get(&abbreviation).map(Vec::as_slice) else {
             continue;
         };
+        if !groups
+            .get(full)
+            .is_some_and(|named| spelled_out(named, &abbreviation))
+        {
+            continue;
+        }
         if let Some(group) = groups.remove(&abbreviation) {
             let Some(named) = groups.get_mut(full) else {
                 groups.insert(abbreviation, group);
                 continue;
             };
-            for (votes, more) in named.votes.iter_mut().zip(group.votes) {
-                *votes += more;
-            }
             named.first = named.first.min(group.first);
             named.mentions.extend(group.mentions);
             named.spelled_out = true;
@@ -690,7 +715,7 @@ pub fn resolve(
         }
     }
 
-    link_abbreviations(&mut groups);
+    link_abbreviations(&mut groups, fields);
 
     let mut entities: Vec<((usize, usize), FoundEntity)> = groups
         .into_values()
