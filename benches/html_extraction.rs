@@ -17,7 +17,9 @@
 //! figure.
 //!
 //! `cargo bench --bench html_extraction` prints the table and writes it to
-//! `docs/PERFORMANCE.md` (`support::publish`).
+//! `docs/PERFORMANCE.md` (`support::publish`); `NEWSDEX_BENCH_DUMP=DIR`
+//! also writes each extractor's text of every page, the reference and a
+//! `scores.tsv` of per-page precision and recall under `DIR/<extractor>/`.
 
 mod support;
 
