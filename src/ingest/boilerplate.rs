@@ -66,7 +66,6 @@ const SHORT_PREFIXES: &[&str] = &[
     "tell us what you think",
     "like this story",
     "skip to",
-    "©",
     "copyright",
     "all rights reserved",
 ];
@@ -130,6 +129,8 @@ mod tests {
             "(Image: GETTY)",
             "Thank you for signing up for this newsletter.",
             "| UPDATED: 11:05, Tue, Nov 19, 2019",
+            "Like this story? Share it with a friend!",
+            "© 2019 Reuters",
             "The contents of this site are ©2019 Capitol Hill Publishing Corp., a subsidiary of News Communications, Inc.",
         ] {
             assert!(is_boilerplate(line), "{line}");

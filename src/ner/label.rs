@@ -7,6 +7,11 @@ use crate::article::EntityKind;
 pub const TYPES: usize = 4;
 /// The entity types' CoNLL names, by type number.
 pub const TYPE_NAMES: [&str; TYPES] = ["PER", "ORG", "LOC", "MISC"];
+/// Type numbers, as [`TYPE_NAMES`] and [`KINDS`] order them.
+pub const PERSON: usize = 0;
+pub const ORG: usize = 1;
+pub const LOCATION: usize = 2;
+pub const MISC: usize = 3;
 pub const KINDS: [EntityKind; TYPES] = [
     EntityKind::Person,
     EntityKind::Org,

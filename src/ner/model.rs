@@ -354,9 +354,7 @@ impl<'a> Bytes<'a> {
 /// of different types take the type most of them have, and a one-word
 /// mention that is the surname of a person named in full is that person.
 fn harmonise(document: &Document, labels: &mut [Label]) {
-    use super::label::{labels_of_spans, spans_of_labels};
-    const PERSON: usize = 0;
-    const LOCATION: usize = 2;
+    use super::label::{LOCATION, PERSON, labels_of_spans, spans_of_labels};
     let mut spans = Vec::new();
     for sentence in &document.sentences {
         for span in spans_of_labels(&labels[sentence.clone()]) {

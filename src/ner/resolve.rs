@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::label::KINDS;
+use super::label::{KINDS, LOCATION, MISC, ORG, PERSON};
 use super::tokenize::Token;
 use super::{FoundEntity, Mention};
 use crate::article::EntityKind;
@@ -336,8 +336,6 @@ fn split_roles(
     is_first_name: &dyn Fn(&str) -> bool,
     out: &mut Vec<Clean>,
 ) {
-    const PERSON: usize = 0;
-    const ORG: usize = 1;
     // Commas and semicolons part names in a list; a bracket parts a name
     // from what it encloses ("Paul) Volcker" is Volcker).
     for segment in raw
@@ -420,7 +418,6 @@ const TIME_PREPOSITIONS: &[&str] = &["after", "before", "since", "until", "durin
 /// unless it qualifies a word after it: "since the Tokyo summit" is a
 /// place.
 fn named_as_time(mention: &Clean, text: &str) -> bool {
-    const LOCATION: usize = 2;
     if mention.kind != LOCATION
         || text[mention.end..]
             .split_whitespace()
@@ -483,7 +480,6 @@ fn described_as_organisation(
     text: &str,
     is_first_name: &dyn Fn(&str) -> bool,
 ) -> bool {
-    const PERSON: usize = 0;
     // A first name or an initial ("Dutch firm F. Van Lanschot") opens a
     // person's name, not a company's.
     let opens_a_name = |word: &str| {
@@ -493,15 +489,11 @@ fn described_as_organisation(
     if mention.kind != PERSON || mention.words.first().is_some_and(|w| opens_a_name(w)) {
         return false;
     }
-    let before = text[..mention.start].trim_end();
-    // Only a word next to the name: "the company, Smith said" is no
-    // descriptor of Smith.
-    if before.len() == text[..mention.start].len() {
-        return false;
-    }
-    before
-        .rsplit(char::is_whitespace)
-        .next()
+    // The word before as written: "the company, Touche Ross" keeps its
+    // comma and describes nothing.
+    text[..mention.start]
+        .split_whitespace()
+        .next_back()
         .is_some_and(|word| ORGANISATION_DESCRIPTORS.contains(&word.to_lowercase().as_str()))
 }
 
@@ -522,7 +514,6 @@ impl Group {
     /// one that is not all capitals (headlines shout); for a person, the
     /// fullest name first ("James Baker" over the "Baker" that follows).
     fn name(&self) -> String {
-        const PERSON: usize = 0;
         let fullest = self.spelled_out || self.kind() == PERSON;
         let mut counts: HashMap<&str, (usize, bool)> = HashMap::new();
         for mention in &self.mentions {
@@ -575,7 +566,6 @@ fn is_abbreviation(word: &str) -> bool {
 /// article may have those initials; a person's name takes none. The kind
 /// stays the full name's: it is the better read of the two.
 fn link_abbreviations(groups: &mut HashMap<String, Group>, fields: &[(&str, &str)]) {
-    const PERSON: usize = 0;
     let mut by_initials: HashMap<String, Vec<String>> = HashMap::new();
     for (key, group) in groups.iter() {
         if group.kind() == PERSON {
@@ -590,16 +580,12 @@ fn link_abbreviations(groups: &mut HashMap<String, Group>, fields: &[(&str, &str
     }
     // Spelled out in brackets right after one of the full name's mentions.
     let spelled_out = |group: &Group, abbreviation: &str| {
+        let bracketed = format!("({abbreviation})");
         group.mentions.iter().any(|mention| {
             fields[mention.field].1[mention.end..]
                 .trim_start()
-                .strip_prefix('(')
-                .and_then(|rest| rest.get(..abbreviation.len()))
-                .is_some_and(|inside| inside.eq_ignore_ascii_case(abbreviation))
-                && fields[mention.field].1[mention.end..]
-                    .trim_start()
-                    .get(abbreviation.len() + 1..)
-                    .is_some_and(|rest| rest.starts_with(')'))
+                .get(..bracketed.len())
+                .is_some_and(|after| after.eq_ignore_ascii_case(&bracketed))
         })
     };
     let abbreviations: Vec<String> = groups
@@ -617,17 +603,12 @@ fn link_abbreviations(groups: &mut HashMap<String, Group>, fields: &[(&str, &str
         let Some([full]) = by_initials.get(&abbreviation).map(Vec::as_slice) else {
             continue;
         };
-        if !groups
+        if groups
             .get(full)
             .is_some_and(|named| spelled_out(named, &abbreviation))
+            && let Some(group) = groups.remove(&abbreviation)
+            && let Some(named) = groups.get_mut(full)
         {
-            continue;
-        }
-        if let Some(group) = groups.remove(&abbreviation) {
-            let Some(named) = groups.get_mut(full) else {
-                groups.insert(abbreviation, group);
-                continue;
-            };
             named.first = named.first.min(group.first);
             named.mentions.extend(group.mentions);
             named.spelled_out = true;
@@ -665,15 +646,12 @@ pub fn resolve(
     }
 
     // A name the text introduces as a company or an agency is one, each of
-    // its mentions with it: "grid operator Ukrenergo said … Ukrenergo".
-    const ORG: usize = 1;
-    // A place the text names as a point in time is an event: "650 million
+    // its mentions with it: "grid operator Ukrenergo said … Ukrenergo". A
+    // place the text names as a point in time is an event: "650 million
     // years after the Big Bang".
-    const LOCATION: usize = 2;
-    const MISC: usize = 3;
     for group in groups.values_mut() {
         if group.described_as_organisation {
-            group.votes[ORG] += std::mem::take(&mut group.votes[0]);
+            group.votes[ORG] += std::mem::take(&mut group.votes[PERSON]);
         }
         if group.named_as_time {
             group.votes[MISC] += std::mem::take(&mut group.votes[LOCATION]);
@@ -683,7 +661,6 @@ pub fn resolve(
     // A name that is the last word of exactly one full person name, or of
     // the most mentioned of several, is that person: "Rutte" is "Mark
     // Rutte". Places keep their own reading ("Washington").
-    const PERSON: usize = 0;
     let mut people: Vec<(String, Vec<String>, usize)> = groups
         .iter()
         .filter(|(_, group)| group.kind() == PERSON)

@@ -208,25 +208,53 @@ fn an_alias_filters_and_counts_as_its_canonical_name() {
     }
 }
 
-/// An abbreviation the story spells out is one organisation under its full
-/// name, whichever way each sentence writes it.
+/// The Reuters-21578 body that holds `needle`, from `../shared/corpus`.
+fn reuters_body(file: &str, needle: &str) -> Option<String> {
+    let path = crate::support::shared_path(&format!("corpus/reuters21578/{file}"))?;
+    let bytes = std::fs::read(&path).expect("the Reuters file is readable");
+    let text = String::from_utf8_lossy(&bytes);
+    let found = text
+        .split("<BODY>")
+        .skip(1)
+        .filter_map(|part| part.split("</BODY>").next())
+        .find(|body| body.contains(needle))
+        .unwrap_or_else(|| panic!("{file} holds a body with {needle:?}"));
+    Some(found.to_string())
+}
+
+/// On real wire copy, an abbreviation the story spells out in brackets is
+/// one organisation under its full name, whichever way each sentence
+/// writes it; a company introduced as one is an organisation.
 #[test]
 fn an_abbreviation_spelled_out_is_the_full_name() {
-    let article = story(
-        "Coffee exporters meet in London",
-        "LONDON, March 3 - The International Coffee Organization (ICO) will meet \
-         next week to discuss export quotas, delegates said. ICO members failed to \
-         agree on quotas in February, and the ICO executive board has since met twice.",
-    );
-    let found = entities(&article);
+    let Some(rubber) = reuters_body(
+        "reut2-003.sgm",
+        "International Natural Rubber Agreement (INRA)",
+    ) else {
+        return;
+    };
+    let found = entities(&story("Rubber pact", &rubber));
     assert!(
         found.contains(&(
             EntityKind::Org,
-            "International Coffee Organization".to_string()
+            "International Natural Rubber Agreement".to_string()
         )),
         "{found:?}"
     );
-    assert!(!found.iter().any(|(_, name)| name == "ICO"), "{found:?}");
+    assert!(!found.iter().any(|(_, name)| name == "INRA"), "{found:?}");
+
+    let Some(oil) = reuters_body("reut2-003.sgm", "state oil company Pertamina") else {
+        return;
+    };
+    let found = entities(&story("Indonesian oil", &oil));
+    assert!(
+        found.contains(&(EntityKind::Org, "Pertamina".to_string())),
+        "{found:?}"
+    );
+    assert!(
+        !found.contains(&(EntityKind::Person, "Pertamina".to_string())),
+        "{found:?}"
+    );
 }
 
 /// A name the story introduces by what kind of organisation it is is an
