@@ -79,6 +79,11 @@ fn dateline(line: &str) -> Option<usize> {
 /// Whether a line is set in capitals: two words or more, enough letters,
 /// none of them lower case.
 fn is_shouting(line: &str) -> bool {
+    // Most lines have a lower-case letter within a few characters: that
+    // test first, so they are passed over without reading them whole.
+    if line.chars().any(char::is_lowercase) {
+        return false;
+    }
     let letters = line.chars().filter(|c| c.is_alphabetic()).count();
     letters >= MIN_LETTERS
         && line
@@ -86,7 +91,6 @@ fn is_shouting(line: &str) -> bool {
             .filter(|word| word.chars().any(char::is_alphabetic))
             .count()
             >= 2
-        && !line.chars().any(char::is_lowercase)
 }
 
 /// The core of a word: without the punctuation around it.
@@ -97,8 +101,38 @@ fn core(word: &str) -> &str {
 
 /// How the article writes each word (by its lower case) away from the
 /// start of a sentence, in its lines not in capitals: the most used form.
+/// Only the words of its lines in capitals are counted, the only words
+/// whose case is asked for: the rest of the text is read without building
+/// a string per word.
 fn forms(fields: &[(&str, &str)]) -> HashMap<String, String> {
-    let mut counts: HashMap<String, HashMap<&str, usize>> = HashMap::new();
+    let mut wanted: Vec<String> = Vec::new();
+    for (_, text) in fields {
+        for line in text.lines() {
+            let shouted = if is_shouting(line) {
+                line
+            } else if let Some(place) = dateline(line) {
+                &line[..place]
+            } else {
+                continue;
+            };
+            for word in shouted.split_whitespace() {
+                let form = core(word);
+                if form.is_ascii() && form.chars().any(char::is_alphabetic) {
+                    wanted.push(form.to_ascii_lowercase());
+                }
+            }
+        }
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    // Wanted words by length, so that most words of the text are passed
+    // over after comparing one number.
+    let longest = wanted.iter().map(String::len).max().unwrap_or(0);
+    let mut by_length: Vec<Vec<&str>> = vec![Vec::new(); longest + 1];
+    for lower in &wanted {
+        by_length[lower.len()].push(lower);
+    }
+    let mut counts: HashMap<&str, Vec<(&str, usize)>> = HashMap::new();
     for (_, text) in fields {
         for line in text.lines().filter(|line| !is_shouting(line)) {
             // A dateline's place is in capitals too.
@@ -106,12 +140,17 @@ fn forms(fields: &[(&str, &str)]) -> HashMap<String, String> {
             let mut sentence_start = true;
             for word in line.split_whitespace() {
                 let form = core(word);
-                if !sentence_start && form.chars().any(char::is_alphabetic) {
-                    *counts
-                        .entry(form.to_lowercase())
-                        .or_default()
-                        .entry(form)
-                        .or_default() += 1;
+                if !sentence_start
+                    && let Some(candidates) = by_length.get(form.len())
+                    && let Some(lower) = candidates
+                        .iter()
+                        .find(|lower| lower.eq_ignore_ascii_case(form))
+                {
+                    let seen = counts.entry(lower).or_default();
+                    match seen.iter_mut().find(|(written, _)| *written == form) {
+                        Some((_, count)) => *count += 1,
+                        None => seen.push((form, 1)),
+                    }
                 }
                 // "U.S." ends an abbreviation, not a sentence.
                 sentence_start = word.ends_with(['!', '?', ':', '"', '\u{201c}'])
@@ -125,7 +164,7 @@ fn forms(fields: &[(&str, &str)]) -> HashMap<String, String> {
             let best = forms
                 .into_iter()
                 .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))?;
-            Some((lower, best.0.to_string()))
+            Some((lower.to_string(), best.0.to_string()))
         })
         .collect()
 }
