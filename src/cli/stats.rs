@@ -48,8 +48,12 @@ pub fn run(index_dir: &Path, args: StatsArgs) -> anyhow::Result<Status> {
         .iter()
         .filter(|(_, names)| names.names > 0)
         .map(|(kind, names)| {
+            let surnames = match names.linked_surnames {
+                0 => String::new(),
+                linked => format!(", {linked} surnames under a full name"),
+            };
             format!(
-                "{kind} {} ({} in other capitals, {} aliases under {} names)",
+                "{kind} {} ({} in other capitals, {} aliases under {} names{surnames})",
                 names.names, names.case_variants, names.alias_forms, names.canonical_names
             )
         })

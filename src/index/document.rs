@@ -12,7 +12,7 @@ use super::IndexError;
 use super::fields::{FieldKind, IndexFields};
 use super::record;
 use crate::analysis::{analysis_key, mark_language, split_marker};
-use crate::article::{Article, EntityKind};
+use crate::article::Article;
 
 /// The values an article gives an index field, named by the field's `source`.
 pub fn source_values<'a>(article: &'a Article, source: &str) -> Vec<std::borrow::Cow<'a, str>> {
@@ -46,19 +46,14 @@ pub fn source_values<'a>(article: &'a Article, source: &str) -> Vec<std::borrow:
         "section" => one(article.section.as_deref()),
         "source" => one(article.source.as_deref()),
         "language" => one(article.language.as_deref()),
-        entity if entity.starts_with("entities.") => {
-            let kind = &entity["entities.".len()..];
-            EntityKind::ALL
-                .into_iter()
-                .find(|candidate| candidate.as_str() == kind)
-                .map(|kind| {
-                    let mut names: Vec<Cow<'a, str>> =
-                        article.entity_names(kind).map(Cow::Borrowed).collect();
-                    names.dedup();
-                    names
-                })
-                .unwrap_or_default()
-        }
+        entity if entity.starts_with("entities.") => super::fields::entity_kind_of(entity)
+            .map(|kind| {
+                let mut names: Vec<Cow<'a, str>> =
+                    article.entity_names(kind).map(Cow::Borrowed).collect();
+                names.dedup();
+                names
+            })
+            .unwrap_or_default(),
         _ => Vec::new(),
     }
 }
@@ -288,7 +283,7 @@ impl StoredArticle {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::article::{Caption, Entity, LiveEntry};
+    use crate::article::{Caption, Entity, EntityKind, LiveEntry};
     use crate::index::fields::ARTICLE_SOURCES;
 
     /// The catalogue accepts the sources it lists: each must give an

@@ -68,6 +68,22 @@ fn default_boost() -> f32 {
     1.0
 }
 
+impl FieldDefinition {
+    /// The entity kind whose names the field holds (`entities.KIND`), if
+    /// it holds names.
+    pub fn entity_kind(&self) -> Option<crate::article::EntityKind> {
+        entity_kind_of(&self.source)
+    }
+}
+
+/// The entity kind a source `entities.KIND` names.
+pub(crate) fn entity_kind_of(source: &str) -> Option<crate::article::EntityKind> {
+    let kind = source.strip_prefix("entities.")?;
+    crate::article::EntityKind::ALL
+        .into_iter()
+        .find(|known| known.as_str() == kind)
+}
+
 /// The field catalogue as read.
 #[derive(Debug, Deserialize)]
 pub struct FieldDefinitions {
@@ -95,12 +111,7 @@ pub const ARTICLE_SOURCES: &[&str] = &[
 /// Whether `source` names an article field [`ARTICLE_SOURCES`] or an
 /// entity kind gives.
 pub fn is_article_source(source: &str) -> bool {
-    ARTICLE_SOURCES.contains(&source)
-        || source.strip_prefix("entities.").is_some_and(|kind| {
-            crate::article::EntityKind::ALL
-                .iter()
-                .any(|known| known.as_str() == kind)
-        })
+    ARTICLE_SOURCES.contains(&source) || entity_kind_of(source).is_some()
 }
 
 /// Why the field catalogue (`schema/index.fields.json`) cannot make an

@@ -26,7 +26,8 @@ pub use self::writer::{
     ArticleWriter, DEFAULT_COMMIT_EVERY, DurablePoint, INGEST_BATCH, IngestReport, Ingested,
     WriteOutcome, WriterOptions,
 };
-use crate::article::Article;
+use crate::article::{Article, EntityKind};
+use crate::ner::surnames::SurnameLinks;
 use fields::{FieldKind, IndexFields};
 use published_days::PublishedDays;
 
@@ -385,6 +386,9 @@ pub struct NewsIndex {
     /// Per facet field, its values by count over the whole index (what an
     /// empty facet search lists), as of one searcher generation.
     facet_listings: Arc<GenerationCache<Vec<(String, u64)>>>,
+    /// Per person field, its lone surnames linked to full names, as of one
+    /// searcher generation.
+    surname_links: Arc<GenerationCache<SurnameLinks>>,
     /// Per segment, its documents' publication days, read on first use.
     published_days: Arc<Mutex<HashMap<SegmentId, Option<Arc<PublishedDays>>>>>,
 }
@@ -504,6 +508,7 @@ impl NewsIndex {
             facts: Arc::new(Mutex::new(None)),
             value_words: Arc::default(),
             facet_listings: Arc::default(),
+            surname_links: Arc::default(),
             published_days: Arc::new(Mutex::new(HashMap::new())),
         })
     }
@@ -629,6 +634,64 @@ impl NewsIndex {
         self.value_words.get_or_build(searcher, field, || {
             value_words::ValueWords::build(searcher, field).map_err(IndexError::from)
         })
+    }
+
+    /// For a facet field of people's names, its lone surnames linked to the
+    /// full names the index makes unambiguous (see [`SurnameLinks`]), built
+    /// once per searcher generation from the field's terms and their
+    /// document frequencies; `None` for any other field.
+    pub fn surname_links(
+        &self,
+        searcher: &Searcher,
+        field: &str,
+    ) -> Result<Option<Arc<SurnameLinks>>, IndexError> {
+        let Some(facet) = self
+            .fields
+            .get(field)
+            .filter(|facet| facet.definition.entity_kind() == Some(EntityKind::Person))
+        else {
+            return Ok(None);
+        };
+        let links = self
+            .surname_links
+            .get_or_build(searcher, &facet.definition.name, || {
+                let mut articles: HashMap<String, u64> = HashMap::new();
+                for segment in searcher.segment_readers() {
+                    let inverted = segment.inverted_index(facet.field)?;
+                    let mut terms = inverted
+                        .terms()
+                        .stream()
+                        .map_err(tantivy::TantivyError::from)?;
+                    while terms.advance() {
+                        if let Ok(name) = std::str::from_utf8(terms.key()) {
+                            *articles.entry(name.to_string()).or_default() +=
+                                u64::from(terms.value().doc_freq);
+                        }
+                    }
+                }
+                let mut links = SurnameLinks::build(
+                    articles.iter().map(|(name, count)| (name.as_str(), *count)),
+                );
+                if !links.is_empty() {
+                    for segment in searcher.segment_readers() {
+                        let Some(column) = segment.fast_fields().str(&facet.definition.name)?
+                        else {
+                            continue;
+                        };
+                        let mut spellings = column
+                            .dictionary()
+                            .stream()
+                            .map_err(tantivy::TantivyError::from)?;
+                        while spellings.advance() {
+                            if let Ok(written) = std::str::from_utf8(spellings.key()) {
+                                links.note_spelling(written);
+                            }
+                        }
+                    }
+                }
+                Ok::<_, IndexError>(links)
+            })?;
+        Ok(Some(links))
     }
 
     /// The cache of each facet field's values by count over the whole

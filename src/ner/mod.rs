@@ -19,6 +19,7 @@ mod lexicon;
 mod model;
 mod recase;
 mod resolve;
+pub mod surnames;
 mod tokenize;
 
 use std::sync::LazyLock;

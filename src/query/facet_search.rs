@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
-use tantivy::query::TermQuery;
+use tantivy::query::{BooleanQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, Term};
 
@@ -61,7 +61,8 @@ pub fn search_facet_values(
                     &FacetCollector::new(vec![name.clone()]),
                 )?;
                 let counts = counts.into_iter().next().unwrap_or_default();
-                Ok(top_values(counts, MAX_FACET_VALUES))
+                let links = index.surname_links(&searcher, &name)?;
+                Ok(top_values(counts, MAX_FACET_VALUES, links.as_deref()))
             },
         )?;
         return Ok(to_values(listing.iter().take(limit).cloned().collect()));
@@ -148,12 +149,33 @@ pub fn matching_values(
     }
     // An entity's alias typed whole finds its canonical name ("U.S." →
     // "United States"), counted below like any candidate.
-    if facet.definition.source.starts_with("entities.")
+    if facet.definition.entity_kind().is_some()
         && let Some(canonical) = crate::ner::aliases::shipped().canonical(typed)
     {
         candidates
             .entry(canonical.to_string())
             .or_insert(((0, canonical.len()), true));
+    }
+    // A surname the index links to a person is that person: "bak" lists
+    // "James Baker" once, counted with the articles that say "Baker".
+    let links = index.surname_links(&searcher, &name)?;
+    if let Some(links) = &links {
+        let linked: Vec<(String, String)> = candidates
+            .keys()
+            .filter_map(|value| {
+                let full = links.full_name(&value.to_lowercase())?;
+                Some((
+                    value.clone(),
+                    links.spelling(full).unwrap_or(full).to_string(),
+                ))
+            })
+            .collect();
+        for (surname, full) in linked {
+            if let Some(found) = candidates.remove(&surname) {
+                let found = match_words(&mut folded, &full, &wanted, typo).unwrap_or(found);
+                candidates.entry(full).or_insert(found);
+            }
+        }
     }
     // Exact prefixes before near spellings, then by document frequency
     // (cheap, counts deleted documents until they merge away); the best
@@ -164,13 +186,24 @@ pub fn matching_values(
         let Some(token) = tokens(&mut normalizer, &value).into_iter().next() else {
             continue;
         };
-        let term = Term::from_field_text(facet.field, &token.text);
+        let forms = match &links {
+            Some(links) => links.forms(&token.text),
+            None => vec![token.text.as_str()],
+        };
+        let terms: Vec<Term> = forms
+            .into_iter()
+            .map(|form| Term::from_field_text(facet.field, form))
+            .collect();
+        let mut doc_freq = 0;
+        for term in &terms {
+            doc_freq += searcher.doc_freq(term)?;
+        }
         ranked.push(Candidate {
             exact,
-            doc_freq: searcher.doc_freq(&term)?,
+            doc_freq,
             value,
             span,
-            term,
+            terms,
         });
     }
     // Spellings that differ only in case are one value (one term): shown
@@ -182,9 +215,12 @@ pub fn matching_values(
     });
     let mut seen_terms: Vec<Term> = Vec::new();
     ranked.retain(|candidate| {
-        let fresh = !seen_terms.contains(&candidate.term);
+        let Some(term) = candidate.terms.first() else {
+            return false;
+        };
+        let fresh = !seen_terms.contains(term);
         if fresh {
-            seen_terms.push(candidate.term.clone());
+            seen_terms.push(term.clone());
         }
         fresh
     });
@@ -201,12 +237,20 @@ pub fn matching_values(
         exact,
         value,
         span,
-        term,
+        terms,
         ..
     } in ranked
     {
+        let mut queries: Vec<Box<dyn Query>> = terms
+            .into_iter()
+            .map(|term| Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
+            .collect();
+        let query = match queries.len() {
+            1 => queries.remove(0),
+            _ => Box::new(BooleanQuery::union(queries)),
+        };
         let (count, recent) = searcher.search(
-            &TermQuery::new(term, IndexRecordOption::Basic),
+            &query,
             &CountRecent {
                 date_field: index
                     .fields()
@@ -289,7 +333,8 @@ struct Candidate {
     doc_freq: u64,
     value: String,
     span: (usize, usize),
-    term: Term,
+    /// The value's term first, then the surnames linked to it.
+    terms: Vec<Term>,
 }
 
 /// Whether a value has letters and all of them upper-case ("BAKER").

@@ -11,6 +11,8 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
+use crate::ner::surnames::SurnameLinks;
+
 /// Counts the values of several facet fields over the matching documents.
 pub struct FacetCollector {
     fields: Vec<String>,
@@ -109,17 +111,39 @@ impl SegmentCollector for FacetSegmentCollector {
 /// Values that differ only in case are one value, as their filter is
 /// (`Baker` and `BAKER` filter alike): counted together (an article holds
 /// one spelling of a value, see `index::document`) and shown in their most
-/// common spelling.
-pub fn top_values(counts: HashMap<String, u64>, limit: usize) -> Vec<(String, u64)> {
+/// common spelling. With a field's surname links, a lone surname counts
+/// under the full name it stands for (`Baker` under `James Baker`: an
+/// article holds the surname alone only where it never names the person
+/// in full), shown as the archive writes the full name.
+pub fn top_values(
+    counts: HashMap<String, u64>,
+    limit: usize,
+    links: Option<&SurnameLinks>,
+) -> Vec<(String, u64)> {
+    // Lower-cased name → (articles, best spelling, its articles).
     let mut by_case: HashMap<String, (u64, String, u64)> = HashMap::new();
     for (value, count) in counts {
+        let lower = value.to_lowercase();
+        let linked = links.and_then(|links| links.full_name(&lower));
+        let (key, spelling, weight) = match linked {
+            // A surname never lends its spelling to the full name.
+            Some(full) => (
+                full.to_string(),
+                links
+                    .and_then(|links| links.spelling(full))
+                    .unwrap_or(full)
+                    .to_string(),
+                0,
+            ),
+            None => (lower, value, count),
+        };
         let entry = by_case
-            .entry(value.to_lowercase())
-            .or_insert_with(|| (0, value.clone(), 0));
+            .entry(key)
+            .or_insert_with(|| (0, spelling.clone(), 0));
         entry.0 += count;
-        if count > entry.2 || (count == entry.2 && value < entry.1) {
-            entry.1 = value;
-            entry.2 = count;
+        if weight > entry.2 || (weight == entry.2 && spelling < entry.1) {
+            entry.1 = spelling;
+            entry.2 = weight;
         }
     }
     let mut values: Vec<(String, u64)> = by_case

@@ -9,7 +9,7 @@
 //! plan.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::Utc;
@@ -64,7 +64,7 @@ impl<'r> SearchPlan<'r> {
             highlight_terms,
             relaxed,
         } = text_query(index, &request, &searcher, &context)?;
-        let filters = filter_clauses(index, &request);
+        let filters = filter_clauses(index, &searcher, &request)?;
         let (ranking, after) = ranking_after(&request)?;
         Ok(SearchPlan {
             request,
@@ -110,6 +110,16 @@ fn text_query(
     let is_field = |name: &str| fields.is_queryable(name);
     let mut parsed = read_query(&request.q, request.syntax, &is_field)?;
     let language_keys = search_language_keys(index, searcher, request);
+    // Only a query that names a field (`person:"James Baker"`) reads the
+    // surname links.
+    let mut surname_links = HashMap::new();
+    if request.q.contains(':') {
+        for field in fields.of_kind(FieldKind::Facet) {
+            if let Some(links) = index.surname_links(searcher, &field.definition.name)? {
+                surname_links.insert(field.field, links);
+            }
+        }
+    }
     let build = |parsed: &mut ParsedQuery| {
         // A trailing space means the last word is complete.
         if request.prefix && !request.q.ends_with(char::is_whitespace) {
@@ -121,6 +131,7 @@ fn text_query(
         builder.searcher = Some(searcher);
         builder.text_fields_with_terms = Some(&context.text_fields_with_terms);
         builder.searched_fields = (!request.fields.is_empty()).then_some(&request.fields[..]);
+        builder.surname_links = surname_links.clone();
         builder
             .build(&parsed.node)
             .map(|query| (query, builder.highlight))
@@ -314,7 +325,11 @@ fn validate(request: &SearchRequest) -> Result<(), QueryError> {
 
 /// Filter queries by facet field name (`None` for the date range). They
 /// score nothing; they only narrow.
-fn filter_clauses(index: &NewsIndex, request: &SearchRequest) -> Vec<FilterClause> {
+fn filter_clauses(
+    index: &NewsIndex,
+    searcher: &Searcher,
+    request: &SearchRequest,
+) -> Result<Vec<FilterClause>, SearchError> {
     let fields = index.fields();
     let mut clauses: Vec<FilterClause> = Vec::new();
     let mut normalizer = keyword_analyzer();
@@ -327,7 +342,7 @@ fn filter_clauses(index: &NewsIndex, request: &SearchRequest) -> Vec<FilterClaus
         };
         // An entity value also finds its canonical name: `location=US`
         // finds "United States".
-        let entity_field = field.definition.source.starts_with("entities.");
+        let entity_field = field.definition.entity_kind().is_some();
         let aliases = crate::ner::aliases::shipped();
         let values: Vec<&str> = values
             .iter()
@@ -336,12 +351,26 @@ fn filter_clauses(index: &NewsIndex, request: &SearchRequest) -> Vec<FilterClaus
                 std::iter::once(value.as_str()).chain(canonical)
             })
             .collect();
-        let alternatives: Vec<(Occur, Box<dyn Query>)> = values
+        // A person also finds the articles that name them by surname alone,
+        // and a surname the person it stands for, as facets count them.
+        let links = index.surname_links(searcher, &field.definition.name)?;
+        let mut terms: Vec<String> = Vec::new();
+        for value in values {
+            let Some(token) = tokens(&mut normalizer, value.trim()).into_iter().next() else {
+                continue;
+            };
+            match &links {
+                Some(links) => terms.extend(links.forms(&token.text).into_iter().map(String::from)),
+                None => terms.push(token.text),
+            }
+        }
+        terms.sort_unstable();
+        terms.dedup();
+        let alternatives: Vec<(Occur, Box<dyn Query>)> = terms
             .iter()
-            .filter_map(|value| tokens(&mut normalizer, value.trim()).into_iter().next())
-            .map(|token| {
+            .map(|term| {
                 let query: Box<dyn Query> = Box::new(TermQuery::new(
-                    Term::from_field_text(field.field, &token.text),
+                    Term::from_field_text(field.field, term),
                     IndexRecordOption::Basic,
                 ));
                 (Occur::Should, query)
@@ -369,7 +398,7 @@ fn filter_clauses(index: &NewsIndex, request: &SearchRequest) -> Vec<FilterClaus
             )),
         ));
     }
-    clauses
+    Ok(clauses)
 }
 
 /// The text query and every filter except the one on `without`.

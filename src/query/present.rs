@@ -50,10 +50,10 @@ pub(crate) fn present(
         .zip(days)
         .map(|(interval, days)| buckets(&days, interval))
         .unzip();
-    let facets = facet_values(facet_counts, FACET_VALUES);
+    let searcher = &plan.searcher;
+    let facets = facet_values(index, searcher, facet_counts, FACET_VALUES)?;
 
     let fields = index.fields();
-    let searcher = &plan.searcher;
     let mut highlighter = Highlighter::new(&plan.highlight_terms);
     let hits = ranked
         .into_iter()
@@ -112,19 +112,23 @@ pub(crate) fn present(
     })
 }
 
-/// Each facet's `top` most frequent values, most frequent first.
+/// Each facet's `top` most frequent values, most frequent first, a
+/// person's lone surname under the full name the index links it to.
 pub(crate) fn facet_values(
+    index: &NewsIndex,
+    searcher: &tantivy::Searcher,
     counts: impl IntoIterator<Item = (String, HashMap<String, u64>)>,
     top: usize,
-) -> BTreeMap<String, Vec<FacetValue>> {
+) -> Result<BTreeMap<String, Vec<FacetValue>>, SearchError> {
     counts
         .into_iter()
         .map(|(name, counts)| {
-            let values = top_values(counts, top)
+            let links = index.surname_links(searcher, &name)?;
+            let values = top_values(counts, top, links.as_deref())
                 .into_iter()
                 .map(|(value, count)| FacetValue { value, count })
                 .collect();
-            (name, values)
+            Ok((name, values))
         })
         .collect()
 }

@@ -387,6 +387,10 @@ pub struct EntityNames {
     /// The alias forms those names stand for (`US`, `U.S.`, `USA`…), each
     /// stored, filtered and suggested as its canonical name.
     pub alias_forms: u64,
+    /// Surnames alone counted, filtered and suggested as the full name the
+    /// index links them to (`Baker` as `James Baker`).
+    #[serde(default)]
+    pub linked_surnames: u64,
 }
 
 impl EntityNames {
@@ -407,6 +411,7 @@ impl EntityNames {
             case_variants: (counts.len() - folded.len()) as u64,
             canonical_names,
             alias_forms,
+            linked_surnames: 0,
         }
     }
 }
@@ -432,9 +437,14 @@ pub fn stats(index: &NewsIndex, top: usize) -> Result<IndexStats, SearchError> {
                 .iter()
                 .any(|kind| kind.as_str() == name.as_str())
         })
-        .map(|(name, counts)| (name.clone(), EntityNames::count(counts)))
-        .collect();
-    let facets = facet_values(names.into_iter().zip(counts), top);
+        .map(|(name, counts)| {
+            let mut names = EntityNames::count(counts);
+            let links = index.surname_links(&searcher, name)?;
+            names.linked_surnames = links.map_or(0, |links| links.len() as u64);
+            Ok((name.clone(), names))
+        })
+        .collect::<Result<_, SearchError>>()?;
+    let facets = facet_values(index, &searcher, names.into_iter().zip(counts), top)?;
     let (published_from, published_to) = date_range(&searcher, index)?;
     Ok(IndexStats {
         documents: searcher.num_docs(),

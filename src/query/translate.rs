@@ -35,6 +35,7 @@ use super::parser::{FieldRef, QueryError, QueryNode};
 use super::typo::automaton::{self, NearSpellings};
 use crate::analysis::{Analyzers, folded_analyzer, is_stop_word, tokens};
 use crate::index::fields::{FieldKind, IndexField, IndexFields};
+use crate::ner::surnames::SurnameLinks;
 
 /// How much of a word's best score (its text fields' joint score, a tag or
 /// an entity field) the others add. On the relevance bench's development
@@ -99,6 +100,9 @@ pub struct QueryBuilder<'a> {
     /// The fields bare words search, by their declared names; `None`: the
     /// `default_search` fields.
     pub searched_fields: Option<&'a [String]>,
+    /// Per facet field of people's names, its surnames linked to full
+    /// names (see [`crate::index::NewsIndex::surname_links`]).
+    pub surname_links: HashMap<Field, Arc<SurnameLinks>>,
     /// Automata of near spellings built so far, by term, edits and prefix.
     near: HashMap<(String, u8, bool), Arc<automaton::Automaton>>,
     /// The tokens of the text being built, per analysis (`None`: plain
@@ -124,6 +128,7 @@ impl<'a> QueryBuilder<'a> {
             text_fields_with_terms: None,
             searcher: None,
             searched_fields: None,
+            surname_links: HashMap::new(),
             near: HashMap::new(),
             analysed: Vec::new(),
             recorded: Vec::new(),
@@ -513,7 +518,7 @@ impl<'a> QueryBuilder<'a> {
                         // An entity named by its alias (`location:US`) also
                         // finds its canonical name, as filters do.
                         let canonical = (field.is_some()
-                            && target.definition.source.starts_with("entities."))
+                            && target.definition.entity_kind().is_some())
                         .then(|| crate::ner::aliases::shipped().canonical(text))
                         .flatten()
                         .filter(|canonical| !canonical.eq_ignore_ascii_case(text))
@@ -525,12 +530,35 @@ impl<'a> QueryBuilder<'a> {
                                 0,
                             )
                         });
-                        match (written, canonical) {
-                            (Some(written), Some(canonical)) => {
-                                Some(Box::new(BooleanQuery::union(vec![written, canonical]))
-                                    as Box<dyn Query>)
-                            }
-                            (written, canonical) => written.or(canonical),
+                        // A person named in full (`person:"James Baker"`)
+                        // also finds the articles that name them by the
+                        // surname the index links to them.
+                        let lower = text.trim().to_lowercase();
+                        let surnames = field
+                            .and(self.surname_links.get(&target.field))
+                            .map(|links| {
+                                links
+                                    .forms(&lower)
+                                    .into_iter()
+                                    .filter(|form| *form != lower)
+                                    .map(|form| {
+                                        Box::new(TermQuery::new(
+                                            Term::from_field_text(target.field, form),
+                                            IndexRecordOption::Basic,
+                                        )) as Box<dyn Query>
+                                    })
+                                    .collect::<Vec<_>>()
+                            })
+                            .unwrap_or_default();
+                        let mut found: Vec<Box<dyn Query>> = written
+                            .into_iter()
+                            .chain(canonical)
+                            .chain(surnames)
+                            .collect();
+                        match found.len() {
+                            0 => None,
+                            1 => found.pop(),
+                            _ => Some(Box::new(BooleanQuery::union(found)) as Box<dyn Query>),
                         }
                     }
                     None => None,

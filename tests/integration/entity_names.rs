@@ -208,18 +208,26 @@ fn an_alias_filters_and_counts_as_its_canonical_name() {
     }
 }
 
-/// The Reuters-21578 body that holds `needle`, from `../shared/corpus`.
-fn reuters_body(file: &str, needle: &str) -> Option<String> {
+/// The Reuters-21578 bodies of `file` that hold `needle`, from
+/// `../shared/corpus`.
+fn reuters_bodies(file: &str, needle: &str) -> Option<Vec<String>> {
     let path = crate::support::shared_path(&format!("corpus/reuters21578/{file}"))?;
     let bytes = std::fs::read(&path).expect("the Reuters file is readable");
     let text = String::from_utf8_lossy(&bytes);
-    let found = text
-        .split("<BODY>")
-        .skip(1)
-        .filter_map(|part| part.split("</BODY>").next())
-        .find(|body| body.contains(needle))
-        .unwrap_or_else(|| panic!("{file} holds a body with {needle:?}"));
-    Some(found.to_string())
+    Some(
+        text.split("<BODY>")
+            .skip(1)
+            .filter_map(|part| part.split("</BODY>").next())
+            .filter(|body| body.contains(needle))
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+/// The first Reuters-21578 body of `file` that holds `needle`.
+fn reuters_body(file: &str, needle: &str) -> Option<String> {
+    let found = reuters_bodies(file, needle)?.into_iter().next();
+    Some(found.unwrap_or_else(|| panic!("{file} holds a body with {needle:?}")))
 }
 
 /// On real wire copy, an abbreviation the story spells out in brackets is
@@ -280,5 +288,98 @@ fn a_name_introduced_as_a_company_is_an_organisation() {
     assert!(
         found.contains(&(EntityKind::Person, "Maxim Timchenko".to_string())),
         "{found:?}"
+    );
+}
+
+/// Across the archive, a surname alone is the person the archive names in
+/// full by it: the Reuters-21578 stories of `reut2-000.sgm` that name
+/// Reagan mostly say "President Reagan", two "Ronald Reagan". Facets,
+/// filters, the field syntax, facet value search and `stats` all read
+/// them as one person.
+#[test]
+fn a_surname_alone_is_the_person_the_archive_names_in_full() {
+    let Some(bodies) = reuters_bodies("reut2-000.sgm", "Reagan") else {
+        return;
+    };
+    let index = NewsIndex::create_in_ram().expect("index");
+    let mut writer = index.writer(WriterOptions::default()).expect("writer");
+    let (mut alone, mut in_full) = (0, 0);
+    for (number, body) in bodies.iter().enumerate() {
+        let article = story(&format!("Reagan story {number}"), body);
+        let people = entities(&article);
+        let named = |name: &str| {
+            people
+                .iter()
+                .any(|(kind, found)| *kind == EntityKind::Person && found == name)
+        };
+        if named("Ronald Reagan") {
+            in_full += 1;
+        } else if named("Reagan") {
+            alone += 1;
+        }
+        writer.upsert(&article).expect("writes");
+    }
+    writer.finish().expect("commits");
+    assert!(
+        in_full >= 2 && alone > in_full,
+        "{in_full} in full, {alone} alone"
+    );
+    let reagan = alone + in_full;
+
+    let facets = search(
+        &index,
+        &SearchRequest {
+            facets: vec!["person".into()],
+            limit: 0,
+            ..Default::default()
+        },
+    )
+    .expect("searches");
+    let people = &facets.facets["person"];
+    let count_of = |name: &str| {
+        people
+            .iter()
+            .find(|value| value.value == name)
+            .map(|value| value.count)
+    };
+    assert_eq!(count_of("Ronald Reagan"), Some(reagan), "{people:?}");
+    assert_eq!(count_of("Reagan"), None, "{people:?}");
+
+    for written in ["Ronald Reagan", "Reagan", "REAGAN"] {
+        let filtered = search(
+            &index,
+            &SearchRequest {
+                filters: [("person".to_string(), vec![written.to_string()])].into(),
+                ..Default::default()
+            },
+        )
+        .expect("searches");
+        assert_eq!(filtered.total, reagan, "person={written}");
+    }
+    let fielded = search(
+        &index,
+        &SearchRequest {
+            q: "person:\"Ronald Reagan\"".into(),
+            ..Default::default()
+        },
+    )
+    .expect("searches");
+    assert_eq!(fielded.total, reagan, "person:\"Ronald Reagan\"");
+
+    let values = newsdex::query::facet_search::search_facet_values(&index, "person", "reag", 5)
+        .expect("searches values");
+    assert_eq!(
+        values
+            .iter()
+            .map(|value| (value.value.as_str(), value.count))
+            .collect::<Vec<_>>(),
+        vec![("Ronald Reagan", reagan)],
+    );
+
+    let stats = newsdex::query::search::stats(&index, 5).expect("stats");
+    assert!(
+        stats.entity_names["person"].linked_surnames >= 1,
+        "{:?}",
+        stats.entity_names["person"]
     );
 }
