@@ -383,3 +383,25 @@ fn a_surname_alone_is_the_person_the_archive_names_in_full() {
         stats.entity_names["person"]
     );
 }
+
+/// The wire's sign-off ("REUTER" closing a Reuters-21578 body) is the
+/// agency, under its name, not a person.
+#[test]
+fn the_wire_sign_off_is_the_agency() {
+    let Some(body) = reuters_body("reut2-000.sgm", "REUTER") else {
+        return;
+    };
+    let found = entities(&story("Cocoa", &body));
+    assert!(
+        found
+            .iter()
+            .any(|(kind, name)| *kind == EntityKind::Org && name == "Reuters"),
+        "{found:?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(_, name)| name.eq_ignore_ascii_case("reuter")),
+        "{found:?}"
+    );
+}
