@@ -22,7 +22,7 @@ mod support;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use newsdex::ner::EntityExtractor;
-use newsdex::ner::surnames::{DOMINANCE, MIN_ARTICLES, SurnameLinks};
+use newsdex::ner::name_links::{DOMINANCE, MIN_ARTICLES, NameLinks};
 use newsdex::{Article, EntityKind};
 use serde::Serialize;
 
@@ -31,9 +31,11 @@ struct Counts {
     names: usize,
     case: usize,
     alias: usize,
-    surname: usize,
+    /// A surname alone beside a fuller person name, an abbreviation beside
+    /// an organisation name it gives the initials of.
+    short: usize,
     /// Of those, linked to their full name across the archive.
-    surname_linked: usize,
+    short_linked: usize,
     shouted: usize,
     debris: usize,
 }
@@ -42,7 +44,7 @@ struct Counts {
 struct Report {
     articles: usize,
     by_kind: BTreeMap<String, Counts>,
-    surname_links: LinkChoice,
+    name_links: BTreeMap<String, LinkChoice>,
     examples: BTreeMap<String, Vec<String>>,
 }
 
@@ -64,10 +66,54 @@ fn is_debris(name: &str) -> bool {
         || CORPORATE_SUFFIXES.contains(&name.to_lowercase().as_str())
 }
 
-/// Per article, its entities (kind and name), and the surnames it links
-/// itself to a full name it gives (a person mention of one word that is the
-/// last word of the person's name), lower-cased: `("baker", "james baker")`.
-type Tagged = (Vec<(EntityKind, String)>, Vec<(String, String)>);
+/// Per article, its entities (kind and name), and the short forms it links
+/// itself to a full name it gives, lower-cased: a person mention of one
+/// word that is the last word of the person's name (`("baker", "james
+/// baker")`), an organisation mention in capitals that the organisation's
+/// name spells out (`("ico", "international coffee organization")`, not an
+/// alias of the shipped table, which ingest applies anyway).
+struct Tagged {
+    names: Vec<(EntityKind, String)>,
+    surnames: Vec<(String, String)>,
+    abbreviations: Vec<(String, String)>,
+}
+
+fn tagged(found: Vec<newsdex::ner::FoundEntity>) -> Tagged {
+    let aliases = newsdex::ner::aliases::shipped();
+    let mut tagged = Tagged {
+        names: Vec::new(),
+        surnames: Vec::new(),
+        abbreviations: Vec::new(),
+    };
+    for entity in found {
+        let name = entity.name.to_lowercase();
+        let mut words = name.split_whitespace();
+        if let (Some(_), Some(last)) = (words.next(), words.next_back()) {
+            for mention in &entity.mentions {
+                let text = mention.text.as_str();
+                let short = match entity.kind {
+                    EntityKind::Person => text.eq_ignore_ascii_case(last),
+                    EntityKind::Org => {
+                        (2..=6).contains(&text.len())
+                            && text.chars().all(|c| c.is_ascii_uppercase())
+                            && aliases.canonical(text).is_none()
+                    }
+                    _ => false,
+                };
+                let pairs = match entity.kind {
+                    EntityKind::Person => &mut tagged.surnames,
+                    _ => &mut tagged.abbreviations,
+                };
+                let pair = (text.to_lowercase(), name.clone());
+                if short && !pairs.contains(&pair) {
+                    pairs.push(pair);
+                }
+            }
+        }
+        tagged.names.push((entity.kind, entity.name));
+    }
+    tagged
+}
 
 fn extract_all(articles: &[Article]) -> Vec<Tagged> {
     let Ok(extractor) = EntityExtractor::shipped() else {
@@ -82,31 +128,7 @@ fn extract_all(articles: &[Article]) -> Vec<Tagged> {
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|article| {
-                            let found = extractor.extract_article(article);
-                            let mut linked = Vec::new();
-                            for entity in &found {
-                                let name = entity.name.to_lowercase();
-                                let mut words = name.split_whitespace();
-                                let (Some(_), Some(last)) = (words.next(), words.next_back())
-                                else {
-                                    continue;
-                                };
-                                if entity.kind == EntityKind::Person
-                                    && entity
-                                        .mentions
-                                        .iter()
-                                        .any(|mention| mention.text.eq_ignore_ascii_case(last))
-                                {
-                                    linked.push((last.to_string(), name.clone()));
-                                }
-                            }
-                            let names = found
-                                .into_iter()
-                                .map(|entity| (entity.kind, entity.name))
-                                .collect::<Vec<_>>();
-                            (names, linked)
-                        })
+                        .map(|article| tagged(extractor.extract_article(article)))
                         .collect::<Vec<_>>()
                 })
             })
@@ -118,9 +140,9 @@ fn extract_all(articles: &[Article]) -> Vec<Tagged> {
     })
 }
 
-/// How archive-wide surname links built on some articles do on the
-/// surnames other articles link themselves: of those pairs, how many the
-/// links give the same full name, another one, or none.
+/// How archive-wide links built on some articles do on the short forms
+/// other articles link themselves: of those pairs, how many the links give
+/// the same full name, another one, or none.
 #[derive(Debug, Default, Clone, Copy, Serialize)]
 struct LinkScore {
     pairs: usize,
@@ -138,44 +160,64 @@ impl LinkScore {
     }
 }
 
-/// A surname given to the wrong person misleads a reader of the facets
-/// more than one left apart: the thresholds chosen link the most surnames
-/// with at most one in ten linked to another person.
+/// A short form given to the wrong entity misleads a reader of the facets
+/// more than one left apart: the thresholds chosen link the most short
+/// forms with at most one in ten linked to another entity.
 const PRECISION_FLOOR: f64 = 0.9;
 
-fn person_articles<'a>(tagged: impl Iterator<Item = &'a Tagged>) -> HashMap<String, u64> {
+/// The names of one kind of the articles as the index holds them: each
+/// spelling, with the number of articles holding the name in any case.
+fn archive_names<'a>(
+    kind: EntityKind,
+    tagged: impl Iterator<Item = &'a Tagged>,
+) -> Vec<(String, u64)> {
     let mut articles: HashMap<String, u64> = HashMap::new();
-    for (names, _) in tagged {
-        let mut people: Vec<String> = names
-            .iter()
-            .filter(|(kind, _)| *kind == EntityKind::Person)
-            .map(|(_, name)| name.to_lowercase())
-            .collect();
-        people.sort_unstable();
-        people.dedup();
-        for person in people {
-            *articles.entry(person).or_default() += 1;
+    let mut spellings: HashSet<String> = HashSet::new();
+    for article in tagged {
+        let mut names: Vec<String> = Vec::new();
+        for (found, name) in &article.names {
+            if *found == kind {
+                spellings.insert(name.clone());
+                names.push(name.to_lowercase());
+            }
+        }
+        names.sort_unstable();
+        names.dedup();
+        for name in names {
+            *articles.entry(name).or_default() += 1;
         }
     }
-    articles
+    match kind {
+        // People are linked by lower-cased name, as the index's terms are.
+        EntityKind::Person => articles.into_iter().collect(),
+        _ => spellings
+            .into_iter()
+            .map(|name| {
+                let count = articles.get(&name.to_lowercase()).copied().unwrap_or(0);
+                (name, count)
+            })
+            .collect(),
+    }
 }
 
-fn score_links(
-    built_on: &HashMap<String, u64>,
-    scored_on: &[&Tagged],
-    dominance: f64,
-    min_articles: u64,
-) -> LinkScore {
-    let links = SurnameLinks::build_with(
-        built_on.iter().map(|(name, count)| (name.as_str(), *count)),
-        dominance,
-        min_articles,
-    );
+fn links_of(kind: EntityKind, names: &[(String, u64)], dominance: f64, min: u64) -> NameLinks {
+    let names = names.iter().map(|(name, count)| (name.as_str(), *count));
+    match kind {
+        EntityKind::Person => NameLinks::people_with(names, dominance, min),
+        _ => NameLinks::organisations_with(names, dominance, min),
+    }
+}
+
+fn score_links(kind: EntityKind, links: &NameLinks, scored_on: &[&Tagged]) -> LinkScore {
     let mut score = LinkScore::default();
-    for (_, pairs) in scored_on {
-        for (surname, full) in pairs {
+    for article in scored_on {
+        let pairs = match kind {
+            EntityKind::Person => &article.surnames,
+            _ => &article.abbreviations,
+        };
+        for (short, full) in pairs {
             score.pairs += 1;
-            match links.full_name(surname) {
+            match links.full_name(short) {
                 Some(found) if found == full => score.same += 1,
                 Some(_) => score.other += 1,
                 None => {}
@@ -185,10 +227,9 @@ fn score_links(
     score
 }
 
-/// The surname-link thresholds chosen on one half of the articles (links
-/// built on the even-numbered articles, scored on the odd) and scored on
-/// the other way round, which chose nothing; and the shipped thresholds on
-/// both.
+/// The link thresholds chosen on one half of the articles (links built on
+/// the even-numbered articles, scored on the odd) and scored the other way
+/// round, which chose nothing; and the shipped thresholds on both.
 #[derive(Debug, Serialize)]
 struct LinkChoice {
     chosen_dominance: f64,
@@ -199,17 +240,16 @@ struct LinkChoice {
     shipped_held_out_half: LinkScore,
 }
 
-fn choose_links(tagged: &[Tagged]) -> LinkChoice {
+fn choose_links(kind: EntityKind, tagged: &[Tagged]) -> LinkChoice {
     let even: Vec<&Tagged> = tagged.iter().step_by(2).collect();
     let odd: Vec<&Tagged> = tagged.iter().skip(1).step_by(2).collect();
-    let (even_names, odd_names) = (
-        person_articles(even.iter().copied()),
-        person_articles(odd.iter().copied()),
-    );
+    let even_names = archive_names(kind, even.iter().copied());
+    let odd_names = archive_names(kind, odd.iter().copied());
     let mut best: Option<(f64, f64, u64, LinkScore)> = None;
     for dominance in [0.5, 0.6, 0.67, 0.75, 0.8, 0.9, 0.95] {
         for min_articles in [1, 2, 3, 5] {
-            let score = score_links(&even_names, &odd, dominance, min_articles);
+            let links = links_of(kind, &even_names, dominance, min_articles);
+            let score = score_links(kind, &links, &odd);
             if score.precision() >= PRECISION_FLOOR
                 && best.is_none_or(|(coverage, ..)| score.coverage() > coverage)
             {
@@ -218,13 +258,17 @@ fn choose_links(tagged: &[Tagged]) -> LinkChoice {
         }
     }
     let (_, dominance, min_articles, choosing_half) = best.unwrap_or_default();
+    let held_out =
+        |dominance, min| score_links(kind, &links_of(kind, &odd_names, dominance, min), &even);
+    let choosing =
+        |dominance, min| score_links(kind, &links_of(kind, &even_names, dominance, min), &odd);
     LinkChoice {
         chosen_dominance: dominance,
         chosen_min_articles: min_articles,
         choosing_half,
-        held_out_half: score_links(&odd_names, &even, dominance, min_articles),
-        shipped_choosing_half: score_links(&even_names, &odd, DOMINANCE, MIN_ARTICLES),
-        shipped_held_out_half: score_links(&odd_names, &even, DOMINANCE, MIN_ARTICLES),
+        held_out_half: held_out(dominance, min_articles),
+        shipped_choosing_half: choosing(DOMINANCE, MIN_ARTICLES),
+        shipped_held_out_half: held_out(DOMINANCE, MIN_ARTICLES),
     }
 }
 
@@ -241,18 +285,22 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
     let aliases = newsdex::ner::aliases::shipped();
-    let archive_people = person_articles(entities.iter());
-    let links = SurnameLinks::build(
-        archive_people
-            .iter()
-            .map(|(name, count)| (name.as_str(), *count)),
-    );
-    let choice = choose_links(&entities);
+    let archive_links: HashMap<EntityKind, NameLinks> = [EntityKind::Person, EntityKind::Org]
+        .into_iter()
+        .map(|kind| {
+            let names = archive_names(kind, entities.iter());
+            (kind, links_of(kind, &names, DOMINANCE, MIN_ARTICLES))
+        })
+        .collect();
+    let choices: BTreeMap<String, LinkChoice> = [EntityKind::Person, EntityKind::Org]
+        .into_iter()
+        .map(|kind| (kind.as_str().to_string(), choose_links(kind, &entities)))
+        .collect();
     let mut by_kind: BTreeMap<String, Counts> = BTreeMap::new();
     let mut examples: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for kind in [EntityKind::Person, EntityKind::Org, EntityKind::Location] {
         let mut frequency: HashMap<&str, usize> = HashMap::new();
-        for (found, name) in entities.iter().flat_map(|(names, _)| names) {
+        for (found, name) in entities.iter().flat_map(|article| &article.names) {
             if *found == kind {
                 *frequency.entry(name.as_str()).or_default() += 1;
             }
@@ -270,6 +318,23 @@ fn main() {
             .filter_map(|name| name.split_whitespace().last())
             .map(str::to_lowercase)
             .collect();
+        // The initials of the names of two capitalised words or more,
+        // corporate suffixes aside.
+        let initials: HashSet<String> = names
+            .iter()
+            .filter_map(|name| {
+                let letters: String = name
+                    .split_whitespace()
+                    .filter(|word| !CORPORATE_SUFFIXES.contains(&word.to_lowercase().as_str()))
+                    .filter_map(|word| word.chars().next())
+                    .filter(|first| first.is_uppercase())
+                    .flat_map(char::to_lowercase)
+                    .collect();
+                (name.contains(' ') && letters.chars().count() >= 2).then_some(letters)
+            })
+            .collect();
+        let no_links = NameLinks::default();
+        let links = archive_links.get(&kind).unwrap_or(&no_links);
         let mut counts = Counts {
             names: names.len(),
             ..Counts::default()
@@ -286,15 +351,19 @@ fn main() {
             {
                 counts.alias += 1;
                 variant = Some("alias");
-            } else if kind == EntityKind::Person
+            } else if (kind == EntityKind::Person
                 && !name.contains(' ')
-                && surnames.contains(&name.to_lowercase())
+                && surnames.contains(&name.to_lowercase()))
+                || (kind == EntityKind::Org
+                    && (2..=6).contains(&name.len())
+                    && name.chars().all(|c| c.is_ascii_uppercase())
+                    && initials.contains(&name.to_lowercase()))
             {
-                counts.surname += 1;
+                counts.short += 1;
                 if links.full_name(&name.to_lowercase()).is_some() {
-                    counts.surname_linked += 1;
+                    counts.short_linked += 1;
                 }
-                variant = Some("surname");
+                variant = Some("short form");
             }
             if is_shouted(name) {
                 counts.shouted += 1;
@@ -325,12 +394,12 @@ fn main() {
     let report = Report {
         articles: articles.len(),
         by_kind,
-        surname_links: choice,
+        name_links: choices,
         examples,
     };
     let mut markdown = format!(
         "#### Entity names: Reuters-21578 and BBC News, {} articles, through the shipped tagger\n\n\
-         | kind | distinct names | case variants | alias variants | surname of a fuller name | of those, linked archive-wide | shouted (all capitals) | debris (brackets, a suffix alone) |\n\
+         | kind | distinct names | case variants | alias variants | short form of a fuller name (surname, abbreviation) | of those, linked archive-wide | shouted (all capitals) | debris (brackets, a suffix alone) |\n\
          |---|---|---|---|---|---|---|---|\n",
         report.articles
     );
@@ -340,14 +409,13 @@ fn main() {
             counts.names,
             counts.case,
             counts.alias,
-            counts.surname,
-            counts.surname_linked,
+            counts.short,
+            counts.short_linked,
             counts.shouted,
             counts.debris
         ));
     }
     markdown.push('\n');
-    let links = &report.surname_links;
     let line = |what: &str, score: &LinkScore| {
         format!(
             "| {what} | {} | {} | {} | {:.3} | {:.3} |\n",
@@ -359,16 +427,31 @@ fn main() {
         )
     };
     markdown.push_str(&format!(
-        "Archive-wide surname links, scored on the surnames articles link themselves to a full name they give: links built on the even-numbered articles and scored on the odd ones choose the thresholds (over a grid, the most surnames linked at a precision of {PRECISION_FLOOR} or more), then links built on the odd ones are scored on the even ones. Chosen: dominance {}, {} articles; shipped: dominance {DOMINANCE}, {MIN_ARTICLES} articles.\n\n\
-         | thresholds, half | pairs | same person | another person | precision | coverage |\n\
-         |---|---|---|---|---|---|\n{}{}{}{}\n",
-        links.chosen_dominance,
-        links.chosen_min_articles,
-        line("chosen, choosing half", &links.choosing_half),
-        line("chosen, held-out half", &links.held_out_half),
-        line("shipped, choosing half", &links.shipped_choosing_half),
-        line("shipped, held-out half", &links.shipped_held_out_half),
+        "Archive-wide links of a short form to a full name (`ner/name_links.rs`), scored on the short forms articles link themselves to a full name they give (a surname, an abbreviation they spell out): links built on the even-numbered articles and scored on the odd ones choose the thresholds (over a grid, the most linked at a precision of {PRECISION_FLOOR} or more), then links built on the odd ones are scored on the even ones. Shipped: dominance {DOMINANCE}, {MIN_ARTICLES} articles.\n\n\
+         | kind | thresholds, half | pairs | same entity | another entity | precision | coverage |\n\
+         |---|---|---|---|---|---|---|\n"
     ));
+    for (kind, links) in &report.name_links {
+        let chosen = format!(
+            "chosen ({}, {})",
+            links.chosen_dominance, links.chosen_min_articles
+        );
+        for (what, score) in [
+            (format!("{chosen}, choosing half"), &links.choosing_half),
+            (format!("{chosen}, held-out half"), &links.held_out_half),
+            (
+                "shipped, choosing half".to_string(),
+                &links.shipped_choosing_half,
+            ),
+            (
+                "shipped, held-out half".to_string(),
+                &links.shipped_held_out_half,
+            ),
+        ] {
+            markdown.push_str(&format!("| {kind} {}", line(&what, score)));
+        }
+    }
+    markdown.push('\n');
     for (kind, sample) in &report.examples {
         markdown.push_str(&format!(
             "Most frequent flagged {kind} names: {}.\n\n",

@@ -48,12 +48,12 @@ pub fn run(index_dir: &Path, args: StatsArgs) -> anyhow::Result<Status> {
         .iter()
         .filter(|(_, names)| names.names > 0)
         .map(|(kind, names)| {
-            let surnames = match names.linked_surnames {
+            let short_forms = match names.linked_short_forms {
                 0 => String::new(),
-                linked => format!(", {linked} surnames under a full name"),
+                linked => format!(", {linked} short forms under a full name"),
             };
             format!(
-                "{kind} {} ({} in other capitals, {} aliases under {} names{surnames})",
+                "{kind} {} ({} in other capitals, {} aliases under {} names{short_forms})",
                 names.names, names.case_variants, names.alias_forms, names.canonical_names
             )
         })

@@ -27,7 +27,7 @@ pub use self::writer::{
     WriteOutcome, WriterOptions,
 };
 use crate::article::{Article, EntityKind};
-use crate::ner::surnames::SurnameLinks;
+use crate::ner::name_links::NameLinks;
 use fields::{FieldKind, IndexFields};
 use published_days::PublishedDays;
 
@@ -388,7 +388,7 @@ pub struct NewsIndex {
     facet_listings: Arc<GenerationCache<Vec<(String, u64)>>>,
     /// Per person field, its lone surnames linked to full names, as of one
     /// searcher generation.
-    surname_links: Arc<GenerationCache<SurnameLinks>>,
+    name_links: Arc<GenerationCache<NameLinks>>,
     /// Per segment, its documents' publication days, read on first use.
     published_days: Arc<Mutex<HashMap<SegmentId, Option<Arc<PublishedDays>>>>>,
 }
@@ -508,7 +508,7 @@ impl NewsIndex {
             facts: Arc::new(Mutex::new(None)),
             value_words: Arc::default(),
             facet_listings: Arc::default(),
-            surname_links: Arc::default(),
+            name_links: Arc::default(),
             published_days: Arc::new(Mutex::new(HashMap::new())),
         })
     }
@@ -636,26 +636,29 @@ impl NewsIndex {
         })
     }
 
-    /// For a facet field of people's names, its lone surnames linked to the
-    /// full names the index makes unambiguous (see [`SurnameLinks`]), built
-    /// once per searcher generation from the field's terms and their
-    /// document frequencies; `None` for any other field.
-    pub fn surname_links(
+    /// For a facet field of people's or organisations' names, its short
+    /// forms (lone surnames, abbreviations) linked to the full names the
+    /// index makes unambiguous (see [`NameLinks`]), built once per searcher
+    /// generation from the field's terms, their document frequencies and
+    /// their spellings; `None` for any other field.
+    pub fn name_links(
         &self,
         searcher: &Searcher,
         field: &str,
-    ) -> Result<Option<Arc<SurnameLinks>>, IndexError> {
-        let Some(facet) = self
-            .fields
-            .get(field)
-            .filter(|facet| facet.definition.entity_kind() == Some(EntityKind::Person))
-        else {
+    ) -> Result<Option<Arc<NameLinks>>, IndexError> {
+        let Some((facet, kind)) = self.fields.get(field).and_then(|facet| {
+            let kind = facet.definition.entity_kind()?;
+            matches!(kind, EntityKind::Person | EntityKind::Org).then_some((facet, kind))
+        }) else {
             return Ok(None);
         };
         let links = self
-            .surname_links
+            .name_links
             .get_or_build(searcher, &facet.definition.name, || {
+                // Articles per name in any case (the exact field's terms are
+                // lower-cased), and the spellings the fast column keeps.
                 let mut articles: HashMap<String, u64> = HashMap::new();
+                let mut spellings: BTreeSet<String> = BTreeSet::new();
                 for segment in searcher.segment_readers() {
                     let inverted = segment.inverted_index(facet.field)?;
                     let mut terms = inverted
@@ -668,26 +671,30 @@ impl NewsIndex {
                                 u64::from(terms.value().doc_freq);
                         }
                     }
-                }
-                let mut links = SurnameLinks::build(
-                    articles.iter().map(|(name, count)| (name.as_str(), *count)),
-                );
-                if !links.is_empty() {
-                    for segment in searcher.segment_readers() {
-                        let Some(column) = segment.fast_fields().str(&facet.definition.name)?
-                        else {
-                            continue;
-                        };
-                        let mut spellings = column
-                            .dictionary()
-                            .stream()
-                            .map_err(tantivy::TantivyError::from)?;
-                        while spellings.advance() {
-                            if let Ok(written) = std::str::from_utf8(spellings.key()) {
-                                links.note_spelling(written);
-                            }
+                    let Some(column) = segment.fast_fields().str(&facet.definition.name)? else {
+                        continue;
+                    };
+                    let mut written = column
+                        .dictionary()
+                        .stream()
+                        .map_err(tantivy::TantivyError::from)?;
+                    while written.advance() {
+                        if let Ok(name) = std::str::from_utf8(written.key()) {
+                            spellings.insert(name.to_string());
                         }
                     }
+                }
+                let mut links = match kind {
+                    EntityKind::Person => NameLinks::people(
+                        articles.iter().map(|(name, count)| (name.as_str(), *count)),
+                    ),
+                    _ => NameLinks::organisations(spellings.iter().map(|name| {
+                        let count = articles.get(&name.to_lowercase()).copied().unwrap_or(0);
+                        (name.as_str(), count)
+                    })),
+                };
+                for written in &spellings {
+                    links.note_spelling(written);
                 }
                 Ok::<_, IndexError>(links)
             })?;

@@ -17,9 +17,9 @@ mod hashing;
 mod label;
 mod lexicon;
 mod model;
+pub mod name_links;
 mod recase;
 mod resolve;
-pub mod surnames;
 mod tokenize;
 
 use std::sync::LazyLock;

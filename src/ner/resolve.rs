@@ -121,25 +121,12 @@ const ROLE_WORDS: &[&str] = &[
     "us",
 ];
 
-/// Words that are never an entity alone, though the tagger may take them
-/// for one: corporate suffixes a name was split from (`Corp`, `Inc`), the
-/// abbreviations of wire earnings tables (`Shr`, `Avg`, `Revs`), and the
-/// months and days (CoNLL types no dates; "May" stays, a surname too).
+/// Words besides corporate suffixes (`Corp`, `Inc`, a name was split
+/// from) that are never an entity alone, though the tagger may take them
+/// for one: the abbreviations of wire earnings tables (`Shr`, `Avg`,
+/// `Revs`), and the months and days (CoNLL types no dates; "May" stays, a
+/// surname too).
 const NEVER_ALONE: &[&str] = &[
-    "corp",
-    "corp.",
-    "co",
-    "co.",
-    "inc",
-    "inc.",
-    "ltd",
-    "ltd.",
-    "plc",
-    "llc",
-    "cos",
-    "bhd",
-    "ag",
-    "nv",
     "avg",
     "shr",
     "shrs",
@@ -226,8 +213,20 @@ const SENTENCE_OPENERS: &[&str] = &[
     "so",
 ];
 
+/// Words that say a company's legal form, lower-cased.
+const CORPORATE_SUFFIXES: &[&str] = &[
+    "corp", "corp.", "co", "co.", "inc", "inc.", "ltd", "ltd.", "plc", "llc", "cos", "bhd", "ag",
+    "nv",
+];
+
+/// A word that says a company's legal form: never a name alone, and no
+/// letter of the company's abbreviation ("MCI" is not "Manor Care Inc").
+pub(crate) fn is_corporate_suffix(word: &str) -> bool {
+    CORPORATE_SUFFIXES.contains(&word.to_lowercase().as_str())
+}
+
 fn never_alone(word: &str) -> bool {
-    NEVER_ALONE.contains(&word.to_lowercase().as_str())
+    is_corporate_suffix(word) || NEVER_ALONE.contains(&word.to_lowercase().as_str())
 }
 
 fn is_sentence_opener(word: &str) -> bool {
@@ -541,20 +540,20 @@ impl Group {
 /// The letters of a name's capitalised words, lower-cased: "Organization
 /// of the Petroleum Exporting Countries" gives "opec". Empty for a name of
 /// one word.
-fn initials(words: &[String]) -> String {
+pub(crate) fn initials<S: AsRef<str>>(words: &[S]) -> String {
     if words.len() < 2 {
         return String::new();
     }
     words
         .iter()
-        .filter_map(|word| word.chars().next())
+        .filter_map(|word| word.as_ref().chars().next())
         .filter(|first| first.is_uppercase())
         .flat_map(char::to_lowercase)
         .collect()
 }
 
 /// A word written as an abbreviation: two to six capital letters.
-fn is_abbreviation(word: &str) -> bool {
+pub(crate) fn is_abbreviation(word: &str) -> bool {
     (2..=6).contains(&word.chars().count()) && word.chars().all(|c| c.is_ascii_uppercase())
 }
 

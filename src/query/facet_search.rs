@@ -61,7 +61,7 @@ pub fn search_facet_values(
                     &FacetCollector::new(vec![name.clone()]),
                 )?;
                 let counts = counts.into_iter().next().unwrap_or_default();
-                let links = index.surname_links(&searcher, &name)?;
+                let links = index.name_links(&searcher, &name)?;
                 Ok(top_values(counts, MAX_FACET_VALUES, links.as_deref()))
             },
         )?;
@@ -158,7 +158,7 @@ pub fn matching_values(
     }
     // A surname the index links to a person is that person: "bak" lists
     // "James Baker" once, counted with the articles that say "Baker".
-    let links = index.surname_links(&searcher, &name)?;
+    let links = index.name_links(&searcher, &name)?;
     if let Some(links) = &links {
         let linked: Vec<(String, String)> = candidates
             .keys()

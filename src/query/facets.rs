@@ -11,7 +11,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
-use crate::ner::surnames::SurnameLinks;
+use crate::ner::name_links::NameLinks;
 
 /// Counts the values of several facet fields over the matching documents.
 pub struct FacetCollector {
@@ -118,7 +118,7 @@ impl SegmentCollector for FacetSegmentCollector {
 pub fn top_values(
     counts: HashMap<String, u64>,
     limit: usize,
-    links: Option<&SurnameLinks>,
+    links: Option<&NameLinks>,
 ) -> Vec<(String, u64)> {
     // Lower-cased name → (articles, best spelling, its articles).
     let mut by_case: HashMap<String, (u64, String, u64)> = HashMap::new();

@@ -112,11 +112,11 @@ fn text_query(
     let language_keys = search_language_keys(index, searcher, request);
     // Only a query that names a field (`person:"James Baker"`) reads the
     // surname links.
-    let mut surname_links = HashMap::new();
+    let mut name_links = HashMap::new();
     if request.q.contains(':') {
         for field in fields.of_kind(FieldKind::Facet) {
-            if let Some(links) = index.surname_links(searcher, &field.definition.name)? {
-                surname_links.insert(field.field, links);
+            if let Some(links) = index.name_links(searcher, &field.definition.name)? {
+                name_links.insert(field.field, links);
             }
         }
     }
@@ -131,7 +131,7 @@ fn text_query(
         builder.searcher = Some(searcher);
         builder.text_fields_with_terms = Some(&context.text_fields_with_terms);
         builder.searched_fields = (!request.fields.is_empty()).then_some(&request.fields[..]);
-        builder.surname_links = surname_links.clone();
+        builder.name_links = name_links.clone();
         builder
             .build(&parsed.node)
             .map(|query| (query, builder.highlight))
@@ -353,7 +353,7 @@ fn filter_clauses(
             .collect();
         // A person also finds the articles that name them by surname alone,
         // and a surname the person it stands for, as facets count them.
-        let links = index.surname_links(searcher, &field.definition.name)?;
+        let links = index.name_links(searcher, &field.definition.name)?;
         let mut terms: Vec<String> = Vec::new();
         for value in values {
             let Some(token) = tokens(&mut normalizer, value.trim()).into_iter().next() else {

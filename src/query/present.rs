@@ -123,7 +123,7 @@ pub(crate) fn facet_values(
     counts
         .into_iter()
         .map(|(name, counts)| {
-            let links = index.surname_links(searcher, &name)?;
+            let links = index.name_links(searcher, &name)?;
             let values = top_values(counts, top, links.as_deref())
                 .into_iter()
                 .map(|(value, count)| FacetValue { value, count })

@@ -387,10 +387,11 @@ pub struct EntityNames {
     /// The alias forms those names stand for (`US`, `U.S.`, `USA`…), each
     /// stored, filtered and suggested as its canonical name.
     pub alias_forms: u64,
-    /// Surnames alone counted, filtered and suggested as the full name the
-    /// index links them to (`Baker` as `James Baker`).
+    /// Short forms alone (a surname, an abbreviation) counted, filtered and
+    /// suggested as the full name the index links them to (`Reagan` as
+    /// `Ronald Reagan`, `ICO` as `International Coffee Organization`).
     #[serde(default)]
-    pub linked_surnames: u64,
+    pub linked_short_forms: u64,
 }
 
 impl EntityNames {
@@ -411,7 +412,7 @@ impl EntityNames {
             case_variants: (counts.len() - folded.len()) as u64,
             canonical_names,
             alias_forms,
-            linked_surnames: 0,
+            linked_short_forms: 0,
         }
     }
 }
@@ -439,8 +440,8 @@ pub fn stats(index: &NewsIndex, top: usize) -> Result<IndexStats, SearchError> {
         })
         .map(|(name, counts)| {
             let mut names = EntityNames::count(counts);
-            let links = index.surname_links(&searcher, name)?;
-            names.linked_surnames = links.map_or(0, |links| links.len() as u64);
+            let links = index.name_links(&searcher, name)?;
+            names.linked_short_forms = links.map_or(0, |links| links.len() as u64);
             Ok((name.clone(), names))
         })
         .collect::<Result<_, SearchError>>()?;

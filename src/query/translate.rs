@@ -35,7 +35,7 @@ use super::parser::{FieldRef, QueryError, QueryNode};
 use super::typo::automaton::{self, NearSpellings};
 use crate::analysis::{Analyzers, folded_analyzer, is_stop_word, tokens};
 use crate::index::fields::{FieldKind, IndexField, IndexFields};
-use crate::ner::surnames::SurnameLinks;
+use crate::ner::name_links::NameLinks;
 
 /// How much of a word's best score (its text fields' joint score, a tag or
 /// an entity field) the others add. On the relevance bench's development
@@ -101,8 +101,8 @@ pub struct QueryBuilder<'a> {
     /// `default_search` fields.
     pub searched_fields: Option<&'a [String]>,
     /// Per facet field of people's names, its surnames linked to full
-    /// names (see [`crate::index::NewsIndex::surname_links`]).
-    pub surname_links: HashMap<Field, Arc<SurnameLinks>>,
+    /// names (see [`crate::index::NewsIndex::name_links`]).
+    pub name_links: HashMap<Field, Arc<NameLinks>>,
     /// Automata of near spellings built so far, by term, edits and prefix.
     near: HashMap<(String, u8, bool), Arc<automaton::Automaton>>,
     /// The tokens of the text being built, per analysis (`None`: plain
@@ -128,7 +128,7 @@ impl<'a> QueryBuilder<'a> {
             text_fields_with_terms: None,
             searcher: None,
             searched_fields: None,
-            surname_links: HashMap::new(),
+            name_links: HashMap::new(),
             near: HashMap::new(),
             analysed: Vec::new(),
             recorded: Vec::new(),
@@ -535,7 +535,7 @@ impl<'a> QueryBuilder<'a> {
                         // surname the index links to them.
                         let lower = text.trim().to_lowercase();
                         let surnames = field
-                            .and(self.surname_links.get(&target.field))
+                            .and(self.name_links.get(&target.field))
                             .map(|links| {
                                 links
                                     .forms(&lower)

@@ -291,6 +291,33 @@ fn a_name_introduced_as_a_company_is_an_organisation() {
     );
 }
 
+/// The `field` facet's values over the whole index.
+fn facet(index: &NewsIndex, field: &str) -> Vec<newsdex::query::search::FacetValue> {
+    let found = search(
+        index,
+        &SearchRequest {
+            facets: vec![field.into()],
+            limit: 0,
+            ..Default::default()
+        },
+    )
+    .expect("searches");
+    found.facets[field].clone()
+}
+
+/// The articles `field=value` filters.
+fn filtered(index: &NewsIndex, field: &str, value: &str) -> u64 {
+    search(
+        index,
+        &SearchRequest {
+            filters: [(field.to_string(), vec![value.to_string()])].into(),
+            ..Default::default()
+        },
+    )
+    .expect("searches")
+    .total
+}
+
 /// Across the archive, a surname alone is the person the archive names in
 /// full by it: the Reuters-21578 stories of `reut2-000.sgm` that name
 /// Reagan mostly say "President Reagan", two "Ronald Reagan". Facets,
@@ -326,16 +353,7 @@ fn a_surname_alone_is_the_person_the_archive_names_in_full() {
     );
     let reagan = alone + in_full;
 
-    let facets = search(
-        &index,
-        &SearchRequest {
-            facets: vec!["person".into()],
-            limit: 0,
-            ..Default::default()
-        },
-    )
-    .expect("searches");
-    let people = &facets.facets["person"];
+    let people = facet(&index, "person");
     let count_of = |name: &str| {
         people
             .iter()
@@ -346,15 +364,11 @@ fn a_surname_alone_is_the_person_the_archive_names_in_full() {
     assert_eq!(count_of("Reagan"), None, "{people:?}");
 
     for written in ["Ronald Reagan", "Reagan", "REAGAN"] {
-        let filtered = search(
-            &index,
-            &SearchRequest {
-                filters: [("person".to_string(), vec![written.to_string()])].into(),
-                ..Default::default()
-            },
-        )
-        .expect("searches");
-        assert_eq!(filtered.total, reagan, "person={written}");
+        assert_eq!(
+            filtered(&index, "person", written),
+            reagan,
+            "person={written}"
+        );
     }
     let fielded = search(
         &index,
@@ -378,7 +392,7 @@ fn a_surname_alone_is_the_person_the_archive_names_in_full() {
 
     let stats = newsdex::query::search::stats(&index, 5).expect("stats");
     assert!(
-        stats.entity_names["person"].linked_surnames >= 1,
+        stats.entity_names["person"].linked_short_forms >= 1,
         "{:?}",
         stats.entity_names["person"]
     );
@@ -404,4 +418,66 @@ fn the_wire_sign_off_is_the_agency() {
             .any(|(_, name)| name.eq_ignore_ascii_case("reuter")),
         "{found:?}"
     );
+}
+
+/// Across the archive, an abbreviation alone is the organisation the
+/// archive names in full with those initials: two stories spell out the
+/// International Coffee Organization, a third only says "ICO". Facets and
+/// filters read the three as one organisation.
+#[test]
+fn an_abbreviation_alone_is_the_organisation_the_archive_spells_out() {
+    let index = NewsIndex::create_in_ram().expect("index");
+    let mut writer = index.writer(WriterOptions::default()).expect("writer");
+    let stories = [
+        (
+            "COFFEE TALKS RESUME IN LONDON",
+            "The International Coffee Organization (ICO) council met in London on \
+             Monday to discuss export quotas, delegates said.",
+        ),
+        (
+            "PRODUCERS SEEK QUOTA DEAL",
+            "Producers told the International Coffee Organization they would seek a \
+             new quota deal before the International Coffee Agreement expires.",
+        ),
+        (
+            "ICO QUOTA TALKS STALL",
+            "Talks at the ICO on export quotas stalled on Tuesday, delegates said, \
+             and consumers blamed Brazil for the deadlock.",
+        ),
+    ];
+    let mut stored = Vec::new();
+    for (title, body) in stories {
+        let article = story(title, body);
+        stored.push(entities(&article));
+        writer.upsert(&article).expect("writes");
+    }
+    writer.finish().expect("commits");
+    let org = |found: &Vec<(EntityKind, String)>, name: &str| {
+        found
+            .iter()
+            .any(|(kind, written)| *kind == EntityKind::Org && written == name)
+    };
+    // As ingest stores them: two in full, one by the abbreviation alone.
+    assert!(
+        org(&stored[0], "International Coffee Organization")
+            && org(&stored[1], "International Coffee Organization")
+            && org(&stored[2], "ICO"),
+        "{stored:?}"
+    );
+
+    let orgs = facet(&index, "org");
+    let count_of = |name: &str| {
+        orgs.iter()
+            .find(|value| value.value == name)
+            .map(|value| value.count)
+    };
+    assert_eq!(
+        count_of("International Coffee Organization"),
+        Some(3),
+        "{orgs:?}"
+    );
+    assert_eq!(count_of("ICO"), None, "{orgs:?}");
+    for written in ["ICO", "International Coffee Organization"] {
+        assert_eq!(filtered(&index, "org", written), 3, "org={written}");
+    }
 }
