@@ -545,9 +545,14 @@ const FURNITURE_MAX_SHARE: f64 = 0.25;
 /// another story ("Photos: Europa, Mysterious Icy Moon of Jupiter").
 const LINK_LINE_MAX_WORDS: usize = 25;
 
+/// Most words of a card for another story: an `<article>` whose headline
+/// is a link to it, with a kicker and a teaser ("'A NATIONAL TRAGEDY'
+/// Watching This Koala Get Rescued…"), as pages list after the story.
+const STORY_CARD_MAX_WORDS: usize = 80;
+
 /// Takes the site's furniture out of the page: blocks marked as such by
-/// class or id ([`FURNITURE_MARKS`]) and paragraphs or list items that are
-/// nothing but a link to another page.
+/// class or id ([`FURNITURE_MARKS`]), cards for other stories, and
+/// paragraphs or list items that are nothing but a link to another page.
 fn remove_furniture(document: &Document) {
     let page_len = document.select("body").text().len().max(1) as f64;
     for block in document.select("[class], [id]").iter() {
@@ -562,6 +567,17 @@ fn remove_furniture(document: &Document) {
             && (block.text().len() as f64) < page_len * FURNITURE_MAX_SHARE
         {
             block.remove();
+        }
+    }
+    for card in document.select("article").iter() {
+        let words = card.text().split_whitespace().count();
+        if words <= STORY_CARD_MAX_WORDS
+            && card
+                .select("h1 a, h2 a, h3 a, h4 a, a h1, a h2, a h3, a h4")
+                .exists()
+            && (card.text().len() as f64) < page_len * FURNITURE_MAX_SHARE
+        {
+            card.remove();
         }
     }
     for line in document.select("p, li").iter() {

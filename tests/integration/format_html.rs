@@ -255,6 +255,20 @@ fn furniture_inside_the_story_is_left_out() {
         .expect("the span caption is a caption");
     assert_eq!(caption.credit.as_deref(), Some("(Image: GETTY )"));
 
+    // Digg lists cards for other stories after its own, each an
+    // `<article>` with a linked headline.
+    let digg = read("680c2848");
+    assert!(
+        !digg.body.contains("Watching This Koala Get Rescued"),
+        "{}",
+        digg.body
+    );
+    assert!(!digg.body.contains("Death By Train"));
+    assert!(
+        digg.body.split_whitespace().count() > 1000,
+        "story text kept"
+    );
+
     let times = read("8634d1211c3f2b73");
     assert_eq!(times.captions.len(), 1, "advert labels are no captions");
     assert_eq!(
