@@ -61,16 +61,19 @@ pub fn recase_shouting(
 fn dateline(line: &str) -> Option<usize> {
     let start = line.len() - line.trim_start().len();
     let rest = &line[start..];
-    let end = rest.find([',', '(', '-'])?;
+    // Read up to the first delimiter, giving up at a lower-case letter:
+    // most lines are passed over within their first word.
+    let end = rest
+        .char_indices()
+        .find(|(_, c)| matches!(c, ',' | '(' | '-') || c.is_lowercase())
+        .filter(|(_, c)| !c.is_lowercase())?
+        .0;
     let place = rest[..end].trim_end();
-    let words: Vec<&str> = place.split_whitespace().collect();
-    let is_place = (1..=4).contains(&words.len())
+    let is_place = (1..=4).contains(&place.split_whitespace().count())
         && place.chars().filter(|c| c.is_alphabetic()).count() >= 3
-        && !place.chars().any(char::is_lowercase)
-        && words.iter().all(|word| {
-            word.chars()
-                .all(|c| c.is_alphabetic() || c == '.' || c == '\'')
-        });
+        && place
+            .chars()
+            .all(|c| c.is_whitespace() || c == '.' || c == '\'' || c.is_alphabetic());
     // What follows is the date or the agency, in mixed case.
     let after = rest[end..].trim_start_matches([',', '(', '-', ' ']);
     (is_place && after.chars().take(12).any(char::is_lowercase)).then_some(start + place.len())
