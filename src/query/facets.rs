@@ -91,16 +91,21 @@ impl SegmentCollector for FacetSegmentCollector {
                 let Some((column, counts)) = column else {
                     return named;
                 };
-                let mut value = String::new();
-                for (ord, count) in counts.into_iter().enumerate() {
-                    if count == 0 {
-                        continue;
+                // The counted ordinals, in order, are named in one pass over
+                // the dictionary: naming each apart decompresses its block
+                // afresh (most of a faceted search's time, perf).
+                let (ords, counts): (Vec<u64>, Vec<u32>) = counts
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, count)| *count > 0)
+                    .map(|(ord, count)| (ord as u64, count))
+                    .unzip();
+                let mut counts = counts.into_iter();
+                let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+                    if let (Some(count), Ok(value)) = (counts.next(), std::str::from_utf8(bytes)) {
+                        named.insert(value.to_string(), u64::from(count));
                     }
-                    value.clear();
-                    if column.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
-                        named.insert(value.clone(), u64::from(count));
-                    }
-                }
+                });
                 named
             })
             .collect()
