@@ -126,13 +126,22 @@ impl NameLinks {
         dominance: f64,
         min_articles: u64,
     ) -> NameLinks {
+        let names: Vec<(&str, u64)> = names.into_iter().collect();
+        let lone: std::collections::HashSet<&str> = names
+            .iter()
+            .filter(|(name, _)| !name.contains(char::is_whitespace))
+            .map(|(name, _)| *name)
+            .collect();
         let mut surnames: Vec<&str> = Vec::new();
-        // First word → articles of the names it opens: "Charles" opens
-        // "Charles Kennedy" more often than it ends "Ray Charles".
+        // First word → articles of the names it opens as a first name:
+        // "Charles" opens "Charles Kennedy" more often than it ends "Ray
+        // Charles". A name counts only if its last word is a surname the
+        // archive writes alone ("Kennedy"): "Reagan Administration", the
+        // tagger's slip, opens no person's name.
         let mut opening: HashMap<&str, u64> = HashMap::new();
         // Last word → first word → the people so named.
         let mut full: HashMap<&str, HashMap<&str, Namesakes>> = HashMap::new();
-        for (name, articles) in names {
+        for &(name, articles) in &names {
             let mut words = name.split_whitespace();
             let (Some(first), last) = (words.next(), words.next_back()) else {
                 continue;
@@ -143,7 +152,9 @@ impl NameLinks {
                 }
                 None => {}
                 Some(last) if last != first => {
-                    *opening.entry(first).or_default() += articles;
+                    if lone.contains(last) {
+                        *opening.entry(first).or_default() += articles;
+                    }
                     let person = full.entry(last).or_default().entry(first).or_default();
                     person.0 += articles;
                     person.1.push((name, articles));
@@ -296,14 +307,21 @@ mod tests {
             ("tom jones", 1),
         ]);
         assert_eq!(links.full_name("smith"), None);
+        // One article's full name is not enough.
+        assert_eq!(links.full_name("jones"), None);
+        assert!(links.is_empty());
         let links = NameLinks::people([
             ("charles", 40),
             ("ray charles", 30),
             ("charles kennedy", 45),
+            ("kennedy", 20),
+            ("reagan", 473),
+            ("ronald reagan", 25),
+            ("reagan administration", 11),
         ]);
         assert_eq!(links.full_name("charles"), None);
-        // One article's full name is not enough.
-        assert_eq!(links.full_name("jones"), None);
-        assert!(links.is_empty());
+        // "Administration" is no surname: the slip does not hold Reagan
+        // apart from Ronald Reagan.
+        assert_eq!(links.full_name("reagan"), Some("ronald reagan"));
     }
 }
