@@ -386,8 +386,8 @@ pub struct NewsIndex {
     /// Per facet field, its values by count over the whole index (what an
     /// empty facet search lists), as of one searcher generation.
     facet_listings: Arc<GenerationCache<Vec<(String, u64)>>>,
-    /// Per person field, its lone surnames linked to full names, as of one
-    /// searcher generation.
+    /// Per person and org field, its short forms (lone surnames,
+    /// abbreviations) linked to full names, as of one searcher generation.
     name_links: Arc<GenerationCache<NameLinks>>,
     /// Per segment, its documents' publication days, read on first use.
     published_days: Arc<Mutex<HashMap<SegmentId, Option<Arc<PublishedDays>>>>>,

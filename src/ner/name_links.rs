@@ -14,7 +14,8 @@
 //!   or more. Where two people share the surname about as often ("Howard
 //!   Baker" beside "James Baker" in other years), or the word opens other
 //!   people's names as a first name ("Charles" of "Charles Kennedy" beside
-//!   "Ray Charles"), the surname stays apart;
+//!   "Ray Charles", "Kennedy" being a surname the archive writes alone),
+//!   the surname stays apart;
 //! - **an abbreviation** (two to six capitals) to an organisation whose
 //!   capitalised words it is the initials of, held to the same share
 //!   among the organisations with those initials.
@@ -28,10 +29,11 @@ use std::collections::HashMap;
 
 /// Of the articles naming a person in full with this surname (or an
 /// organisation with these initials), the share the most named one must
-/// hold for the short form alone to be it. Chosen on two halves of Reuters-21578 + BBC News (the
-/// `entity_names` bench): links built on one half are scored against the
-/// surnames the other half's articles link themselves to a full name, and
-/// the setting that links the most at a precision of 0.9 or more is kept.
+/// hold for the short form alone to be it. Chosen for surnames on two
+/// halves of Reuters-21578 + BBC News (the `entity_names` bench): links
+/// built on one half are scored against the surnames the other half's
+/// articles link themselves to a full name, and the setting that links the
+/// most at a precision of 0.9 or more is kept; abbreviations keep it.
 pub const DOMINANCE: f64 = 0.75;
 
 /// Articles that must name the full name before a short form is read as

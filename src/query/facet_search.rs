@@ -156,8 +156,8 @@ pub fn matching_values(
             .entry(canonical.to_string())
             .or_insert(((0, canonical.len()), true));
     }
-    // A surname the index links to a person is that person: "bak" lists
-    // "James Baker" once, counted with the articles that say "Baker".
+    // A short form the index links to a full name is that name: "bak"
+    // lists "James Baker" once, counted with the articles that say "Baker".
     let links = index.name_links(&searcher, &name)?;
     if let Some(links) = &links {
         let linked: Vec<(String, String)> = candidates
@@ -333,7 +333,7 @@ struct Candidate {
     doc_freq: u64,
     value: String,
     span: (usize, usize),
-    /// The value's term first, then the surnames linked to it.
+    /// The value's term first, then the short forms linked to it.
     terms: Vec<Term>,
 }
 

@@ -116,9 +116,9 @@ impl SegmentCollector for FacetSegmentCollector {
 /// Values that differ only in case are one value, as their filter is
 /// (`Baker` and `BAKER` filter alike): counted together (an article holds
 /// one spelling of a value, see `index::document`) and shown in their most
-/// common spelling. With a field's surname links, a lone surname counts
-/// under the full name it stands for (`Baker` under `James Baker`: an
-/// article holds the surname alone only where it never names the person
+/// common spelling. With a field's name links, a short form alone counts
+/// under the full name it stands for (`Reagan` under `Ronald Reagan`: an
+/// article holds the short form alone only where it never gives the name
 /// in full), shown as the archive writes the full name.
 pub fn top_values(
     counts: HashMap<String, u64>,
@@ -131,7 +131,7 @@ pub fn top_values(
         let lower = value.to_lowercase();
         let linked = links.and_then(|links| links.full_name(&lower));
         let (key, spelling, weight) = match linked {
-            // A surname never lends its spelling to the full name.
+            // A short form never lends its spelling to the full name.
             Some(full) => (
                 full.to_string(),
                 links

@@ -111,7 +111,7 @@ fn text_query(
     let mut parsed = read_query(&request.q, request.syntax, &is_field)?;
     let language_keys = search_language_keys(index, searcher, request);
     // Only a query that names a field (`person:"James Baker"`) reads the
-    // surname links.
+    // name links.
     let mut name_links = HashMap::new();
     if request.q.contains(':') {
         for field in fields.of_kind(FieldKind::Facet) {
@@ -351,8 +351,9 @@ fn filter_clauses(
                 std::iter::once(value.as_str()).chain(canonical)
             })
             .collect();
-        // A person also finds the articles that name them by surname alone,
-        // and a surname the person it stands for, as facets count them.
+        // A name also finds the articles that give it by its short form
+        // alone (a surname, an abbreviation), and a short form the name it
+        // stands for, as facets count them.
         let links = index.name_links(searcher, &field.definition.name)?;
         let mut terms: Vec<String> = Vec::new();
         for value in values {

@@ -112,8 +112,8 @@ pub(crate) fn present(
     })
 }
 
-/// Each facet's `top` most frequent values, most frequent first, a
-/// person's lone surname under the full name the index links it to.
+/// Each facet's `top` most frequent values, most frequent first, a short
+/// form alone under the full name the index links it to.
 pub(crate) fn facet_values(
     index: &NewsIndex,
     searcher: &tantivy::Searcher,

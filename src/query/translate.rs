@@ -100,8 +100,9 @@ pub struct QueryBuilder<'a> {
     /// The fields bare words search, by their declared names; `None`: the
     /// `default_search` fields.
     pub searched_fields: Option<&'a [String]>,
-    /// Per facet field of people's names, its surnames linked to full
-    /// names (see [`crate::index::NewsIndex::name_links`]).
+    /// Per facet field of people's or organisations' names, its short
+    /// forms linked to full names (see
+    /// [`crate::index::NewsIndex::name_links`]).
     pub name_links: HashMap<Field, Arc<NameLinks>>,
     /// Automata of near spellings built so far, by term, edits and prefix.
     near: HashMap<(String, u8, bool), Arc<automaton::Automaton>>,
@@ -530,9 +531,9 @@ impl<'a> QueryBuilder<'a> {
                                 0,
                             )
                         });
-                        // A person named in full (`person:"James Baker"`)
-                        // also finds the articles that name them by the
-                        // surname the index links to them.
+                        // A name given in full (`person:"James Baker"`)
+                        // also finds the articles that give it by the
+                        // short form the index links to it.
                         let lower = text.trim().to_lowercase();
                         let surnames = field
                             .and(self.name_links.get(&target.field))

@@ -131,12 +131,48 @@ fn a_corporate_suffix_or_a_table_word_is_never_an_entity_alone() {
     }
 }
 
+/// A RAM index holding `articles`, committed.
+fn indexed(articles: &[Article]) -> NewsIndex {
+    let index = NewsIndex::create_in_ram().expect("index");
+    let mut writer = index.writer(WriterOptions::default()).expect("writer");
+    for article in articles {
+        writer.upsert(article).expect("writes");
+    }
+    writer.finish().expect("commits");
+    index
+}
+
+/// The `field` facet's values over the whole index.
+fn facet(index: &NewsIndex, field: &str) -> Vec<newsdex::query::search::FacetValue> {
+    let found = search(
+        index,
+        &SearchRequest {
+            facets: vec![field.into()],
+            limit: 0,
+            ..Default::default()
+        },
+    )
+    .expect("searches");
+    found.facets[field].clone()
+}
+
+/// The articles `field=value` filters.
+fn filtered(index: &NewsIndex, field: &str, value: &str) -> u64 {
+    search(
+        index,
+        &SearchRequest {
+            filters: [(field.to_string(), vec![value.to_string()])].into(),
+            ..Default::default()
+        },
+    )
+    .expect("searches")
+    .total
+}
+
 /// A filter on an alias finds the canonical name, and the facet counts the
 /// canonical name once.
 #[test]
 fn an_alias_filters_and_counts_as_its_canonical_name() {
-    let index = NewsIndex::create_in_ram().expect("index");
-    let mut writer = index.writer(WriterOptions::default()).expect("writer");
     let stories = [
         (
             "Tariffs rise",
@@ -151,32 +187,20 @@ fn an_alias_filters_and_counts_as_its_canonical_name() {
             "US markets were calm on Friday, traders said.",
         ),
     ];
-    for (title, body) in stories {
-        writer.upsert(&story(title, body)).expect("writes");
-    }
-    writer.finish().expect("commits");
-    let facets = search(
-        &index,
-        &SearchRequest {
-            facets: vec!["location".into()],
-            limit: 0,
-            ..Default::default()
-        },
-    )
-    .expect("searches");
-    let places = &facets.facets["location"];
+    let articles: Vec<Article> = stories
+        .iter()
+        .map(|(title, body)| story(title, body))
+        .collect();
+    let index = indexed(&articles);
+    let places = facet(&index, "location");
     assert_eq!(places[0].value, "United States", "{places:?}");
     assert_eq!(places[0].count, 3, "{places:?}");
     for written in ["US", "U.S.", "united states", "USA"] {
-        let found = search(
-            &index,
-            &SearchRequest {
-                filters: [("location".to_string(), vec![written.to_string()])].into(),
-                ..Default::default()
-            },
-        )
-        .expect("searches");
-        assert_eq!(found.total, 3, "location={written}");
+        assert_eq!(
+            filtered(&index, "location", written),
+            3,
+            "location={written}"
+        );
         // A search box's facet value search and suggestions find it too.
         let values =
             newsdex::query::facet_search::search_facet_values(&index, "location", written, 5)
@@ -291,33 +315,6 @@ fn a_name_introduced_as_a_company_is_an_organisation() {
     );
 }
 
-/// The `field` facet's values over the whole index.
-fn facet(index: &NewsIndex, field: &str) -> Vec<newsdex::query::search::FacetValue> {
-    let found = search(
-        index,
-        &SearchRequest {
-            facets: vec![field.into()],
-            limit: 0,
-            ..Default::default()
-        },
-    )
-    .expect("searches");
-    found.facets[field].clone()
-}
-
-/// The articles `field=value` filters.
-fn filtered(index: &NewsIndex, field: &str, value: &str) -> u64 {
-    search(
-        index,
-        &SearchRequest {
-            filters: [(field.to_string(), vec![value.to_string()])].into(),
-            ..Default::default()
-        },
-    )
-    .expect("searches")
-    .total
-}
-
 /// Across the archive, a surname alone is the person the archive names in
 /// full by it: the Reuters-21578 stories of `reut2-000.sgm` that name
 /// Reagan mostly say "President Reagan", two "Ronald Reagan". Facets,
@@ -328,12 +325,14 @@ fn a_surname_alone_is_the_person_the_archive_names_in_full() {
     let Some(bodies) = reuters_bodies("reut2-000.sgm", "Reagan") else {
         return;
     };
-    let index = NewsIndex::create_in_ram().expect("index");
-    let mut writer = index.writer(WriterOptions::default()).expect("writer");
+    let articles: Vec<Article> = bodies
+        .iter()
+        .enumerate()
+        .map(|(number, body)| story(&format!("Reagan story {number}"), body))
+        .collect();
     let (mut alone, mut in_full) = (0, 0);
-    for (number, body) in bodies.iter().enumerate() {
-        let article = story(&format!("Reagan story {number}"), body);
-        let people = entities(&article);
+    for article in &articles {
+        let people = entities(article);
         let named = |name: &str| {
             people
                 .iter()
@@ -344,9 +343,8 @@ fn a_surname_alone_is_the_person_the_archive_names_in_full() {
         } else if named("Reagan") {
             alone += 1;
         }
-        writer.upsert(&article).expect("writes");
     }
-    writer.finish().expect("commits");
+    let index = indexed(&articles);
     assert!(
         in_full >= 2 && alone > in_full,
         "{in_full} in full, {alone} alone"
@@ -426,8 +424,6 @@ fn the_wire_sign_off_is_the_agency() {
 /// filters read the three as one organisation.
 #[test]
 fn an_abbreviation_alone_is_the_organisation_the_archive_spells_out() {
-    let index = NewsIndex::create_in_ram().expect("index");
-    let mut writer = index.writer(WriterOptions::default()).expect("writer");
     let stories = [
         (
             "COFFEE TALKS RESUME IN LONDON",
@@ -445,13 +441,12 @@ fn an_abbreviation_alone_is_the_organisation_the_archive_spells_out() {
              and consumers blamed Brazil for the deadlock.",
         ),
     ];
-    let mut stored = Vec::new();
-    for (title, body) in stories {
-        let article = story(title, body);
-        stored.push(entities(&article));
-        writer.upsert(&article).expect("writes");
-    }
-    writer.finish().expect("commits");
+    let articles: Vec<Article> = stories
+        .iter()
+        .map(|(title, body)| story(title, body))
+        .collect();
+    let stored: Vec<_> = articles.iter().map(entities).collect();
+    let index = indexed(&articles);
     let org = |found: &Vec<(EntityKind, String)>, name: &str| {
         found
             .iter()
