@@ -181,6 +181,13 @@ impl Word {
     pub fn is_plain_lowercase(&self) -> bool {
         self.is(LOWERCASE_WORD)
     }
+
+    /// Whether the tagger may leave the word outside unscored when no
+    /// entity is open before it: a lower-case word, or one without a letter
+    /// (punctuation, a number).
+    pub fn is_settled_alone(&self) -> bool {
+        self.flags & (LOWERCASE_WORD | NO_LETTER) != 0
+    }
 }
 
 /// Slots of a thread's word memory: 2^12 (576 KiB).
@@ -388,13 +395,14 @@ pub struct FirstPass {
 
 impl FirstPass {
     /// Whether word `i` is plainly outside any entity: a lower-case word
-    /// the first pass left outside, between two words it left outside, and
-    /// never labelled part of an entity elsewhere in the document. Most
+    /// or one without a letter that the first pass left outside, between
+    /// two words it left outside, and never labelled part of an entity
+    /// elsewhere in the document. Most
     /// words of news are such words; the second pass need not score them.
     pub fn settles(&self, document: &Document, sentence: &Range<usize>, i: usize) -> bool {
         let outside = |j: usize| !sentence.contains(&j) || self.labels[j] == Label::OUTSIDE;
         let word = &document.words[i];
-        word.is(LOWERCASE_WORD)
+        word.is_settled_alone()
             && outside(i)
             && outside(i.wrapping_sub(1))
             && outside(i + 1)

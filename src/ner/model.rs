@@ -5,9 +5,10 @@
 //!
 //! Weights sit in an open-addressing table of 16-bit rows (32 aligned
 //! bytes, the last label's weight in the slot), prefetched a token's
-//! features at a time. When tagging (not training), a lower-case word
-//! outside an entity is labelled outside unscored, and a final pass makes
-//! the document's mentions agree on a type (`harmonise`).
+//! features at a time. When tagging (not training), a lower-case word or
+//! one without a letter (punctuation, a number) outside an entity is
+//! labelled outside unscored, and a final pass makes the document's
+//! mentions agree on a type (`harmonise`).
 
 use std::io::{Read, Write};
 
@@ -437,7 +438,7 @@ fn decode(
                 && previous[0].may_end()
                 && match first_pass {
                     Some(first) => first.settles(document, sentence, i),
-                    None => document.words[i].is_plain_lowercase(),
+                    None => document.words[i].is_settled_alone(),
                 };
             if settled {
                 previous = [Label::OUTSIDE, previous[0]];
