@@ -536,6 +536,11 @@ const FURNITURE_MARKS: &[&str] = &[
     "bio",
 ];
 
+/// Words in a class or id that mark a card shown when a name in a
+/// sentence is hovered over (The Hill's `rollover-people`): a picture, the
+/// name again and links to other stories, inside the sentence's paragraph.
+const HOVER_CARD_MARKS: &[&str] = &["rollover", "hovercard", "hover-card", "popover"];
+
 /// A marked block this much of the page's text or more is kept: a class
 /// name on the story's own container (`single-post share-enabled`) is no
 /// sign of furniture.
@@ -556,17 +561,22 @@ const STORY_CARD_MAX_WORDS: usize = 80;
 fn remove_furniture(document: &Document) {
     let page_len = document.select("body").text().len().max(1) as f64;
     for block in document.select("[class], [id]").iter() {
-        let marks = format!(
-            "{} {}",
-            block.attr("class").unwrap_or_default(),
-            block.attr("id").unwrap_or_default()
-        )
-        .to_lowercase();
-        if FURNITURE_MARKS.iter().any(|mark| marks.contains(mark))
+        if marked(&block, FURNITURE_MARKS)
             && !block.is("body, html, article, main")
             && (block.text().len() as f64) < page_len * FURNITURE_MAX_SHARE
         {
             block.remove();
+        }
+    }
+    // The card is the marked element inside the marked name that holds a
+    // picture or several links; the name and its own link stay in the
+    // sentence.
+    for card in document.select("p [class], p [id]").iter() {
+        if marked(&card, HOVER_CARD_MARKS)
+            && marked(&card.parent(), HOVER_CARD_MARKS)
+            && (card.select("img").exists() || card.select("a").length() >= 2)
+        {
+            card.remove();
         }
     }
     for card in document.select("article").iter() {
@@ -595,6 +605,17 @@ fn remove_furniture(document: &Document) {
             line.remove();
         }
     }
+}
+
+/// Whether an element's class or id holds one of `marks`, in any case.
+fn marked(node: &Selection, marks: &[&str]) -> bool {
+    let names = format!(
+        "{} {}",
+        node.attr("class").unwrap_or_default(),
+        node.attr("id").unwrap_or_default()
+    )
+    .to_lowercase();
+    marks.iter().any(|mark| names.contains(mark))
 }
 
 struct Readable {

@@ -269,6 +269,19 @@ fn furniture_inside_the_story_is_left_out() {
         "story text kept"
     );
 
+    // The Hill's names open a card on hover (a picture, the name again,
+    // links to other stories) inside the sentence: the card goes, the
+    // name stays.
+    let hill = read("6ebac05f");
+    assert!(
+        hill.body
+            .contains("threatened to kill Rep. Ilhan Omar (D-Minn.)"),
+        "{}",
+        hill.body
+    );
+    assert!(!hill.body.contains("Hillicon Valley"), "{}", hill.body);
+    assert!(!hill.body.contains("Ilhan OmarIlhan Omar"));
+
     let times = read("8634d1211c3f2b73");
     assert_eq!(times.captions.len(), 1, "advert labels are no captions");
     assert_eq!(
