@@ -474,12 +474,15 @@ fn take_captions(document: &Document) -> Vec<Value> {
     let figcaptions = document.select(CAPTIONS);
     let mut captions: Vec<Value> = Vec::new();
     for caption in figcaptions.iter() {
-        if caption.text().len() > MAX_CAPTION_BYTES {
+        // Counted as read: a template's indentation is no text.
+        if collapse(&caption.text()).len() > MAX_CAPTION_BYTES {
             continue;
         }
         // A caption inside one already taken (`<span class="caption">` in a
-        // `<figcaption>`) is part of it.
-        if caption.ancestors(None).is(CAPTIONS) {
+        // `<figcaption>`) is part of it, and a part taken out of one is no
+        // longer in the page.
+        let ancestors = caption.ancestors(None);
+        if ancestors.is(CAPTIONS) || !ancestors.is("body") {
             continue;
         }
         let mut credit_nodes: Selection = caption.select(CREDITS);
@@ -500,6 +503,7 @@ fn take_captions(document: &Document) -> Vec<Value> {
         }
         let credit = collapse(&credit_nodes.text());
         credit_nodes.remove();
+        drop_shortened_copies(&caption);
         let text = collapse(&caption.text());
         caption.remove();
         // An advert's label set as a caption ("Advertisement") goes with it.
@@ -514,6 +518,50 @@ fn take_captions(document: &Document) -> Vec<Value> {
         captions.push(Value::Object(object));
     }
     captions
+}
+
+/// The text of a caption's toggle between its short and full forms.
+const CAPTION_TOGGLES: &[&str] = &[
+    "more",
+    "less",
+    "... more",
+    "…more",
+    "… more",
+    "show more",
+    "show less",
+];
+
+/// Takes out of a caption the short form a page shows until "more" is
+/// pressed (a part marked `truncated`, or one whose text, its ellipsis and
+/// toggle left out, opens another part's) and the toggles themselves, so that the caption reads
+/// once: galleries of Hearst's papers set both forms side by side.
+fn drop_shortened_copies(caption: &Selection) {
+    for toggle in caption.select("a, button").iter() {
+        let text = collapse(&toggle.text()).to_lowercase();
+        if CAPTION_TOGGLES.contains(&text.as_str()) {
+            toggle.remove();
+        }
+    }
+    // Marked as such, at any depth.
+    for short in caption.select(r#"[class*="truncated" i]"#).iter() {
+        let whole = collapse(&caption.text()).len();
+        if whole > collapse(&short.text()).len() * 3 / 2 {
+            short.remove();
+        }
+    }
+    // Or side by side with the full form.
+    let parts: Vec<Selection> = caption.children().iter().collect();
+    let texts: Vec<String> = parts.iter().map(|part| collapse(&part.text())).collect();
+    for (part, text) in parts.iter().zip(&texts) {
+        let opening = text.trim_end_matches(['.', '…', ' ']);
+        if opening.len() >= 20
+            && texts
+                .iter()
+                .any(|other| other.len() > text.len() && other.starts_with(opening))
+        {
+            part.remove();
+        }
+    }
 }
 
 /// Words in a class or id that mark the site's furniture around a story:

@@ -282,6 +282,36 @@ fn furniture_inside_the_story_is_left_out() {
     assert!(!hill.body.contains("Hillicon Valley"), "{}", hill.body);
     assert!(!hill.body.contains("Ilhan OmarIlhan Omar"));
 
+    // A Hearst paper's gallery: each caption's template indentation made
+    // it look longer than a caption, so it stayed in the body, and it
+    // sets a shortened copy and "more"/"less" toggles beside the caption.
+    let gallery = read("05844573");
+    assert!(
+        !gallery.body.contains("Andreas Thurner"),
+        "{}",
+        gallery.body
+    );
+    assert!(gallery.body.contains("futuristic electric station wagon"));
+    let caption = gallery
+        .captions
+        .iter()
+        .find(|caption| caption.text.starts_with("Karma Automotive Andreas Thurner"))
+        .expect("the gallery's caption is a caption");
+    assert!(caption.text.ends_with("Nov. 19, 2019."), "{}", caption.text);
+    assert_eq!(caption.text.matches("Andreas Thurner").count(), 1);
+    assert_eq!(
+        caption.credit.as_deref(),
+        Some("Photo: Damian Dovarganes, AP")
+    );
+    assert!(
+        gallery
+            .captions
+            .iter()
+            .all(|caption| !["less", "... more"].contains(&caption.text.as_str())),
+        "{:?}",
+        gallery.captions
+    );
+
     let times = read("8634d1211c3f2b73");
     assert_eq!(times.captions.len(), 1, "advert labels are no captions");
     assert_eq!(
