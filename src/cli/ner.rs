@@ -73,11 +73,36 @@ impl LexiconArgs {
     }
 }
 
+/// What a tagger learns from.
 #[derive(Debug, Args)]
-pub struct TrainArgs {
+pub struct TrainingFiles {
     /// Training files (`WORD ... TAG` per line, IOB1, IOB2 or BIOES tags).
     #[arg(required = true)]
     pub train: Vec<PathBuf>,
+
+    /// Silver files: machine-annotated sentences (WikiNEuRal, WikiANN),
+    /// each read as a document of its own, trained on beside the training
+    /// files and never scored by cross-validation.
+    #[arg(long)]
+    pub silver: Vec<PathBuf>,
+}
+
+impl TrainingFiles {
+    fn read(
+        &self,
+    ) -> anyhow::Result<(
+        Vec<crate::ner::ConllDocument>,
+        Vec<crate::ner::ConllDocument>,
+    )> {
+        let silver = crate::ner::ConllDocument::split_sentences(read_all(&self.silver)?);
+        Ok((read_all(&self.train)?, silver))
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    pub files: TrainingFiles,
 
     /// A file to report the trained model's scores on (it chooses nothing).
     #[arg(long)]
@@ -134,6 +159,7 @@ impl CvSettings {
         &self,
         lexicon: &Lexicon,
         documents: &[crate::ner::ConllDocument],
+        silver: &[crate::ner::ConllDocument],
         folds: usize,
     ) -> crate::ner::CrossValidation {
         let options = TrainOptions {
@@ -142,21 +168,27 @@ impl CvSettings {
             seed: self.seed,
             folds,
         };
-        cross_validate(lexicon, documents, self.cv_folds, &options, |pass, fold| {
-            eprintln!(
-                "cross-validation pass {pass}: fold {} of {} done",
-                fold + 1,
-                self.cv_folds
-            )
-        })
+        cross_validate(
+            lexicon,
+            documents,
+            silver,
+            self.cv_folds,
+            &options,
+            |pass, fold| {
+                eprintln!(
+                    "cross-validation pass {pass}: fold {} of {} done",
+                    fold + 1,
+                    self.cv_folds
+                )
+            },
+        )
     }
 }
 
 #[derive(Debug, Args)]
 pub struct CvArgs {
-    /// Training files.
-    #[arg(required = true)]
-    pub train: Vec<PathBuf>,
+    #[command(flatten)]
+    pub files: TrainingFiles,
 
     #[command(flatten)]
     pub cv: CvSettings,
@@ -218,6 +250,15 @@ fn read_all(paths: &[PathBuf]) -> anyhow::Result<Vec<crate::ner::ConllDocument>>
     Ok(documents)
 }
 
+/// " and N silver sentences", or nothing without silver files.
+fn silver_note(silver: &[crate::ner::ConllDocument]) -> String {
+    if silver.is_empty() {
+        String::new()
+    } else {
+        format!(" and {} silver sentences", silver.len())
+    }
+}
+
 fn print_cross_validation(cv: &crate::ner::CrossValidation) {
     let curve = |values: &[f64]| {
         values
@@ -238,21 +279,22 @@ fn print_cross_validation(cv: &crate::ner::CrossValidation) {
 
 fn run_cv(args: CvArgs) -> anyhow::Result<Status> {
     let lexicon = args.lexicon.lexicon()?;
-    let documents = read_all(&args.train)?;
+    let (documents, silver) = args.files.read()?;
     let folds = if args.one_pass {
         0
     } else {
         TrainOptions::default().folds
     };
-    let cv = args.cv.run(&lexicon, &documents, folds);
+    let cv = args.cv.run(&lexicon, &documents, &silver, folds);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&cv)?);
     } else {
         print_cross_validation(&cv);
         println!(
-            "{}-fold cross-validation on {} documents ({} + {} epochs):",
+            "{}-fold cross-validation on {} documents{} ({} + {} epochs):",
             cv.folds,
             documents.len(),
+            silver_note(&silver),
             cv.first_epochs,
             cv.second_epochs
         );
@@ -263,10 +305,11 @@ fn run_cv(args: CvArgs) -> anyhow::Result<Status> {
 
 fn run_train(args: TrainArgs) -> anyhow::Result<Status> {
     let lexicon = args.lexicon.lexicon()?;
-    let documents = read_all(&args.train)?;
+    let (documents, silver) = args.files.read()?;
     eprintln!(
-        "training on {} documents ({} gazetteer entries, {} clustered words)",
+        "training on {} documents{} ({} gazetteer entries, {} clustered words)",
         documents.len(),
+        silver_note(&silver),
         lexicon.gazetteer.len(),
         lexicon.clusters.len()
     );
@@ -275,7 +318,7 @@ fn run_train(args: TrainArgs) -> anyhow::Result<Status> {
         (Some(first), Some(second)) => (first, second),
         (Some(first), None) if args.one_pass => (first, 0),
         _ => {
-            let cv = args.cv.run(&lexicon, &documents, folds);
+            let cv = args.cv.run(&lexicon, &documents, &silver, folds);
             print_cross_validation(&cv);
             eprintln!(
                 "cross-validated F1 {:.2}",
@@ -293,7 +336,8 @@ fn run_train(args: TrainArgs) -> anyhow::Result<Status> {
         seed: args.cv.seed,
         folds,
     };
-    let model = train(&lexicon, &documents, &options, |report| {
+    let all: Vec<_> = documents.into_iter().chain(silver).collect();
+    let model = train(&lexicon, &all, &options, |report| {
         eprintln!(
             "pass {} epoch {:>2}: {} training errors",
             report.pass, report.epoch, report.training_errors

@@ -31,6 +31,20 @@ pub struct ConllDocument {
 }
 
 impl ConllDocument {
+    /// Each sentence as a document of its own: for sentences drawn one by
+    /// one from unrelated articles (WikiNEuRal, WikiANN), whose file has no
+    /// `-DOCSTART-` lines, so that the document-wide features never join
+    /// them.
+    pub fn split_sentences(documents: Vec<ConllDocument>) -> Vec<ConllDocument> {
+        documents
+            .into_iter()
+            .flat_map(|document| document.sentences)
+            .map(|sentence| ConllDocument {
+                sentences: vec![sentence],
+            })
+            .collect()
+    }
+
     fn prepare(&self, lexicon: &Lexicon) -> Document {
         Document::new(
             self.sentences
@@ -591,19 +605,25 @@ fn best_epoch(curve: &[Evaluation]) -> usize {
 pub fn cross_validate(
     lexicon: &Lexicon,
     documents: &[ConllDocument],
+    silver: &[ConllDocument],
     folds: usize,
     options: &TrainOptions,
     mut on_fold: impl FnMut(usize, usize),
 ) -> CrossValidation {
     let folds = folds.clamp(2, documents.len().max(2));
     let prepared = prepare(lexicon, documents);
+    let silver = prepare(lexicon, silver);
+    // Silver documents are trained on in every fold and never scored.
     let split = |fold: usize| -> (Vec<&Prepared>, Vec<&Prepared>) {
         let (held, rest): (Vec<_>, Vec<_>) = prepared
             .iter()
             .enumerate()
             .partition(|(i, _)| i % folds == fold);
         (
-            rest.into_iter().map(|(_, p)| p).collect(),
+            rest.into_iter()
+                .map(|(_, p)| p)
+                .chain(silver.iter())
+                .collect(),
             held.into_iter().map(|(_, p)| p).collect(),
         )
     };
@@ -630,7 +650,7 @@ pub fn cross_validate(
     };
 
     let mut second_totals = Vec::new();
-    if chosen.two_passes(documents.len() - documents.len() / folds) {
+    if chosen.two_passes(documents.len() - documents.len() / folds + silver.len()) {
         for fold in 0..folds {
             let (rest, held) = split(fold);
             let first = train_pass(&rest, None, first_epochs, chosen.seed, &mut |_, _, _| {});

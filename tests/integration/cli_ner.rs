@@ -198,6 +198,51 @@ fn cross_validation_scores_every_document_once_and_chooses_the_epochs() {
         .stderr(predicate::str::contains("cross-validated F1"));
 }
 
+/// Silver sentences are trained on in every fold and never scored: with
+/// the training file's own sentences as silver, every fold has seen its
+/// held-out sentences, and the entities scored are still the file's.
+#[test]
+fn silver_sentences_are_trained_on_in_every_fold_and_never_scored() {
+    let scratch = tempfile::TempDir::new().expect("temp dir");
+    let tiny = "fixtures/ner/tiny.conll";
+    let cv = |silver: bool| {
+        let mut command = newsdex(scratch.path());
+        command
+            .args(["ner", "cv", "--json", "--one-pass", "--max-epochs", "4"])
+            .args(["--cv-folds", "2", tiny]);
+        if silver {
+            command.args(["--silver", tiny]);
+        }
+        json_output(&mut command)
+    };
+    let alone = cv(false);
+    let with_silver = cv(true);
+    assert_eq!(alone["evaluation"]["overall"]["gold"], 10);
+    assert_eq!(
+        with_silver["evaluation"]["overall"]["gold"], 10,
+        "silver entities are never scored"
+    );
+    let (alone, with_silver) = (
+        f1(&alone["evaluation"]["overall"]),
+        f1(&with_silver["evaluation"]["overall"]),
+    );
+    assert!(
+        with_silver > alone && with_silver > 0.9,
+        "held-out F1 {alone:.3} alone, {with_silver:.3} with its sentences as silver"
+    );
+
+    newsdex(scratch.path())
+        .args(["ner", "train", tiny, "--silver", tiny, "--epochs", "2"])
+        .args(["--second-epochs", "1"])
+        .arg("--out")
+        .arg(scratch.path().join("silver-model.bin.gz"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "training on 2 documents and 4 silver sentences",
+        ));
+}
+
 #[test]
 fn a_bad_tag_is_reported_with_file_line_and_reason() {
     let scratch = tempfile::TempDir::new().expect("temp dir");
