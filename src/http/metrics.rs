@@ -1,7 +1,7 @@
 //! `GET /metrics` in the OpenMetrics text format (which Prometheus reads),
 //! through the Prometheus project's `prometheus-client`: requests and
 //! latency per route, documents, segments, pending writes, the last commit
-//! and whether writes are paused; per polled feed (`serve --feeds`), its
+//! and whether writes are paused, the name-link tables built; per polled feed (`serve --feeds`), its
 //! fetches by outcome, articles new and updated, last fetch and failures in
 //! a row.
 
@@ -90,12 +90,6 @@ impl FeedMetrics {
 
     /// Brings the families to the poller's counts (which only grow).
     fn update(&self, feeds: &[crate::poll::FeedStatus]) {
-        let raise = |counter: &Counter, total: u64| {
-            let now = counter.get();
-            if total > now {
-                counter.inc_by(total - now);
-            }
-        };
         for feed in feeds {
             let url = feed.config.url.clone();
             let state = &feed.state;
@@ -134,6 +128,14 @@ impl FeedMetrics {
     }
 }
 
+/// Brings a counter up to a total kept elsewhere (which only grows).
+fn raise(counter: &Counter, total: u64) {
+    let now = counter.get();
+    if total > now {
+        counter.inc_by(total - now);
+    }
+}
+
 type LatencyFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
 
 pub struct Metrics {
@@ -145,6 +147,7 @@ pub struct Metrics {
     pending_writes: Gauge,
     last_commit: Gauge<f64, AtomicU64>,
     writes_paused: Gauge,
+    name_link_builds: Counter,
     feeds: FeedMetrics,
 }
 
@@ -193,8 +196,15 @@ impl Default for Metrics {
             "1 while failing commits pause writes (a full disk, an I/O error)",
             writes_paused.clone(),
         );
+        let name_link_builds = Counter::default();
+        registry.register(
+            "newsdex_name_link_builds",
+            "Tables linking short names to full ones built (after commits, or by a search that found none)",
+            name_link_builds.clone(),
+        );
         let feeds = FeedMetrics::register(&mut registry);
         Metrics {
+            name_link_builds,
             feeds,
             registry,
             requests,
@@ -253,6 +263,7 @@ pub async fn get_metrics(State(state): State<AppState>) -> Result<Response, ApiE
     metrics
         .writes_paused
         .set(i64::from(state.fault().is_some()));
+    raise(&metrics.name_link_builds, state.index.name_link_builds());
     if let Some(poller) = &state.feeds {
         metrics.feeds.update(&poller.status());
     }

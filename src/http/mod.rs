@@ -229,7 +229,8 @@ impl AppState {
                 "this server is read-only (serve --read-only): send writes to the server that writes this index",
             ));
         };
-        tokio::task::spawn_blocking(move || {
+        let index = self.index.clone();
+        let value = tokio::task::spawn_blocking(move || {
             let (value, point) = {
                 let mut writer = lock_writer(&writer)?;
                 let value = work(&mut writer)?;
@@ -239,9 +240,14 @@ impl AppState {
                 (value, writer.durable_point())
             };
             point.wait()?;
-            Ok(value)
+            Ok::<_, error::ApiError>(value)
         })
-        .await?
+        .await??;
+        if refresh {
+            // The answer does not wait for it.
+            tokio::task::spawn_blocking(move || warm(&index));
+        }
+        Ok(value)
     }
 
     /// Where polled feeds write: through [`AppState::write`], so a poll's
@@ -294,11 +300,16 @@ impl AppState {
         let Some(writer) = self.writer.clone() else {
             // A read-only server picks up the writing process's commits.
             let index = self.index.clone();
-            return tokio::task::spawn_blocking(move || index.reload())
-                .await?
-                .map_err(error::ApiError::from);
+            return tokio::task::spawn_blocking(move || {
+                index.reload()?;
+                warm(&index);
+                Ok::<_, crate::index::IndexError>(())
+            })
+            .await?
+            .map_err(error::ApiError::from);
         };
         let fault = self.fault.clone();
+        let index = self.index.clone();
         tokio::task::spawn_blocking(move || {
             let mut writer = lock_writer(&writer)?;
             let faulted = fault.lock().is_ok_and(|fault| fault.is_some());
@@ -307,10 +318,12 @@ impl AppState {
             }
             match writer.commit() {
                 Ok(()) => {
+                    drop(writer);
                     if faulted {
                         tracing::info!("commits succeed again; writes resume");
                     }
                     set_fault(&fault, None);
+                    warm(&index);
                     Ok(())
                 }
                 Err(failure) => {
@@ -330,6 +343,14 @@ impl AppState {
             }
         })
         .await?
+    }
+}
+
+/// Builds the new commit's name links ([`NewsIndex::warm`]) so that no
+/// search waits for them; a failure is logged, and searches build them.
+fn warm(index: &NewsIndex) {
+    if let Err(error) = index.warm() {
+        tracing::warn!(%error, "cannot prepare the name links of the new commit");
     }
 }
 

@@ -337,12 +337,15 @@ type ContextAt = (u64, Arc<SearchContext>);
 /// makes them stale, and the next reader rebuilds them.
 pub struct GenerationCache<V> {
     entries: Mutex<HashMap<String, (u64, Arc<V>)>>,
+    /// Values built so far.
+    builds: std::sync::atomic::AtomicU64,
 }
 
 impl<V> Default for GenerationCache<V> {
     fn default() -> Self {
         GenerationCache {
             entries: Mutex::new(HashMap::new()),
+            builds: std::sync::atomic::AtomicU64::new(0),
         }
     }
 }
@@ -364,6 +367,8 @@ impl<V> GenerationCache<V> {
             return Ok(value.clone());
         }
         let value = Arc::new(build()?);
+        self.builds
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Ok(mut entries) = self.entries.lock() {
             entries.insert(key.to_string(), (generation, value.clone()));
         }
@@ -634,6 +639,26 @@ impl NewsIndex {
         self.value_words.get_or_build(searcher, field, || {
             value_words::ValueWords::build(searcher, field).map_err(IndexError::from)
         })
+    }
+
+    /// Builds what the first search of a new commit would otherwise wait
+    /// for: the name links of every person and organisation field. The
+    /// server runs it after each commit, off the request path, as
+    /// Elasticsearch builds eager global ordinals at refresh.
+    pub fn warm(&self) -> Result<(), IndexError> {
+        let searcher = self.searcher();
+        for name in self.fields.facet_names() {
+            self.name_links(&searcher, name)?;
+        }
+        Ok(())
+    }
+
+    /// Name-link tables built since the index was opened, by searches and
+    /// by [`NewsIndex::warm`] (`newsdex_name_link_builds_total`).
+    pub fn name_link_builds(&self) -> u64 {
+        self.name_links
+            .builds
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// For a facet field of people's or organisations' names, its short
