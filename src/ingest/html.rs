@@ -532,9 +532,9 @@ const CAPTION_TOGGLES: &[&str] = &[
 ];
 
 /// Takes out of a caption the short form a page shows until "more" is
-/// pressed (a part marked `truncated`, or one whose text, its ellipsis and
-/// toggle left out, opens another part's) and the toggles themselves, so that the caption reads
-/// once: galleries of Hearst's papers set both forms side by side.
+/// pressed (a part whose class says `truncated`) and the toggles
+/// themselves, so that the caption reads once: galleries of Hearst's
+/// papers set both forms side by side.
 fn drop_shortened_copies(caption: &Selection) {
     for toggle in caption.select("a, button").iter() {
         let text = collapse(&toggle.text()).to_lowercase();
@@ -542,24 +542,11 @@ fn drop_shortened_copies(caption: &Selection) {
             toggle.remove();
         }
     }
-    // Marked as such, at any depth.
+    // Only beside a fuller form: a caption that is all short form stays.
     for short in caption.select(r#"[class*="truncated" i]"#).iter() {
         let whole = collapse(&caption.text()).len();
         if whole > collapse(&short.text()).len() * 3 / 2 {
             short.remove();
-        }
-    }
-    // Or side by side with the full form.
-    let parts: Vec<Selection> = caption.children().iter().collect();
-    let texts: Vec<String> = parts.iter().map(|part| collapse(&part.text())).collect();
-    for (part, text) in parts.iter().zip(&texts) {
-        let opening = text.trim_end_matches(['.', '…', ' ']);
-        if opening.len() >= 20
-            && texts
-                .iter()
-                .any(|other| other.len() > text.len() && other.starts_with(opening))
-        {
-            part.remove();
         }
     }
 }

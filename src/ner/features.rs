@@ -178,10 +178,6 @@ impl Word {
         self.flags & flag != 0
     }
 
-    pub fn is_plain_lowercase(&self) -> bool {
-        self.is(LOWERCASE_WORD)
-    }
-
     /// Whether the tagger may leave the word outside unscored when no
     /// entity is open before it: a lower-case word, or one without a letter
     /// (punctuation, a number).
@@ -397,8 +393,8 @@ impl FirstPass {
     /// Whether word `i` is plainly outside any entity: a lower-case word
     /// or one without a letter that the first pass left outside, between
     /// two words it left outside, and never labelled part of an entity
-    /// elsewhere in the document. Most
-    /// words of news are such words; the second pass need not score them.
+    /// elsewhere in the document. Most words of news are such words; the
+    /// second pass need not score them.
     pub fn settles(&self, document: &Document, sentence: &Range<usize>, i: usize) -> bool {
         let outside = |j: usize| !sentence.contains(&j) || self.labels[j] == Label::OUTSIDE;
         let word = &document.words[i];
