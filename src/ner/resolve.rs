@@ -557,13 +557,64 @@ pub(crate) fn is_abbreviation(word: &str) -> bool {
     (2..=6).contains(&word.chars().count()) && word.chars().all(|c| c.is_ascii_uppercase())
 }
 
-/// An abbreviation the article spells out is that name: "International
+/// Whether `short` is a contraction of the name `words`: its letters, in
+/// order, are letters of the name, the first being the name's first, and
+/// they reach past its first word. "Petroleos Mexicanos" gives "Pemex",
+/// "London Interbank Offered Rate" "LIBOR", "International Cocoa
+/// Organization" "ICCO" and "European Currency Units" "ECUs", none of
+/// which is its initials; "Yamaichi International" does not give
+/// "Europe", nor "Chrysler Corp" "Chrysler". Letters are matched leftmost
+/// first, so a short form that fits in the first word counts as not
+/// reaching past it.
+fn is_contraction<S: AsRef<str>>(short: &str, words: &[S]) -> bool {
+    let letters = |word: &str| -> Vec<char> {
+        word.chars()
+            .filter(|c| c.is_alphabetic())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let words: Vec<Vec<char>> = words.iter().map(|word| letters(word.as_ref())).collect();
+    let short = letters(short);
+    if words.len() < 2 || short.len() < 2 || words[0].first() != short.first() {
+        return false;
+    }
+    let (mut word, mut at) = (0, 0);
+    for letter in &short {
+        loop {
+            let Some(current) = words.get(word) else {
+                return false;
+            };
+            if let Some(found) = current[at.min(current.len())..]
+                .iter()
+                .position(|c| c == letter)
+            {
+                at += found + 1;
+                break;
+            }
+            word += 1;
+            at = 0;
+        }
+    }
+    word > 0
+}
+
+/// A short form of one word that could stand for a name the article
+/// writes in full: capitalised letters only ("ICO", "Pemex", "ECUs").
+fn may_be_short_form(word: &str) -> bool {
+    word.chars().count() >= 2
+        && word.chars().all(char::is_alphabetic)
+        && word.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// A short form the article spells out is that name. "International
 /// Coffee Organization (ICO)" makes every "ICO" of the article that
-/// organisation, under the full name. The abbreviation must follow the
-/// name in brackets at least once and be its initials ("Organization of
-/// the Petroleum Exporting Countries (OPEC)"), and no other name of the
-/// article may have those initials; a person's name takes none. The kind
-/// stays the full name's: it is the better read of the two.
+/// organisation, under the full name, and "Petroleos Mexicanos (Pemex)"
+/// every "Pemex". The short form must follow the name in brackets at least
+/// once and be its initials ("Organization of the Petroleum Exporting
+/// Countries (OPEC)"), no other name of the article having those initials,
+/// or a contraction of it ([`is_contraction`]), no other name being
+/// followed by it in brackets; a person's name takes none. The kind stays
+/// the full name's: it is the better read of the two.
 fn link_abbreviations(groups: &mut HashMap<String, Group>, fields: &[(&str, &str)]) {
     let mut by_initials: HashMap<String, Vec<String>> = HashMap::new();
     for (key, group) in groups.iter() {
@@ -578,8 +629,8 @@ fn link_abbreviations(groups: &mut HashMap<String, Group>, fields: &[(&str, &str
         }
     }
     // Spelled out in brackets right after one of the full name's mentions.
-    let spelled_out = |group: &Group, abbreviation: &str| {
-        let bracketed = format!("({abbreviation})");
+    let spelled_out = |group: &Group, short: &str| {
+        let bracketed = format!("({short})");
         group.mentions.iter().any(|mention| {
             fields[mention.field].1[mention.end..]
                 .trim_start()
@@ -587,26 +638,40 @@ fn link_abbreviations(groups: &mut HashMap<String, Group>, fields: &[(&str, &str
                 .is_some_and(|after| after.eq_ignore_ascii_case(&bracketed))
         })
     };
-    let abbreviations: Vec<String> = groups
+    let short_forms: Vec<(String, String)> = groups
         .iter()
-        .filter(|(_, group)| {
-            group.kind() != PERSON
-                && group
-                    .mentions
-                    .first()
-                    .is_some_and(|m| m.words.len() == 1 && is_abbreviation(&m.text))
+        .filter_map(|(key, group)| {
+            let mention = group.mentions.first()?;
+            (group.kind() != PERSON && mention.words.len() == 1 && may_be_short_form(&mention.text))
+                .then(|| (key.clone(), mention.text.clone()))
         })
-        .map(|(key, _)| key.clone())
         .collect();
-    for abbreviation in abbreviations {
-        let Some([full]) = by_initials.get(&abbreviation).map(Vec::as_slice) else {
-            continue;
+    for (short, written) in short_forms {
+        let by_its_initials = match by_initials.get(&short).map(Vec::as_slice) {
+            Some([full]) if is_abbreviation(&written) => groups
+                .get(full)
+                .is_some_and(|named| spelled_out(named, &written))
+                .then(|| full.clone()),
+            _ => None,
         };
-        if groups
-            .get(full)
-            .is_some_and(|named| spelled_out(named, &abbreviation))
-            && let Some(group) = groups.remove(&abbreviation)
-            && let Some(named) = groups.get_mut(full)
+        let full = by_its_initials.or_else(|| {
+            let mut contracted = groups.iter().filter(|(key, group)| {
+                *key != &short
+                    && group.kind() != PERSON
+                    && group
+                        .mentions
+                        .first()
+                        .is_some_and(|mention| is_contraction(&written, &mention.words))
+                    && spelled_out(group, &written)
+            });
+            match (contracted.next(), contracted.next()) {
+                (Some((key, _)), None) => Some(key.clone()),
+                _ => None,
+            }
+        });
+        if let Some(full) = full
+            && let Some(group) = groups.remove(&short)
+            && let Some(named) = groups.get_mut(&full)
         {
             named.first = named.first.min(group.first);
             named.mentions.extend(group.mentions);
@@ -721,4 +786,45 @@ pub fn resolve(
         .collect();
     entities.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
     entities.into_iter().map(|(_, entity)| entity).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(name: &str) -> Vec<&str> {
+        name.split_whitespace().collect()
+    }
+
+    /// Short forms Reuters-21578 spells out in brackets that are not the
+    /// name's initials, and bracketed words that are not short forms.
+    #[test]
+    fn a_contraction_takes_the_name_s_letters_in_order_past_its_first_word() {
+        for (short, name) in [
+            ("Pemex", "Petroleos Mexicanos"),
+            ("PEMEX", "Petroleos Mexicanos"),
+            ("LIBOR", "London Interbank Offered Rate"),
+            ("ICCO", "International Cocoa Organization"),
+            ("ECUs", "European Currency Units"),
+            ("WestLB", "Westdeutsche Landesbank Girozentrale"),
+            ("IBJ", "Industrial Bank of Japan Ltd"),
+        ] {
+            assert!(is_contraction(short, &words(name)), "{short} of {name}");
+        }
+        for (short, name) in [
+            // Another name in brackets: a branch, a place.
+            ("Europe", "Yamaichi International"),
+            ("Holdings", "Cheung Kong"),
+            ("Pacific", "Industrial Equity"),
+            // Within the first word: the company's own short name.
+            ("Chrysler", "Chrysler Corp"),
+            // Letters out of the name's order, or not in it.
+            ("MPE", "Petroleos Mexicanos"),
+            ("Pemexz", "Petroleos Mexicanos"),
+            // A one-word name has no contraction.
+            ("Pem", "Pemex"),
+        ] {
+            assert!(!is_contraction(short, &words(name)), "{short} of {name}");
+        }
+    }
 }

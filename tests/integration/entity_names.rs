@@ -289,6 +289,45 @@ fn an_abbreviation_spelled_out_is_the_full_name() {
     );
 }
 
+/// A short form spelled out in brackets that is not the name's initials,
+/// as the wire writes it ("Petroleos Mexicanos (PEMEX)", then "Pemex
+/// said"; "International Cocoa Organization (ICCO)"), is the full name
+/// too, in every case it is written.
+#[test]
+fn a_contraction_spelled_out_is_the_full_name() {
+    for (file, full, short) in [
+        ("reut2-002.sgm", "Petroleos Mexicanos", "PEMEX"),
+        ("reut2-005.sgm", "International Cocoa Organization", "ICCO"),
+    ] {
+        let needle = format!("{full} ({short})");
+        let Some(body) = reuters_body(file, &needle) else {
+            return;
+        };
+        let extractor = EntityExtractor::shipped().expect("the shipped tagger loads");
+        let found = extractor.extract(&[("body", &body)]);
+        let names: Vec<&str> = found.iter().map(|e| e.name.as_str()).collect();
+        let named = found
+            .iter()
+            .find(|entity| entity.name == full)
+            .unwrap_or_else(|| panic!("{full} in {names:?}"));
+        assert_eq!(named.kind, EntityKind::Org, "{full}");
+        let short_mentions = named
+            .mentions
+            .iter()
+            .filter(|mention| mention.text.eq_ignore_ascii_case(short))
+            .count();
+        assert!(
+            short_mentions >= 2,
+            "{short} named twice under {full}: {:?}",
+            named.mentions
+        );
+        assert!(
+            !names.iter().any(|name| name.eq_ignore_ascii_case(short)),
+            "{names:?}"
+        );
+    }
+}
+
 /// A name the story introduces by what kind of organisation it is is an
 /// organisation, also where it is named alone; a person after such a word
 /// stays a person.
