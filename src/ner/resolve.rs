@@ -2,7 +2,7 @@
 //! possessives and quotes trimmed, one type per name by majority, and a
 //! surname linked to the full name the article gives elsewhere.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::label::{KINDS, LOCATION, MISC, ORG, PERSON};
 use super::tokenize::Token;
@@ -606,6 +606,26 @@ fn may_be_short_form(word: &str) -> bool {
         && word.chars().next().is_some_and(char::is_uppercase)
 }
 
+/// The words an article writes alone in brackets, lower-cased: "(ICO)"
+/// gives "ico". Only these may be short forms it spells out.
+fn bracketed_words(fields: &[(&str, &str)]) -> HashSet<String> {
+    let mut words = HashSet::new();
+    for (_, text) in fields {
+        let mut rest = *text;
+        while let Some(open) = rest.find('(') {
+            rest = &rest[open + 1..];
+            // Up to the first space or bracket, so that a scan stays short.
+            let end = rest
+                .find(|c: char| c == ')' || c == '(' || c.is_whitespace())
+                .unwrap_or(rest.len());
+            if end > 0 && rest[end..].starts_with(')') {
+                words.insert(rest[..end].to_lowercase());
+            }
+        }
+    }
+    words
+}
+
 /// A short form the article spells out is that name. "International
 /// Coffee Organization (ICO)" makes every "ICO" of the article that
 /// organisation, under the full name, and "Petroleos Mexicanos (Pemex)"
@@ -616,6 +636,10 @@ fn may_be_short_form(word: &str) -> bool {
 /// followed by it in brackets; a person's name takes none. The kind stays
 /// the full name's: it is the better read of the two.
 fn link_abbreviations(groups: &mut HashMap<String, Group>, fields: &[(&str, &str)]) {
+    let bracketed_words = bracketed_words(fields);
+    if bracketed_words.is_empty() {
+        return;
+    }
     let mut by_initials: HashMap<String, Vec<String>> = HashMap::new();
     for (key, group) in groups.iter() {
         if group.kind() == PERSON {
@@ -628,41 +652,46 @@ fn link_abbreviations(groups: &mut HashMap<String, Group>, fields: &[(&str, &str
             }
         }
     }
-    // Spelled out in brackets right after one of the full name's mentions.
-    let spelled_out = |group: &Group, short: &str| {
-        let bracketed = format!("({short})");
+    // Written in brackets right after one of the full name's mentions.
+    let spelled_out = |group: &Group, bracketed: &str| {
         group.mentions.iter().any(|mention| {
             fields[mention.field].1[mention.end..]
                 .trim_start()
                 .get(..bracketed.len())
-                .is_some_and(|after| after.eq_ignore_ascii_case(&bracketed))
+                .is_some_and(|after| after.eq_ignore_ascii_case(bracketed))
         })
     };
     let short_forms: Vec<(String, String)> = groups
         .iter()
         .filter_map(|(key, group)| {
             let mention = group.mentions.first()?;
-            (group.kind() != PERSON && mention.words.len() == 1 && may_be_short_form(&mention.text))
-                .then(|| (key.clone(), mention.text.clone()))
+            (group.kind() != PERSON
+                && mention.words.len() == 1
+                && may_be_short_form(&mention.text)
+                && bracketed_words.contains(&mention.text.to_lowercase()))
+            .then(|| (key.clone(), mention.text.clone()))
         })
         .collect();
     for (short, written) in short_forms {
+        let bracketed = format!("({written})");
         let by_its_initials = match by_initials.get(&short).map(Vec::as_slice) {
             Some([full]) if is_abbreviation(&written) => groups
                 .get(full)
-                .is_some_and(|named| spelled_out(named, &written))
+                .is_some_and(|named| spelled_out(named, &bracketed))
                 .then(|| full.clone()),
             _ => None,
         };
+        // The bracket test first: it is a comparison, and most one-word
+        // names are never written in brackets.
         let full = by_its_initials.or_else(|| {
             let mut contracted = groups.iter().filter(|(key, group)| {
                 *key != &short
                     && group.kind() != PERSON
+                    && spelled_out(group, &bracketed)
                     && group
                         .mentions
                         .first()
                         .is_some_and(|mention| is_contraction(&written, &mention.words))
-                    && spelled_out(group, &written)
             });
             match (contracted.next(), contracted.next()) {
                 (Some((key, _)), None) => Some(key.clone()),
