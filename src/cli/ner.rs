@@ -7,8 +7,9 @@ use clap::{Args, Subcommand};
 
 use super::Status;
 use crate::ner::{
-    BrownOptions, EntityExtractor, Lexicon, Model, SHIPPED_CLUSTERS, TrainOptions, cluster,
-    cross_validate, iob2_tags, predict, read_conll, score, text_sentences, train,
+    BrownOptions, EntityExtractor, Lexicon, Model, SHIPPED_CLUSTERS, SHIPPED_GAZETTEERS,
+    TrainOptions, cluster, cross_validate, iob2_tags, predict, read_conll, score, text_sentences,
+    train,
 };
 
 #[derive(Debug, Args)]
@@ -50,26 +51,48 @@ pub struct ClustersArgs {
     pub out: PathBuf,
 }
 
-/// Word lists other than the shipped ones (for trying a gazetteer before
-/// shipping it; a model trained with them runs only with them).
+/// Word lists other than the shipped ones (for trying a gazetteer or word
+/// clusters before shipping them; a model trained with them runs only with
+/// them).
 #[derive(Debug, Args)]
 pub struct LexiconArgs {
     /// A gzipped gazetteer file (`KIND<TAB>entry` lines) instead of the shipped one.
     #[arg(long)]
     pub gazetteers: Option<PathBuf>,
+
+    /// A gzipped word-cluster file (`word<TAB>path` lines, as `ner
+    /// clusters` writes) instead of the shipped one.
+    #[arg(long)]
+    pub clusters: Option<PathBuf>,
 }
 
 impl LexiconArgs {
+    /// Whether any word list other than the shipped ones is asked for.
+    fn is_shipped(&self) -> bool {
+        self.gazetteers.is_none() && self.clusters.is_none()
+    }
+
     fn lexicon(&self) -> anyhow::Result<Lexicon> {
-        match &self.gazetteers {
-            None => Ok(Lexicon::shipped()?),
-            Some(path) => {
-                let bytes = std::fs::read(path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                Lexicon::from_gzipped(&bytes, SHIPPED_CLUSTERS)
-                    .with_context(|| format!("in {}", path.display()))
-            }
+        if self.is_shipped() {
+            return Ok(Lexicon::shipped()?);
         }
+        let read = |path: &Option<PathBuf>, shipped: &'static [u8]| -> anyhow::Result<Vec<u8>> {
+            match path {
+                None => Ok(shipped.to_vec()),
+                Some(path) => {
+                    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+                }
+            }
+        };
+        let gazetteers = read(&self.gazetteers, SHIPPED_GAZETTEERS)?;
+        let clusters = read(&self.clusters, SHIPPED_CLUSTERS)?;
+        let named: Vec<String> = [&self.gazetteers, &self.clusters]
+            .into_iter()
+            .flatten()
+            .map(|path| path.display().to_string())
+            .collect();
+        Lexicon::from_gzipped(&gazetteers, &clusters)
+            .with_context(|| format!("in {}", named.join(" or ")))
     }
 }
 
@@ -362,8 +385,8 @@ fn run_train(args: TrainArgs) -> anyhow::Result<Status> {
 
 fn run_eval(args: EvalArgs) -> anyhow::Result<Status> {
     let owned;
-    let extractor = match (&args.model, &args.lexicon.gazetteers) {
-        (None, None) => EntityExtractor::shipped()?,
+    let extractor = match (&args.model, args.lexicon.is_shipped()) {
+        (None, true) => EntityExtractor::shipped()?,
         _ => {
             let model = match &args.model {
                 Some(path) => Model::read(
