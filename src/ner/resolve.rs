@@ -234,7 +234,7 @@ fn is_sentence_opener(word: &str) -> bool {
 }
 
 fn is_bracket(word: &str) -> bool {
-    matches!(word, "(" | ")" | "[" | "]" | "{" | "}")
+    matches!(word, "(" | ")" | "[" | "]" | "{" | "}" | "<" | ">")
 }
 
 fn is_role_word(word: &str) -> bool {
@@ -336,12 +336,26 @@ fn split_roles(
     out: &mut Vec<Clean>,
 ) {
     // Commas and semicolons part names in a list; a bracket parts a name
-    // from what it encloses ("Paul) Volcker" is Volcker).
-    for segment in raw
-        .tokens
-        .split(|token| matches!(token.text(text), "," | ";") || is_bracket(token.text(text)))
-    {
-        let mut tokens = segment;
+    // from what it encloses ("Paul) Volcker" is Volcker). What angle
+    // brackets enclose is a ticker, never a name: "Merrill Lynch <MER>"
+    // is Merrill Lynch, and a word with a bracket inside ("Corp>'s",
+    // "PAINEWEBBER<PWJ") ends the name before it.
+    let parts =
+        |token: &Token| matches!(token.text(text), "," | ";") || is_bracket(token.text(text));
+    let mut start = 0;
+    for segment in raw.tokens.split(parts) {
+        let end = start + segment.len();
+        let ticker = (start > 0 && raw.tokens[start - 1].text(text) == "<")
+            || raw.tokens.get(end).is_some_and(|t| t.text(text) == ">");
+        start = end + 1;
+        if ticker {
+            continue;
+        }
+        let glued = segment
+            .iter()
+            .position(|t| t.text(text).contains(['<', '>']))
+            .unwrap_or(segment.len());
+        let mut tokens = &segment[..glued];
         while tokens
             .first()
             .is_some_and(|t| is_lowercase_word(t.text(text)))

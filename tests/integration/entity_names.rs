@@ -513,3 +513,27 @@ fn an_abbreviation_alone_is_the_organisation_the_archive_spells_out() {
         assert_eq!(filtered(&index, "org", written), 3, "org={written}");
     }
 }
+
+/// Wire copy names a listed company with its ticker in angle brackets
+/// ("Merrill Lynch and Co Inc <MER>"): the ticker is not part of the
+/// company's name. On the first 60 Reuters-21578 bodies that write one.
+#[test]
+fn a_ticker_in_angle_brackets_is_not_part_of_a_name() {
+    let Some(bodies) = reuters_bodies("reut2-000.sgm", "&lt;") else {
+        return;
+    };
+    assert!(bodies.len() >= 60, "{} bodies with a ticker", bodies.len());
+    let mut companies = 0;
+    for body in bodies.iter().take(60) {
+        let body = body.replace("&lt;", "<");
+        let found = entities(&story("", &body));
+        for (kind, name) in &found {
+            assert!(!name.contains(['<', '>']), "{kind:?} {name:?} in {body}");
+        }
+        companies += found
+            .iter()
+            .filter(|(kind, _)| *kind == EntityKind::Org)
+            .count();
+    }
+    assert!(companies >= 60, "{companies} organisations");
+}
