@@ -90,8 +90,13 @@ fn the_shipped_model_keeps_its_f1_on_the_conll_dev_set() {
         overall >= DEV_F1_FLOOR,
         "dev F1 {overall:.4} fell under {DEV_F1_FLOOR}"
     );
-    for kind in ["PER", "ORG", "LOC", "MISC"] {
-        assert!(evaluation["by_type"][kind]["correct"].as_u64().unwrap_or(0) > 0);
+    // Per type, a little under the shipped model's 94.6, 95.5, 86.6, 86.6.
+    for (kind, floor) in [("PER", 0.94), ("LOC", 0.95), ("ORG", 0.86), ("MISC", 0.86)] {
+        let score = f1(&evaluation["by_type"][kind]);
+        assert!(
+            score >= floor,
+            "dev {kind} F1 {score:.4} fell under {floor}"
+        );
     }
 
     // The text report has conlleval's layout.
