@@ -67,7 +67,7 @@ pub struct LexiconArgs {
 }
 
 impl LexiconArgs {
-    /// Whether any word list other than the shipped ones is asked for.
+    /// Whether only the shipped word lists are asked for.
     fn is_shipped(&self) -> bool {
         self.gazetteers.is_none() && self.clusters.is_none()
     }
