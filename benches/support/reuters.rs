@@ -69,7 +69,10 @@ pub fn parse_sgml(text: &str) -> Vec<Article> {
                 .body
                 .captures(document)
                 .or_else(|| patterns.unproc.captures(document))
-                .map(|captures| clean_body(&unescape(&patterns, &captures[1])))
+                // The body as the wire wrote it, hard-wrapped lines and the
+                // closing "Reuter" sign-off included: newsdex reads wire
+                // copy as users give it.
+                .map(|captures| unescape(&patterns, &captures[1]))
                 .unwrap_or_default();
             if title.is_empty() && body.is_empty() {
                 return None;
@@ -120,19 +123,4 @@ fn unescape(patterns: &Patterns, text: &str) -> String {
         })
         .trim()
         .to_string()
-}
-
-/// Reflows the wire's hard-wrapped lines into paragraphs and drops the
-/// closing "Reuter" sign-off.
-fn clean_body(body: &str) -> String {
-    let body = body.trim_end();
-    let body = body
-        .strip_suffix("Reuter")
-        .or_else(|| body.strip_suffix("REUTER"))
-        .unwrap_or(body);
-    body.split("\n    ")
-        .map(|paragraph| paragraph.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|paragraph| !paragraph.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n\n")
 }

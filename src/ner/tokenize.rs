@@ -158,11 +158,13 @@ fn split_chunk(chunk: &str, offset: usize, tokens: &mut Vec<Token>) {
     tokens.extend(trailing.into_iter().rev());
 }
 
-/// Splits `text` into sentences of tokens. Line breaks always end a
-/// sentence; so do ".", "!" and "?" before a capital, a digit or a quote.
+/// Splits `text` into sentences of tokens. A line break ends a sentence
+/// unless the text is hard-wrapped and the break is the wrap's (see
+/// [`lines`]); ".", "!" and "?" before a capital, a digit or a quote end
+/// one too.
 pub fn sentences(text: &str) -> Vec<Vec<Token>> {
     let mut sentences = Vec::new();
-    for (line_start, line) in lines_with_offsets(text) {
+    for (line_start, line) in lines(text) {
         let mut tokens = Vec::new();
         let mut chunk_start = None;
         for (i, c) in line.char_indices() {
@@ -214,13 +216,80 @@ pub fn sentences(text: &str) -> Vec<Vec<Token>> {
     sentences
 }
 
-fn lines_with_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
+/// The widest a hard-wrapped text's lines run, in characters: wire copy,
+/// e-mail and plain-text archives wrap at 60 to 80 columns. A text with a
+/// longer line writes a paragraph (or a heading) per line.
+const MAX_WRAP_WIDTH: usize = 100;
+/// The narrowest: a text whose lines are all shorter is a list (of
+/// headings, of names), not a wrapped paragraph.
+const MIN_WRAP_WIDTH: usize = 40;
+
+/// The lines of `text` with their byte offsets, a hard-wrapped paragraph's
+/// lines joined into one.
+///
+/// Reuters-21578 and most plain-text wire copy wrap at a fixed width, so a
+/// line break falls mid-sentence and often mid-name ("Nippon Gakki\nCo
+/// Ltd"); pages scraped to text write a paragraph or a heading per line,
+/// where a break is a boundary the tagger must keep. A text is read as
+/// hard-wrapped when its widest line is between [`MIN_WRAP_WIDTH`] and
+/// [`MAX_WRAP_WIDTH`] characters and at least
+/// a third of its lines (and two or more) are *full*: the next line's
+/// first word would not have fitted after them within the text's widest
+/// line, which is how a wrapping editor breaks. In such a text a full
+/// line, or one the next line continues in lower case, runs on into the
+/// next; a short line (a table row, a paragraph's last line, a dateline)
+/// still ends where it ends.
+fn lines(text: &str) -> Vec<(usize, &str)> {
+    let mut physical = Vec::new();
     let mut offset = 0;
-    text.split('\n').map(move |line| {
-        let start = offset;
+    for line in text.split('\n') {
+        physical.push((offset, line));
         offset += line.len() + 1;
-        (start, line)
-    })
+    }
+    let width = |line: &str| line.trim_end().chars().count();
+    let widest = physical
+        .iter()
+        .map(|(_, line)| width(line))
+        .max()
+        .unwrap_or(0);
+    if !(MIN_WRAP_WIDTH..=MAX_WRAP_WIDTH).contains(&widest) || physical.len() < 3 {
+        return physical;
+    }
+    // Whether the break after line `i` is the wrap's.
+    let runs_on: Vec<bool> = physical
+        .windows(2)
+        .map(|pair| {
+            let (this, next) = (pair[0].1, pair[1].1);
+            let Some(first_word) = next.split_whitespace().next() else {
+                return false;
+            };
+            if this.trim().is_empty() {
+                return false;
+            }
+            let full = width(this) + 1 + first_word.chars().count() > widest;
+            full || first_word.starts_with(char::is_lowercase)
+        })
+        .collect();
+    let non_blank = physical
+        .iter()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .count();
+    let full = runs_on.iter().filter(|runs_on| **runs_on).count();
+    if full < 2 || full * 3 < non_blank {
+        return physical;
+    }
+    let mut joined: Vec<(usize, &str)> = Vec::with_capacity(physical.len());
+    let mut continues = false;
+    for (i, (start, line)) in physical.iter().enumerate() {
+        match joined.last_mut() {
+            Some((first, span)) if continues => {
+                *span = &text[*first..start + line.len()];
+            }
+            _ => joined.push((*start, line)),
+        }
+        continues = runs_on.get(i).copied().unwrap_or(false);
+    }
+    joined
 }
 
 #[cfg(test)]
@@ -261,6 +330,37 @@ mod tests {
                 "..."
             ]]
         );
+    }
+
+    #[test]
+    fn a_hard_wrapped_paragraph_is_read_across_its_line_breaks() {
+        // The wrapping of Reuters-21578 (reut2-002, "PHILIPS TO JOINTLY
+        // PRODUCE NEW LASER VIDEO PLAYER"), with its table of figures.
+        let text = "NV Philips\nGloeilampenfabrieken <PGLO.AS> said it had agreed with\n\
+                    Matsushita Electric Industrial Co Ltd <MC.T> and Nippon Gakki\n\
+                    Co Ltd <NGAK.T> of Japan to jointly produce the components of\n\
+                    the newly developed laser audio-video player.\n    \
+                    Shr 12 cts vs 15 cts\n    Net 1.2 mln vs 1.5 mln\n Reuter\n";
+        let read = words(text);
+        assert_eq!(read[0], vec!["NV", "Philips"], "a short first line ends");
+        assert!(
+            read[1]
+                .windows(4)
+                .any(|w| w == ["Nippon", "Gakki", "Co", "Ltd"]),
+            "{read:?}"
+        );
+        assert_eq!(read[1].last(), Some(&"."), "{read:?}");
+        assert_eq!(read[2], vec!["Shr", "12", "cts", "vs", "15", "cts"]);
+        assert_eq!(read[3], vec!["Net", "1.2", "mln", "vs", "1.5", "mln"]);
+    }
+
+    #[test]
+    fn a_paragraph_or_heading_per_line_keeps_its_breaks() {
+        let text = "Live: Ukraine war latest\nZelensky meets Trump in Washington as talks on a ceasefire resume after weeks of strikes on the grid\nKyiv\nUkrenergo said power was restored";
+        assert_eq!(words(text).len(), 4);
+        // Short lines, none of them full: headings, not a wrapped text.
+        let text = "Markets\nOil rises\nGold falls\nStocks mixed";
+        assert_eq!(words(text).len(), 4);
     }
 
     #[test]
