@@ -96,7 +96,7 @@ fn tagged(found: Vec<newsdex::ner::FoundEntity>) -> Tagged {
                     EntityKind::Org => {
                         (2..=6).contains(&text.len())
                             && text.chars().all(|c| c.is_ascii_uppercase())
-                            && aliases.canonical(text).is_none()
+                            && aliases.canonical(Some(EntityKind::Org), text).is_none()
                     }
                     _ => false,
                 };
@@ -345,7 +345,7 @@ fn main() {
             if by_lower[&name.to_lowercase()] > 1 {
                 counts.case += 1;
                 variant = Some("case");
-            } else if let Some(canonical) = aliases.canonical(name)
+            } else if let Some(canonical) = aliases.canonical(Some(kind), name)
                 && canonical != *name
                 && names.contains(canonical)
             {

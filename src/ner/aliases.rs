@@ -18,6 +18,10 @@ use crate::article::EntityKind;
 
 /// The shipped table.
 pub const SHIPPED_ALIASES: &str = include_str!("../../schema/entity-aliases.json");
+/// Countries with their official names and other spellings, built from a
+/// registry package by `scripts/build-country-aliases.py`; the shipped
+/// table wins over it.
+pub const SHIPPED_COUNTRIES: &str = include_str!("data/country-aliases.json");
 
 /// Names a file of aliases to add to the shipped ones.
 pub const ALIASES_VARIABLE: &str = "NEWSDEX_ENTITY_ALIASES";
@@ -33,6 +37,8 @@ struct AliasEntry {
     #[serde(rename = "type")]
     kind: Option<EntityKind>,
     #[serde(default)]
+    applies_to: Option<EntityKind>,
+    #[serde(default)]
     aliases: Vec<String>,
 }
 
@@ -43,6 +49,9 @@ pub struct Canonical {
     pub name: String,
     /// The entity's kind, whatever the tagger read; `None` keeps the tag.
     pub kind: Option<EntityKind>,
+    /// The one kind of entity the entry renames, when it is limited to one:
+    /// a country's spelling "Mann" (Isle of Man) is also a person's name.
+    pub applies_to: Option<EntityKind>,
 }
 
 /// Names by their matching key (see [`key`]).
@@ -92,6 +101,7 @@ impl Aliases {
             let canonical = Canonical {
                 name,
                 kind: entry.kind,
+                applies_to: entry.applies_to,
             };
             for alias in std::iter::once(&canonical.name).chain(&entry.aliases) {
                 let alias_key = key(alias);
@@ -106,20 +116,28 @@ impl Aliases {
     /// Puts an entity's `name` and `kind` under the table's entry, when it
     /// lists the name.
     pub fn apply(&self, kind: &mut EntityKind, name: &mut String) {
-        if let Some(canonical) = self.lookup(name) {
+        if let Some(canonical) = self.lookup(Some(*kind), name) {
             *kind = canonical.kind.unwrap_or(*kind);
             name.clone_from(&canonical.name);
         }
     }
 
-    /// The canonical name of `name`, when the table lists it.
-    pub fn canonical(&self, name: &str) -> Option<&str> {
-        self.lookup(name).map(|canonical| canonical.name.as_str())
+    /// The canonical name of `name` as an entity of `kind` (any kind when
+    /// `None`), when the table lists it.
+    pub fn canonical(&self, kind: Option<EntityKind>, name: &str) -> Option<&str> {
+        self.lookup(kind, name)
+            .map(|canonical| canonical.name.as_str())
     }
 
-    /// The table's entry for `name`.
-    pub fn lookup(&self, name: &str) -> Option<&Canonical> {
-        self.by_key.get(&key(name))
+    /// The table's entry for `name` as an entity of `kind` (any kind when
+    /// `None`); an entry limited to another kind does not answer.
+    pub fn lookup(&self, kind: Option<EntityKind>, name: &str) -> Option<&Canonical> {
+        self.by_key
+            .get(&key(name))
+            .filter(|canonical| match (kind, canonical.applies_to) {
+                (Some(kind), Some(only)) => kind == only,
+                _ => true,
+            })
     }
 
     /// How many names (canonical ones and aliases) the table holds.
@@ -133,14 +151,21 @@ impl Aliases {
     }
 }
 
+impl Aliases {
+    /// The tables compiled into the binary: the countries, then the
+    /// hand-written table over them.
+    pub fn compiled() -> Result<Aliases, NerError> {
+        let mut aliases = Aliases::parse(SHIPPED_COUNTRIES, "src/ner/data/country-aliases.json")?;
+        aliases.add(SHIPPED_ALIASES, "schema/entity-aliases.json")?;
+        Ok(aliases)
+    }
+}
+
 static SHIPPED: LazyLock<Aliases> = LazyLock::new(|| {
-    let mut aliases = match Aliases::parse(SHIPPED_ALIASES, "schema/entity-aliases.json") {
-        Ok(aliases) => aliases,
-        Err(error) => {
-            tracing::error!(%error, "the shipped entity aliases do not read");
-            Aliases::default()
-        }
-    };
+    let mut aliases = Aliases::compiled().unwrap_or_else(|error| {
+        tracing::error!(%error, "the shipped entity aliases do not read");
+        Aliases::default()
+    });
     if let Some(path) = std::env::var_os(ALIASES_VARIABLE) {
         let name = path.to_string_lossy().into_owned();
         match std::fs::read_to_string(&path) {
@@ -192,16 +217,71 @@ mod tests {
             "United States",
         ] {
             assert_eq!(
-                aliases.canonical(written),
+                aliases.canonical(None, written),
                 Some("United States"),
                 "{written}"
             );
         }
         assert_eq!(
-            aliases.lookup("Google").and_then(|entry| entry.kind),
+            aliases.lookup(None, "Google").and_then(|entry| entry.kind),
             Some(EntityKind::Org)
         );
-        assert_eq!(aliases.canonical("Utah"), None);
+        assert_eq!(aliases.canonical(None, "Utah"), None);
+    }
+
+    #[test]
+    fn countries_come_under_one_name_and_the_hand_table_wins() {
+        let aliases = Aliases::compiled().unwrap();
+        for (written, canonical) in [
+            ("United States of America", "United States"),
+            (
+                "United Kingdom of Great Britain and Northern Ireland",
+                "Britain",
+            ),
+            ("Burma", "Myanmar"),
+            ("Bundesrepublik Deutschland", "Germany"),
+            ("Swaziland", "Eswatini"),
+            ("Türkiye", "Turkey"),
+            ("Republic of Türkiye", "Turkey"),
+            // The hand table's reading for 1980s wire copy.
+            ("Federal Republic of Germany", "West Germany"),
+        ] {
+            assert_eq!(
+                aliases.canonical(Some(EntityKind::Location), written),
+                Some(canonical),
+                "{written}"
+            );
+        }
+        // Country codes that are words, and names news uses for more than
+        // one place, are nobody's alias; a country's kind is the tagger's.
+        for written in [
+            "IT",
+            "DE",
+            "IN",
+            "Congo",
+            "Macedonia",
+            "Timor",
+            "Mann",
+            "Nippon",
+        ] {
+            assert_eq!(aliases.canonical(None, written), None, "{written}");
+        }
+        assert_eq!(
+            aliases.lookup(None, "Jordan").and_then(|entry| entry.kind),
+            None
+        );
+        // A country's spellings rename places only: a Saudi minister is no
+        // Saudi Arabia, a Burma Road no country.
+        for (kind, written) in [(EntityKind::Misc, "Saudi"), (EntityKind::Person, "Burma")] {
+            assert_eq!(aliases.canonical(Some(kind), written), None, "{written}");
+            let (mut kind, mut name) = (kind, written.to_string());
+            aliases.apply(&mut kind, &mut name);
+            assert_eq!(name, written);
+        }
+        assert_eq!(
+            aliases.canonical(Some(EntityKind::Location), "Saudi"),
+            Some("Saudi Arabia")
+        );
     }
 
     #[test]
@@ -213,8 +293,8 @@ mod tests {
                 "mine.json",
             )
             .unwrap();
-        assert_eq!(aliases.canonical("U.K."), Some("United Kingdom"));
-        assert_eq!(aliases.canonical("Britain"), Some("United Kingdom"));
+        assert_eq!(aliases.canonical(None, "U.K."), Some("United Kingdom"));
+        assert_eq!(aliases.canonical(None, "Britain"), Some("United Kingdom"));
         let error = Aliases::parse("{\"entities\": [", "broken.json").unwrap_err();
         assert!(error.to_string().starts_with("broken.json:1:"), "{error}");
     }

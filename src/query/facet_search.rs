@@ -150,7 +150,8 @@ pub fn matching_values(
     // An entity's alias typed whole finds its canonical name ("U.S." →
     // "United States"), counted below like any candidate.
     if facet.definition.entity_kind().is_some()
-        && let Some(canonical) = crate::ner::aliases::shipped().canonical(typed)
+        && let Some(canonical) =
+            crate::ner::aliases::shipped().canonical(facet.definition.entity_kind(), typed)
     {
         candidates
             .entry(canonical.to_string())

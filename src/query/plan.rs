@@ -342,12 +342,12 @@ fn filter_clauses(
         };
         // An entity value also finds its canonical name: `location=US`
         // finds "United States".
-        let entity_field = field.definition.entity_kind().is_some();
+        let entity_kind = field.definition.entity_kind();
         let aliases = crate::ner::aliases::shipped();
         let values: Vec<&str> = values
             .iter()
             .flat_map(|value| {
-                let canonical = entity_field.then(|| aliases.canonical(value)).flatten();
+                let canonical = entity_kind.and_then(|kind| aliases.canonical(Some(kind), value));
                 std::iter::once(value.as_str()).chain(canonical)
             })
             .collect();

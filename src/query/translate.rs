@@ -520,7 +520,10 @@ impl<'a> QueryBuilder<'a> {
                         // finds its canonical name, as filters do.
                         let canonical = (field.is_some()
                             && target.definition.entity_kind().is_some())
-                        .then(|| crate::ner::aliases::shipped().canonical(text))
+                        .then(|| {
+                            crate::ner::aliases::shipped()
+                                .canonical(target.definition.entity_kind(), text)
+                        })
                         .flatten()
                         .filter(|canonical| !canonical.eq_ignore_ascii_case(text))
                         .and_then(|canonical| {

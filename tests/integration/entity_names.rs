@@ -232,6 +232,42 @@ fn an_alias_filters_and_counts_as_its_canonical_name() {
     }
 }
 
+/// A country's other spellings, from the registry-built country table, are
+/// the country in facets and filters; a demonym spelled like one is not.
+#[test]
+fn a_country_under_another_spelling_is_the_country() {
+    let articles = [
+        story(
+            "Rice exports",
+            "Burma exported more rice this year, traders in Rangoon said.",
+        ),
+        story(
+            "Junta talks",
+            "Envoys met officials of Myanmar in Bangkok on Monday.",
+        ),
+        story(
+            "Oil output",
+            "The Saudi oil minister said output would stay at eight million barrels.",
+        ),
+    ];
+    let index = indexed(&articles);
+    let places = facet(&index, "location");
+    let myanmar = places
+        .iter()
+        .find(|place| place.value == "Myanmar")
+        .unwrap_or_else(|| panic!("{places:?}"));
+    assert_eq!(myanmar.count, 2, "{places:?}");
+    assert!(
+        !places.iter().any(|place| place.value == "Burma"),
+        "{places:?}"
+    );
+    assert_eq!(filtered(&index, "location", "Burma"), 2);
+    assert!(
+        !places.iter().any(|place| place.value == "Saudi Arabia"),
+        "{places:?}"
+    );
+}
+
 /// The Reuters-21578 bodies of `file` that hold `needle`, from
 /// `../shared/corpus`.
 fn reuters_bodies(file: &str, needle: &str) -> Option<Vec<String>> {
