@@ -74,6 +74,18 @@ impl Gazetteer {
         kinds & (1 << FIRST_NAME) != 0
     }
 
+    /// Whether words, two or more, are a name a list gives whole ("Rhode
+    /// Island", "National Science Foundation"; any case).
+    pub fn lists_name(&self, words: &[&str]) -> bool {
+        words.len() >= 2
+            && words.len() <= MAX_ENTRY_TOKENS
+            && self.kinds(
+                words
+                    .iter()
+                    .fold(0, |hash, word| sequence_hash(hash, hash_lower(0, word))),
+            ) != 0
+    }
+
     /// The gazetteer types (bit set, by gazetteer kind) of a token sequence's hash.
     pub fn kinds(&self, sequence: u64) -> u16 {
         self.entries.get(&sequence).copied().unwrap_or(0)

@@ -201,9 +201,15 @@ impl EntityExtractor {
     /// document so that mentions in one field inform the others.
     pub fn extract(&self, fields: &[(&str, &str)]) -> Vec<FoundEntity> {
         let clusters = &self.lexicon.clusters;
-        let recased = recase::recase_shouting(fields, &|word| {
-            clusters.path(hashing::hash_str(0, word)).is_some()
-        });
+        let gazetteer = &self.lexicon.gazetteer;
+        let recased = recase::recase_shouting(
+            fields,
+            &recase::Vocabulary {
+                known: &|word| clusters.path(hashing::hash_str(0, word)).is_some(),
+                first_name: &|word| gazetteer.is_first_name(word),
+                listed_name: &|words| gazetteer.lists_name(words),
+            },
+        );
         let recased_fields: Vec<(&str, &str)> = fields
             .iter()
             .zip(&recased)

@@ -10,6 +10,12 @@
 //! capitals (`gets`, `Fluor`, `USDA`), else lower case; the line's first
 //! letter a capital, and words with dots or digits (`U.S.`, `A320`) as
 //! they are.
+//!
+//! A headline in title case ("Senate Confirms HHS Nominee After Defeating
+//! Filibuster"), the habit of many American and web outlets, looks the
+//! same to the tagger and is read the same way, except that a word the
+//! article never writes keeps its capital unless the vocabulary knows it in
+//! lower case (`Confirms` → `confirms`, `Azar` stays).
 //! Only ASCII letters change case, so the text keeps its length and every
 //! offset stays true.
 
@@ -20,31 +26,36 @@ const MIN_LETTERS: usize = 6;
 
 /// Per field, its text with each line in capitals recased, or `None` when
 /// it has no such line.
-/// `known` says whether the vocabulary holds a word as written.
-pub fn recase_shouting(
-    fields: &[(&str, &str)],
-    known: &dyn Fn(&str) -> bool,
-) -> Vec<Option<String>> {
-    let needs = |text: &str| {
-        text.lines()
-            .any(|line| is_shouting(line) || dateline(line).is_some())
+/// `vocabulary` is what the tagger's word lists know.
+pub fn recase_shouting(fields: &[(&str, &str)], vocabulary: &Vocabulary) -> Vec<Option<String>> {
+    let needs = |(name, text): &(&str, &str)| {
+        text.lines().any(|line| {
+            casing(line, is_headline(name), vocabulary).is_some() || dateline(line).is_some()
+        })
     };
-    if !fields.iter().any(|(_, text)| needs(text)) {
+    if !fields.iter().any(needs) {
         return vec![None; fields.len()];
     }
-    let forms = forms(fields);
+    let forms = forms(fields, vocabulary);
     fields
         .iter()
-        .map(|(_, text)| {
-            if !needs(text) {
+        .map(|field| {
+            if !needs(field) {
                 return None;
             }
+            let (name, text) = field;
             let mut out = String::with_capacity(text.len());
             for line in text.split_inclusive('\n') {
-                if is_shouting(line) {
-                    recase_words(line, &forms, known, false, &mut out);
+                if let Some(casing) = casing(line, is_headline(name), vocabulary) {
+                    recase_words(line, &forms, vocabulary, casing, &mut out);
                 } else if let Some(place) = dateline(line) {
-                    recase_words(&line[..place], &forms, known, true, &mut out);
+                    recase_words(
+                        &line[..place],
+                        &forms,
+                        vocabulary,
+                        Casing::Dateline,
+                        &mut out,
+                    );
                     out.push_str(&line[place..]);
                 } else {
                     out.push_str(line);
@@ -79,6 +90,109 @@ fn dateline(line: &str) -> Option<usize> {
     (is_place && after.chars().take(12).any(char::is_lowercase)).then_some(start + place.len())
 }
 
+/// What the tagger's word lists know of words, for recasing.
+pub struct Vocabulary<'a> {
+    /// Whether the word clusters hold a word as written.
+    pub known: &'a dyn Fn(&str) -> bool,
+    /// Whether a word is a first name.
+    pub first_name: &'a dyn Fn(&str) -> bool,
+    /// Whether words (two or more) are a name the gazetteers give whole.
+    pub listed_name: &'a dyn Fn(&[&str]) -> bool,
+}
+
+impl Vocabulary<'_> {
+    /// A vocabulary of `known` words, without names.
+    #[cfg(test)]
+    fn knowing(known: &dyn Fn(&str) -> bool) -> Vocabulary<'_> {
+        Vocabulary {
+            known,
+            first_name: &|_| false,
+            listed_name: &|_| false,
+        }
+    }
+}
+
+/// How a line that needs recasing is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Casing {
+    /// In capitals.
+    Shouted,
+    /// Every main word with a capital.
+    Titled,
+    /// A dateline's place in capitals: every word the article never
+    /// writes takes a capital.
+    Dateline,
+}
+
+/// Whether an article field is a headline (its title, a live entry's).
+fn is_headline(field: &str) -> bool {
+    field == "title" || field.ends_with(".headline")
+}
+
+/// Whether a line is set in capitals or in title case. Outside a headline
+/// a line of capitals with a comma is a list of names ("June 17 --
+/// Bridgestone Arena, Nashville, TN"), whose capitals are the names'.
+fn casing(line: &str, headline: bool, vocabulary: &Vocabulary) -> Option<Casing> {
+    if is_shouting(line) {
+        Some(Casing::Shouted)
+    } else if (headline || !line.contains(',')) && is_title_case(line, vocabulary.known) {
+        Some(Casing::Titled)
+    } else {
+        None
+    }
+}
+
+/// Words of four letters or more, after its first, a line in title case
+/// has at least: fewer say too little to tell a title from a sentence.
+const MIN_TITLED_WORDS: usize = 3;
+/// Words a line in title case has at most: a headline is short, and a
+/// longer line of capitals is a list of names ("ADM (US), Sumitomo
+/// (Japan), Evonik (Germany), …"), whose capitals are its names'.
+const MAX_TITLED_WORDS: usize = 20;
+
+/// The words title case leaves in lower case, as style guides list them:
+/// articles, conjunctions and short prepositions.
+const MINOR_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "as", "at", "by", "in", "of",
+    "off", "on", "per", "to", "up", "via", "vs", "from", "with", "into", "over", "is", "are",
+    "this", "that", "its",
+];
+
+/// Whether a line is in title case: no longer than [`MAX_TITLED_WORDS`]
+/// words, every word after the first with a capital but the minor ones,
+/// and of its words of four letters or more after the first, at least
+/// [`MIN_TITLED_WORDS`], half or more words the vocabulary knows in lower
+/// case ("Luis Palau Diagnosed With Stage 4 Lung Cancer"). A sentence,
+/// even one full of names, writes a verb or a noun in lower case ("NATO
+/// Secretary General Mark Rutte met Polish Prime Minister Donald Tusk");
+/// a line of names is capitals that are names ("June 17 -- Bridgestone
+/// Arena, Nashville, TN").
+fn is_title_case(line: &str, known: &dyn Fn(&str) -> bool) -> bool {
+    if line.split_whitespace().nth(MAX_TITLED_WORDS).is_some() {
+        return false;
+    }
+    let mut long_words = 0usize;
+    let mut words_in_lower_case = 0usize;
+    for word in line.split_whitespace().skip(1) {
+        let letters = word.trim_matches(|c: char| !c.is_alphabetic());
+        if letters.is_empty() {
+            continue;
+        }
+        // "iPhone" and "eBay" are capitalised where they can be.
+        let capitalised = letters.chars().any(char::is_uppercase);
+        if !capitalised && !MINOR_WORDS.contains(&letters.to_ascii_lowercase().as_str()) {
+            return false;
+        }
+        if letters.chars().count() >= 4 {
+            long_words += 1;
+            if known(&letters.to_lowercase()) {
+                words_in_lower_case += 1;
+            }
+        }
+    }
+    long_words >= MIN_TITLED_WORDS && words_in_lower_case * 2 >= long_words
+}
+
 /// Whether a line is set in capitals: two words or more, enough letters,
 /// none of them lower case.
 fn is_shouting(line: &str) -> bool {
@@ -107,11 +221,11 @@ fn core(word: &str) -> &str {
 /// Only the words of its lines in capitals are counted, the only words
 /// whose case is asked for: the rest of the text is read without building
 /// a string per word.
-fn forms(fields: &[(&str, &str)]) -> HashMap<String, String> {
+fn forms(fields: &[(&str, &str)], vocabulary: &Vocabulary) -> HashMap<String, String> {
     let mut wanted: Vec<String> = Vec::new();
-    for (_, text) in fields {
+    for (name, text) in fields {
         for line in text.lines() {
-            let shouted = if is_shouting(line) {
+            let shouted = if casing(line, is_headline(name), vocabulary).is_some() {
                 line
             } else if let Some(place) = dateline(line) {
                 &line[..place]
@@ -136,8 +250,11 @@ fn forms(fields: &[(&str, &str)]) -> HashMap<String, String> {
         by_length[lower.len()].push(lower);
     }
     let mut counts: HashMap<&str, Vec<(&str, usize)>> = HashMap::new();
-    for (_, text) in fields {
-        for line in text.lines().filter(|line| !is_shouting(line)) {
+    for (name, text) in fields {
+        for line in text
+            .lines()
+            .filter(|line| casing(line, is_headline(name), vocabulary).is_none())
+        {
             // A dateline's place is in capitals too.
             let line = dateline(line).map_or(line, |end| &line[end..]);
             let mut sentence_start = true;
@@ -172,16 +289,26 @@ fn forms(fields: &[(&str, &str)]) -> HashMap<String, String> {
         .collect()
 }
 
-/// Recases `text`'s words as [`recase_shouting`] says; `titled` gives every
-/// word unknown to the article a capital (a dateline's place names).
+/// Recases `text`'s words as [`recase_shouting`] says, for a line written
+/// as `casing` says.
 fn recase_words(
     text: &str,
     forms: &HashMap<String, String>,
-    known: &dyn Fn(&str) -> bool,
-    titled: bool,
+    vocabulary: &Vocabulary,
+    casing: Casing,
     out: &mut String,
 ) {
+    let known = vocabulary.known;
+    let listed = if casing == Casing::Titled {
+        listed_names(text, vocabulary.listed_name)
+    } else {
+        Vec::new()
+    };
+    let mut word_index = 0;
     let mut first = true;
+    // In title case, the word after a first name is a surname ("Donald
+    // Trump") even where the vocabulary knows it as a word.
+    let mut after_first_name = false;
     let mut rest = text;
     while !rest.is_empty() {
         let spaces = rest.len() - rest.trim_start().len();
@@ -193,9 +320,12 @@ fn recase_words(
         if word.is_empty() {
             continue;
         }
+        let in_listed_name = listed.get(word_index).copied().unwrap_or(false);
+        word_index += 1;
         let keep = word.contains(|c: char| c.is_ascii_digit())
             || core(word).contains('.')
-            || !word.is_ascii();
+            || !word.is_ascii()
+            || in_listed_name;
         let mut recased = if keep {
             word.to_string()
         } else {
@@ -204,19 +334,71 @@ fn recase_words(
                 .get(&word_core.to_lowercase())
                 .filter(|form| form.len() == word_core.len())
                 .cloned()
-                .unwrap_or_else(|| vocabulary_form(word_core, known));
+                .unwrap_or_else(|| match casing {
+                    Casing::Titled if after_first_name => word_core.to_string(),
+                    Casing::Titled => title_case_form(word_core, known),
+                    _ => vocabulary_form(word_core, known),
+                });
             word.replacen(word_core, &form, 1)
         };
+        after_first_name = casing == Casing::Titled
+            && recased.starts_with(char::is_uppercase)
+            && !word.ends_with([',', ':', ';'])
+            && (vocabulary.first_name)(core(word));
         let has_letter = word.chars().any(char::is_alphabetic);
         // A line's first word, and a dateline's words the article never
         // writes otherwise, take a capital.
         let capital = has_letter
-            && (first || (titled && !keep && !forms.contains_key(&core(word).to_lowercase())));
+            && (first
+                || (casing == Casing::Dateline
+                    && !keep
+                    && !forms.contains_key(&core(word).to_lowercase())));
         if capital && let Some(letter) = recased.find(|c: char| c.is_ascii_alphabetic()) {
             recased[letter..=letter].make_ascii_uppercase();
         }
         first &= !has_letter;
         out.push_str(&recased);
+    }
+}
+
+/// Per word of a line in title case (split at white space), whether it is
+/// in a run of capitalised words that a gazetteer gives whole as a name
+/// ("White House", "Rhode Island"): those keep their capitals, whatever
+/// the vocabulary knows of "white" and "island".
+fn listed_names(line: &str, listed_name: &dyn Fn(&[&str]) -> bool) -> Vec<bool> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let cores: Vec<&str> = words.iter().map(|word| core(word)).collect();
+    let mut listed = vec![false; words.len()];
+    for start in 0..words.len() {
+        for end in start + 2..=(start + super::lexicon::MAX_ENTRY_TOKENS).min(words.len()) {
+            let run = &cores[start..end];
+            // A name runs over capitalised words, and no comma or colon
+            // falls inside it.
+            let capitalised = run.iter().all(|core| core.starts_with(char::is_uppercase));
+            let unbroken = words[start..end - 1]
+                .iter()
+                .all(|word| !word.ends_with([',', ':', ';']));
+            if !(capitalised && unbroken) {
+                break;
+            }
+            if listed_name(run) {
+                listed[start..end].fill(true);
+            }
+        }
+    }
+    listed
+}
+
+/// A word of a line in title case that the article never writes: lower
+/// case when the vocabulary knows it so (`Confirms`); as written
+/// otherwise, for a capital the vocabulary cannot explain is a name the
+/// story gives only in its headline (`Azar`).
+fn title_case_form(word: &str, known: &dyn Fn(&str) -> bool) -> String {
+    let lower = word.to_ascii_lowercase();
+    if known(&lower) {
+        lower
+    } else {
+        word.to_string()
     }
 }
 
@@ -249,7 +431,10 @@ mod tests {
     fn a_headline_in_capitals_takes_the_case_of_the_story() {
         let title = "FLUOR UNIT GETS U.S. NAVY CONTRACT";
         let body = "Fluor Corp said its Fluor Daniel unit won a contract from the U.S. Navy to build a pier.";
-        let recased = recase_shouting(&[("title", title), ("body", body)], &|_| false);
+        let recased = recase_shouting(
+            &[("title", title), ("body", body)],
+            &Vocabulary::knowing(&|_| false),
+        );
         assert_eq!(
             recased[0].as_deref(),
             Some("Fluor unit gets U.S. Navy contract")
@@ -264,7 +449,10 @@ mod tests {
             ("title", "Fluor wins Navy contract"),
             ("body", "Fluor said it won."),
         ];
-        assert_eq!(recase_shouting(&fields, &|_| false), vec![None, None]);
+        assert_eq!(
+            recase_shouting(&fields, &Vocabulary::knowing(&|_| false)),
+            vec![None, None]
+        );
     }
 
     #[test]
@@ -276,7 +464,7 @@ mod tests {
                 "NEW YORK, March 3 - Fluor said.\nSAO PAULO (Reuters) - Brazil said.\nU.S. shares rose.",
             ),
         ];
-        let recased = recase_shouting(&fields, &|_| false);
+        let recased = recase_shouting(&fields, &Vocabulary::knowing(&|_| false));
         assert_eq!(
             recased[1].as_deref(),
             Some(
@@ -286,10 +474,80 @@ mod tests {
     }
 
     #[test]
+    fn a_headline_in_title_case_is_read_as_a_sentence() {
+        let vocabulary = [
+            "confirms",
+            "nominee",
+            "after",
+            "defeating",
+            "filibuster",
+            "senate",
+        ];
+        let known = |word: &str| vocabulary.contains(&word);
+        let title = "Senate Confirms HHS Nominee Alex Azar After Defeating Democrat Filibuster";
+        let body =
+            "The Senate voted 55-43 to confirm Alex Azar. Democrats had tried to block the vote.";
+        let recased = recase_shouting(
+            &[("title", title), ("body", body)],
+            &Vocabulary::knowing(&known),
+        );
+        // The story writes "Senate" with its capital mid-sentence; "Democrat"
+        // and "Azar" it never writes in lower case, nor does the vocabulary.
+        assert_eq!(
+            recased[0].as_deref(),
+            Some("Senate confirms HHS nominee Alex Azar after defeating Democrat filibuster")
+        );
+        assert_eq!(recased[1], None);
+        // A surname after a first name keeps its capital, though the
+        // vocabulary knows it as a word.
+        let vocabulary = [
+            "on",
+            "heath",
+            "trump",
+            "the",
+            "war",
+            "perception",
+            "at",
+            "white",
+            "house",
+        ];
+        let known = |word: &str| vocabulary.contains(&word);
+        let first_names = ["David", "Edward", "Donald"];
+        let title =
+            "David Icke On Edward Heath, Donald Trump & The War On Perception At The White House";
+        let listed = |words: &[&str]| words == ["White", "House"];
+        let vocabulary = Vocabulary {
+            known: &known,
+            first_name: &|name| first_names.contains(&name),
+            listed_name: &listed,
+        };
+        let recased = recase_shouting(&[("title", title)], &vocabulary);
+        assert_eq!(
+            recased[0].as_deref(),
+            Some(
+                "David Icke on Edward Heath, Donald Trump & the war on perception at the White House"
+            )
+        );
+        // A sentence naming a few things is not a title.
+        for sentence in [
+            "Trump to meet with Australian Prime Minister Malcolm Turnbull as counting continues",
+            "Justice Department asks Supreme Court to overturn DACA ruling",
+        ] {
+            assert_eq!(
+                recase_shouting(&[("title", sentence)], &Vocabulary::knowing(&known)),
+                vec![None]
+            );
+        }
+    }
+
+    #[test]
     fn a_word_the_story_never_writes_takes_the_vocabulary_s_case() {
         let vocabulary = ["gets", "Fluor", "USDA", "wheat"];
         let known = |word: &str| vocabulary.contains(&word);
-        let recased = recase_shouting(&[("title", "USDA SAYS FLUOR GETS WHEAT")], &known);
+        let recased = recase_shouting(
+            &[("title", "USDA SAYS FLUOR GETS WHEAT")],
+            &Vocabulary::knowing(&known),
+        );
         assert_eq!(recased[0].as_deref(), Some("USDA says Fluor gets wheat"));
     }
 }

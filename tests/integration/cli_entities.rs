@@ -213,3 +213,61 @@ fn output_closed_early_ends_quietly_without_a_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_ne!(status.code(), Some(101), "{stderr}");
 }
+
+/// Headlines in title case, as many web outlets write them, are read as
+/// sentences: on the FakeNewsCorpus sample's 250 articles, names of four
+/// words or more found only in a headline were strings of its capitals
+/// ("HHS Secretary Nominee Alex Azar After Defeating Democrat Filibuster");
+/// 47 of them before title case was read, 9 since.
+#[test]
+fn a_headline_in_title_case_is_not_a_string_of_names() {
+    let Some(csv) = shared_path("corpus/fakenewscorpus-sample/news_sample.csv") else {
+        return;
+    };
+    let csv = csv.to_string_lossy().into_owned();
+    let lines = entities_of(&[csv.as_str()], None);
+    assert_eq!(lines.len(), 250);
+    let mut long_headline_only = Vec::new();
+    for line in &lines {
+        for entity in line["entities"].as_array().expect("entities") {
+            let mentions = entity["mentions"].as_array().expect("mentions");
+            let headline_only = mentions.iter().all(|mention| mention["field"] == "title");
+            let name = entity["name"].as_str().unwrap_or_default();
+            if headline_only && name.split_whitespace().count() >= 4 {
+                long_headline_only.push(name.to_string());
+            }
+        }
+    }
+    assert!(
+        long_headline_only.len() <= 15,
+        "{} names of four words or more only in headlines: {long_headline_only:?}",
+        long_headline_only.len()
+    );
+    let by_title = |start: &str| {
+        lines
+            .iter()
+            .find(|line| line["title"].as_str().is_some_and(|t| t.starts_with(start)))
+            .map(names)
+            .unwrap_or_else(|| panic!("a headline starting {start:?}"))
+    };
+    let palau = by_title("Luis Palau Diagnosed With Stage 4 Lung Cancer");
+    assert!(
+        palau.contains(&("person".to_string(), "Luis Palau".to_string())),
+        "{palau:?}"
+    );
+    assert!(
+        !palau.iter().any(|(_, name)| name.contains("Cancer")),
+        "{palau:?}"
+    );
+    let azar = by_title("Senate Confirms Pro-Life HHS Secretary Nominee Alex Azar");
+    assert!(
+        azar.contains(&("person".to_string(), "Alex Azar".to_string())),
+        "{azar:?}"
+    );
+    assert!(
+        !azar
+            .iter()
+            .any(|(_, name)| name.contains("Nominee") || name.contains("Filibuster")),
+        "{azar:?}"
+    );
+}
