@@ -168,22 +168,34 @@ const MINOR_WORDS: &[&str] = &[
 /// a line of names is capitals that are names ("June 17 -- Bridgestone
 /// Arena, Nashville, TN").
 fn is_title_case(line: &str, known: &dyn Fn(&str) -> bool) -> bool {
-    if line.split_whitespace().nth(MAX_TITLED_WORDS).is_some() {
-        return false;
-    }
+    // Most lines are prose, passed over at their first word in lower case
+    // that is not a minor one: nothing is allocated before that.
+    let mut words = line.split_whitespace();
+    words.next();
+    let mut count = 1usize;
     let mut long_words = 0usize;
     let mut words_in_lower_case = 0usize;
-    for word in line.split_whitespace().skip(1) {
+    for word in words {
+        count += 1;
+        if count > MAX_TITLED_WORDS {
+            return false;
+        }
         let letters = word.trim_matches(|c: char| !c.is_alphabetic());
         if letters.is_empty() {
             continue;
         }
         // "iPhone" and "eBay" are capitalised where they can be.
         let capitalised = letters.chars().any(char::is_uppercase);
-        if !capitalised && !MINOR_WORDS.contains(&letters.to_ascii_lowercase().as_str()) {
+        if !capitalised {
+            if MINOR_WORDS
+                .iter()
+                .any(|minor| minor.eq_ignore_ascii_case(letters))
+            {
+                continue;
+            }
             return false;
         }
-        if letters.chars().count() >= 4 {
+        if letters.chars().nth(3).is_some() {
             long_words += 1;
             if known(&letters.to_lowercase()) {
                 words_in_lower_case += 1;
@@ -306,9 +318,11 @@ fn recase_words(
     };
     let mut word_index = 0;
     let mut first = true;
-    // In title case, the word after a first name is a surname ("Donald
-    // Trump") even where the vocabulary knows it as a word.
+    // In title case, the word after a first name that opens a name is a
+    // surname ("Donald Trump") even where the vocabulary knows it as a
+    // word; after a name's second word ("Burnell Taylor Exits") it is not.
     let mut after_first_name = false;
+    let mut after_capital = false;
     let mut rest = text;
     while !rest.is_empty() {
         let spaces = rest.len() - rest.trim_start().len();
@@ -341,10 +355,13 @@ fn recase_words(
                 });
             word.replacen(word_core, &form, 1)
         };
+        let capitalised =
+            recased.starts_with(char::is_uppercase) && !word.ends_with([',', ':', ';']);
         after_first_name = casing == Casing::Titled
-            && recased.starts_with(char::is_uppercase)
-            && !word.ends_with([',', ':', ';'])
+            && capitalised
+            && !after_capital
             && (vocabulary.first_name)(core(word));
+        after_capital = capitalised;
         let has_letter = word.chars().any(char::is_alphabetic);
         // A line's first word, and a dateline's words the article never
         // writes otherwise, take a capital.

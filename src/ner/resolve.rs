@@ -1,6 +1,7 @@
 //! The document pass over tagged mentions: titles and roles stripped,
 //! possessives and quotes trimmed, one type per name by majority, and a
-//! surname linked to the full name the article gives elsewhere.
+//! surname (or a first name alone) linked to the full name the article
+//! gives elsewhere.
 
 use std::collections::{HashMap, HashSet};
 
@@ -640,6 +641,21 @@ fn bracketed_words(fields: &[(&str, &str)]) -> HashSet<String> {
     words
 }
 
+/// Puts the mentions of the group `short` (a surname, a first name) under
+/// the person `full`, when both are groups of the article.
+fn merge_person(groups: &mut HashMap<String, Group>, short: &str, full: &str) {
+    if !groups.contains_key(full) {
+        return;
+    }
+    if let Some(group) = groups.remove(short)
+        && let Some(person) = groups.get_mut(full)
+    {
+        person.votes[PERSON] += group.mentions.len();
+        person.first = person.first.min(group.first);
+        person.mentions.extend(group.mentions);
+    }
+}
+
 /// A short form the article spells out is that name. "International
 /// Coffee Organization (ICO)" makes every "ICO" of the article that
 /// organisation, under the full name, and "Petroleos Mexicanos (Pemex)"
@@ -788,14 +804,27 @@ pub fn resolve(
         let target = people
             .iter()
             .find(|(_, words, _)| words.last().is_some_and(|surname| key(surname) == name));
-        if let Some((full, _, _)) = target
-            && groups.contains_key(full)
-            && let Some(group) = groups.remove(&name)
-            && let Some(person) = groups.get_mut(full)
-        {
-            person.votes[PERSON] += group.mentions.len();
-            person.first = person.first.min(group.first);
-            person.mentions.extend(group.mentions);
+        if let Some((full, _, _)) = target {
+            merge_person(&mut groups, &name, full);
+        }
+    }
+    // A first name alone, read as a person, that opens exactly one full
+    // person name of the article is that person, as sports and
+    // entertainment stories write them ("Kree Harrison … Kree"); a first
+    // name two people of the story share stays apart.
+    let first_names: Vec<String> = groups
+        .iter()
+        .filter(|(_, group)| {
+            group.kind() == PERSON && group.mentions.first().is_some_and(|m| m.words.len() == 1)
+        })
+        .map(|(key, _)| key.clone())
+        .collect();
+    for name in first_names {
+        let mut opening = people
+            .iter()
+            .filter(|(_, words, _)| words.first().is_some_and(|first| key(first) == name));
+        if let (Some((full, _, _)), None) = (opening.next(), opening.next()) {
+            merge_person(&mut groups, &name, full);
         }
     }
 

@@ -614,3 +614,45 @@ fn a_wire_sign_off_is_not_an_entity() {
     }
     assert!(signed >= 90, "{signed} stories signed off");
 }
+
+/// A first name alone is the one person of the story it opens the name
+/// of, as entertainment and sports stories write them: in a RealNews
+/// recap of a singing contest, "Kree", "Candice" and "Amber" are Kree
+/// Harrison, Candice Glover and Amber Holcomb; its title-case headline
+/// names Burnell Taylor (whatever kind the tagger gives him), not
+/// "Burnell Taylor Exits".
+#[test]
+fn a_first_name_alone_is_the_person_the_story_names_in_full() {
+    let Some(path) = crate::support::shared_path("corpus/realnews-tiny/realnews_tiny.jsonl") else {
+        return;
+    };
+    let text = std::fs::read_to_string(&path).expect("the RealNews sample is readable");
+    let recap: serde_json::Value = text
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .find(|record| {
+            record["title"]
+                .as_str()
+                .is_some_and(|title| title.contains("American Idol"))
+        })
+        .expect("the sample holds the American Idol recap");
+    let title = recap["title"].as_str().unwrap_or_default();
+    let body = recap["text"].as_str().unwrap_or_default();
+    let found = entities(&story(title, body));
+    for full in ["Kree Harrison", "Candice Glover", "Amber Holcomb"] {
+        assert!(
+            found.contains(&(EntityKind::Person, full.to_string())),
+            "{full} in {found:?}"
+        );
+    }
+    assert!(
+        found.iter().any(|(_, name)| name == "Burnell Taylor"),
+        "{found:?}"
+    );
+    for alone in ["Kree", "Candice", "Amber", "Burnell Taylor Exits"] {
+        assert!(
+            !found.iter().any(|(_, name)| name == alone),
+            "{alone} apart in {found:?}"
+        );
+    }
+}
