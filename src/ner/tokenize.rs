@@ -232,13 +232,12 @@ const MIN_WRAP_WIDTH: usize = 40;
 /// Ltd"); pages scraped to text write a paragraph or a heading per line,
 /// where a break is a boundary the tagger must keep. A text is read as
 /// hard-wrapped when its widest line is between [`MIN_WRAP_WIDTH`] and
-/// [`MAX_WRAP_WIDTH`] characters and at least
-/// a third of its lines (and two or more) are *full*: the next line's
-/// first word would not have fitted after them within the text's widest
-/// line, which is how a wrapping editor breaks. In such a text a full
-/// line, or one the next line continues in lower case, runs on into the
-/// next; a short line (a table row, a paragraph's last line, a dateline)
-/// still ends where it ends.
+/// [`MAX_WRAP_WIDTH`] characters and at least a third of its lines (and
+/// two or more) run on: they are *full* (the next line's first word would
+/// not have fitted after them within the text's widest line, which is how
+/// a wrapping editor breaks) or the next line goes on in lower case. In
+/// such a text those lines run on into the next; a short line (a table
+/// row, a paragraph's last line, a dateline) still ends where it ends.
 fn lines(text: &str) -> Vec<(usize, &str)> {
     let mut physical = Vec::new();
     let mut offset = 0;
@@ -274,8 +273,8 @@ fn lines(text: &str) -> Vec<(usize, &str)> {
         .iter()
         .filter(|(_, line)| !line.trim().is_empty())
         .count();
-    let full = runs_on.iter().filter(|runs_on| **runs_on).count();
-    if full < 2 || full * 3 < non_blank {
+    let running_on = runs_on.iter().filter(|runs_on| **runs_on).count();
+    if running_on < 2 || running_on * 3 < non_blank {
         return physical;
     }
     let mut joined: Vec<(usize, &str)> = Vec::with_capacity(physical.len());
