@@ -28,25 +28,34 @@ const MIN_LETTERS: usize = 6;
 /// it has no such line.
 /// `vocabulary` is what the tagger's word lists know.
 pub fn recase_shouting(fields: &[(&str, &str)], vocabulary: &Vocabulary) -> Vec<Option<String>> {
-    let needs = |(name, text): &(&str, &str)| {
-        text.lines().any(|line| {
-            casing(line, is_headline(name), vocabulary).is_some() || dateline(line).is_some()
-        })
+    let titles: Vec<Titles> = fields
+        .iter()
+        .map(|(name, text)| Titles::of(name, text))
+        .collect();
+    let needs = |text: &str, titles: Titles| {
+        text.lines()
+            .any(|line| casing(line, titles, vocabulary).is_some() || dateline(line).is_some())
     };
-    if !fields.iter().any(needs) {
+    let needed: Vec<bool> = fields
+        .iter()
+        .zip(&titles)
+        .map(|((_, text), titles)| needs(text, *titles))
+        .collect();
+    if !needed.contains(&true) {
         return vec![None; fields.len()];
     }
-    let forms = forms(fields, vocabulary);
+    let forms = forms(fields, &titles, vocabulary);
     fields
         .iter()
-        .map(|field| {
-            if !needs(field) {
+        .zip(titles)
+        .zip(needed)
+        .map(|(((_, text), titles), needed)| {
+            if !needed {
                 return None;
             }
-            let (name, text) = field;
             let mut out = String::with_capacity(text.len());
             for line in text.split_inclusive('\n') {
-                if let Some(casing) = casing(line, is_headline(name), vocabulary) {
+                if let Some(casing) = casing(line, titles, vocabulary) {
                     recase_words(line, &forms, vocabulary, casing, &mut out);
                 } else if let Some(place) = dateline(line) {
                     recase_words(
@@ -124,18 +133,47 @@ enum Casing {
     Dateline,
 }
 
-/// Whether an article field is a headline (its title, a live entry's).
-fn is_headline(field: &str) -> bool {
-    field == "title" || field.ends_with(".headline")
+/// Which lines of a field may be read as in title case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Titles {
+    /// Any: the field is a headline (an article's title, a live entry's).
+    Any,
+    /// Those without a comma: a line of capitals with a comma is a list
+    /// of names ("June 17 -- Bridgestone Arena, Nashville, TN"), whose
+    /// capitals are the names'.
+    WithoutComma,
+    /// None: the text is hard-wrapped, so a line is a piece of a sentence
+    /// ("Moody's Investors Service Inc" before the wrap), not a heading.
+    Never,
 }
 
-/// Whether a line is set in capitals or in title case. Outside a headline
-/// a line of capitals with a comma is a list of names ("June 17 --
-/// Bridgestone Arena, Nashville, TN"), whose capitals are the names'.
-fn casing(line: &str, headline: bool, vocabulary: &Vocabulary) -> Option<Casing> {
+impl Titles {
+    /// The lines of the field `name` holding `text` that may be titles.
+    fn of(name: &str, text: &str) -> Titles {
+        if name == "title" || name.ends_with(".headline") {
+            Titles::Any
+        } else if super::tokenize::is_hard_wrapped(text) {
+            Titles::Never
+        } else {
+            Titles::WithoutComma
+        }
+    }
+
+    fn admit(self, line: &str) -> bool {
+        match self {
+            Titles::Any => true,
+            Titles::WithoutComma => !line.contains(','),
+            Titles::Never => false,
+        }
+    }
+}
+
+/// Whether a line is set in capitals or in title case (where `titles`
+/// admits it).
+fn casing(line: &str, titles: Titles, vocabulary: &Vocabulary) -> Option<Casing> {
     if is_shouting(line) {
         Some(Casing::Shouted)
-    } else if (headline || !line.contains(',')) && is_title_case(line, vocabulary.known) {
+    } else if titles.admit(line) && is_title_case(line, vocabulary.known) {
         Some(Casing::Titled)
     } else {
         None
@@ -233,11 +271,16 @@ fn core(word: &str) -> &str {
 /// Only the words of its lines in capitals are counted, the only words
 /// whose case is asked for: the rest of the text is read without building
 /// a string per word.
-fn forms(fields: &[(&str, &str)], vocabulary: &Vocabulary) -> HashMap<String, String> {
+fn forms(
+    fields: &[(&str, &str)],
+    titles: &[Titles],
+    vocabulary: &Vocabulary,
+) -> HashMap<String, String> {
     let mut wanted: Vec<String> = Vec::new();
-    for (name, text) in fields {
+    for ((_, text), titles) in fields.iter().zip(titles) {
+        let titles = *titles;
         for line in text.lines() {
-            let shouted = if casing(line, is_headline(name), vocabulary).is_some() {
+            let shouted = if casing(line, titles, vocabulary).is_some() {
                 line
             } else if let Some(place) = dateline(line) {
                 &line[..place]
@@ -262,10 +305,11 @@ fn forms(fields: &[(&str, &str)], vocabulary: &Vocabulary) -> HashMap<String, St
         by_length[lower.len()].push(lower);
     }
     let mut counts: HashMap<&str, Vec<(&str, usize)>> = HashMap::new();
-    for (name, text) in fields {
+    for ((_, text), titles) in fields.iter().zip(titles) {
+        let titles = *titles;
         for line in text
             .lines()
-            .filter(|line| casing(line, is_headline(name), vocabulary).is_none())
+            .filter(|line| casing(line, titles, vocabulary).is_none())
         {
             // A dateline's place is in capitals too.
             let line = dateline(line).map_or(line, |end| &line[end..]);

@@ -216,6 +216,12 @@ pub fn sentences(text: &str) -> Vec<Vec<Token>> {
     sentences
 }
 
+/// Whether `text` is hard-wrapped: some of its line breaks are the wrap's
+/// (see [`lines`]).
+pub fn is_hard_wrapped(text: &str) -> bool {
+    lines(text).len() < text.split('\n').count()
+}
+
 /// The widest a hard-wrapped text's lines run, in characters: wire copy,
 /// e-mail and plain-text archives wrap at 60 to 80 columns. A text with a
 /// longer line writes a paragraph (or a heading) per line.
