@@ -227,6 +227,25 @@ mod tests {
             Some(EntityKind::Org)
         );
         assert_eq!(aliases.canonical(None, "Utah"), None);
+        // Reuters-21578's commonest split names: the Bundesbank read as a
+        // miscellaneous name, USDA beside the department it abbreviates.
+        assert_eq!(
+            aliases
+                .lookup(None, "Bundesbank")
+                .and_then(|entry| entry.kind),
+            Some(EntityKind::Org)
+        );
+        assert_eq!(
+            aliases.canonical(None, "USDA"),
+            Some("U.S. Agriculture Department")
+        );
+        // The rating agency, whose possessive the tagger splits off; a
+        // person named Moody stays one.
+        assert_eq!(
+            aliases.canonical(Some(EntityKind::Org), "Moody"),
+            Some("Moody's Investors Service")
+        );
+        assert_eq!(aliases.canonical(Some(EntityKind::Person), "Moody"), None);
     }
 
     #[test]
