@@ -271,3 +271,26 @@ fn a_headline_in_title_case_is_not_a_string_of_names() {
         "{azar:?}"
     );
 }
+
+/// A body line of capitals with commas is a list of names, not a title:
+/// the tour dates of a page of the article-extraction benchmark ("June 17
+/// -- Bridgestone Arena, Nashville, TN") keep their venues whole.
+#[test]
+fn a_list_of_venues_keeps_its_names() {
+    let Some(page) = shared_path(
+        "corpus/article-extraction-benchmark/html/9cb8224b660f36c932823ab613fb76a07928fcbc41956c4c1f96f4ecab9202aa.html.gz",
+    ) else {
+        return;
+    };
+    let page = page.to_string_lossy().into_owned();
+    let lines = entities_of(&["--format", "html", page.as_str()], None);
+    let found: BTreeSet<String> = names(&lines[0]).into_iter().map(|(_, name)| name).collect();
+    for venue in [
+        "Bridgestone Arena",
+        "PNC Music Pavilion",
+        "Jones Beach Theater",
+        "Coral Sky Amphitheatre",
+    ] {
+        assert!(found.contains(venue), "{venue} in {found:?}");
+    }
+}

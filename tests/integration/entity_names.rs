@@ -656,3 +656,26 @@ fn a_first_name_alone_is_the_person_the_story_names_in_full() {
         );
     }
 }
+
+/// A line of hard-wrapped wire copy is a piece of a sentence, never a
+/// title-case heading, though its words after the first all carry
+/// capitals ("approved by the Securities and Exchange Commission." ends a
+/// wrapped paragraph of a Reuters-21578 story): its names keep their
+/// capitals.
+#[test]
+fn a_wrapped_line_of_capitals_is_not_read_as_a_title() {
+    let Some(body) = reuters_body(
+        "reut2-000.sgm",
+        "approved by the Securities and Exchange Commission.",
+    ) else {
+        return;
+    };
+    let found = entities(&story("", &body));
+    assert!(
+        found.contains(&(
+            EntityKind::Org,
+            "Securities and Exchange Commission".to_string()
+        )),
+        "{found:?}"
+    );
+}
