@@ -28,51 +28,92 @@ const MIN_LETTERS: usize = 6;
 /// it has no such line.
 /// `vocabulary` is what the tagger's word lists know.
 pub fn recase_shouting(fields: &[(&str, &str)], vocabulary: &Vocabulary) -> Vec<Option<String>> {
-    let titles: Vec<Titles> = fields
+    // Each line is read once: whether it needs recasing is asked by the
+    // story's forms and by the recasing alike.
+    let lines: Vec<Vec<Line>> = fields
         .iter()
-        .map(|(name, text)| Titles::of(name, text))
+        .map(|(name, text)| Line::all(text, &Titles::of(name, text), vocabulary))
         .collect();
-    let needs = |text: &str, titles: &Titles| {
-        text.lines()
-            .any(|line| casing(line, titles, vocabulary).is_some() || dateline(line).is_some())
-    };
-    let needed: Vec<bool> = fields
+    let needed: Vec<bool> = lines
         .iter()
-        .zip(&titles)
-        .map(|((_, text), titles)| needs(text, titles))
+        .map(|lines| lines.iter().any(|line| line.shape != Shape::Plain))
         .collect();
     if !needed.contains(&true) {
         return vec![None; fields.len()];
     }
-    let forms = forms(fields, &titles, vocabulary);
+    let forms = forms(&lines);
     fields
         .iter()
-        .zip(&titles)
+        .zip(&lines)
         .zip(needed)
-        .map(|(((_, text), titles), needed)| {
+        .map(|(((_, text), lines), needed)| {
             if !needed {
                 return None;
             }
             let mut out = String::with_capacity(text.len());
-            for line in text.split_inclusive('\n') {
-                if let Some(casing) = casing(line, titles, vocabulary) {
-                    recase_words(line, &forms, vocabulary, casing, &mut out);
-                } else if let Some(place) = dateline(line) {
-                    recase_words(
-                        &line[..place],
-                        &forms,
-                        vocabulary,
-                        Casing::Dateline,
-                        &mut out,
-                    );
-                    out.push_str(&line[place..]);
-                } else {
-                    out.push_str(line);
+            for line in lines {
+                match line.shape {
+                    Shape::Cased(casing) => {
+                        recase_words(line.written, &forms, vocabulary, casing, &mut out);
+                    }
+                    Shape::Dateline(place) => {
+                        recase_words(
+                            &line.written[..place],
+                            &forms,
+                            vocabulary,
+                            Casing::Dateline,
+                            &mut out,
+                        );
+                        out.push_str(&line.written[place..]);
+                    }
+                    Shape::Plain => out.push_str(line.written),
                 }
             }
             Some(out)
         })
         .collect()
+}
+
+/// A line of a field and whether it needs recasing.
+struct Line<'a> {
+    /// The line with its line break.
+    written: &'a str,
+    shape: Shape,
+}
+
+/// What of a line needs recasing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// Nothing.
+    Plain,
+    /// All of it, written as the casing says.
+    Cased(Casing),
+    /// A dateline's place in capitals, up to this byte.
+    Dateline(usize),
+}
+
+impl<'a> Line<'a> {
+    /// The lines of `text` (as [`str::lines`] splits them) and their shapes.
+    fn all(text: &'a str, titles: &Titles, vocabulary: &Vocabulary) -> Vec<Line<'a>> {
+        text.split_inclusive('\n')
+            .map(|written| {
+                let line = written
+                    .strip_suffix('\n')
+                    .map_or(written, |line| line.strip_suffix('\r').unwrap_or(line));
+                let shape = match casing(line, titles, vocabulary) {
+                    Some(casing) => Shape::Cased(casing),
+                    None => dateline(line).map_or(Shape::Plain, Shape::Dateline),
+                };
+                Line { written, shape }
+            })
+            .collect()
+    }
+
+    /// The line without its line break.
+    fn text(&self) -> &'a str {
+        let line = self.written.strip_suffix('\n').unwrap_or(self.written);
+        line.strip_suffix('\r').unwrap_or(line)
+    }
 }
 
 /// The end of a wire dateline's place in capitals at the start of a line
@@ -269,26 +310,18 @@ fn core(word: &str) -> &str {
 /// Only the words of its lines in capitals are counted, the only words
 /// whose case is asked for: the rest of the text is read without building
 /// a string per word.
-fn forms(
-    fields: &[(&str, &str)],
-    titles: &[Titles],
-    vocabulary: &Vocabulary,
-) -> HashMap<String, String> {
+fn forms(lines: &[Vec<Line>]) -> HashMap<String, String> {
     let mut wanted: Vec<String> = Vec::new();
-    for ((_, text), titles) in fields.iter().zip(titles) {
-        for line in text.lines() {
-            let shouted = if casing(line, titles, vocabulary).is_some() {
-                line
-            } else if let Some(place) = dateline(line) {
-                &line[..place]
-            } else {
-                continue;
-            };
-            for word in shouted.split_whitespace() {
-                let form = core(word);
-                if form.is_ascii() && form.chars().any(char::is_alphabetic) {
-                    wanted.push(form.to_ascii_lowercase());
-                }
+    for line in lines.iter().flatten() {
+        let shouted = match line.shape {
+            Shape::Plain => continue,
+            Shape::Cased(_) => line.text(),
+            Shape::Dateline(place) => &line.written[..place],
+        };
+        for word in shouted.split_whitespace() {
+            let form = core(word);
+            if form.is_ascii() && form.chars().any(char::is_alphabetic) {
+                wanted.push(form.to_ascii_lowercase());
             }
         }
     }
@@ -302,32 +335,31 @@ fn forms(
         by_length[lower.len()].push(lower);
     }
     let mut counts: HashMap<&str, Vec<(&str, usize)>> = HashMap::new();
-    for ((_, text), titles) in fields.iter().zip(titles) {
-        for line in text
-            .lines()
-            .filter(|line| casing(line, titles, vocabulary).is_none())
-        {
-            // A dateline's place is in capitals too.
-            let line = dateline(line).map_or(line, |end| &line[end..]);
-            let mut sentence_start = true;
-            for word in line.split_whitespace() {
-                let form = core(word);
-                if !sentence_start
-                    && let Some(candidates) = by_length.get(form.len())
-                    && let Some(lower) = candidates
-                        .iter()
-                        .find(|lower| lower.eq_ignore_ascii_case(form))
-                {
-                    let seen = counts.entry(lower).or_default();
-                    match seen.iter_mut().find(|(written, _)| *written == form) {
-                        Some((_, count)) => *count += 1,
-                        None => seen.push((form, 1)),
-                    }
+    for line in lines.iter().flatten() {
+        // A dateline's place is in capitals too.
+        let line = match line.shape {
+            Shape::Cased(_) => continue,
+            Shape::Dateline(place) => &line.text()[place..],
+            Shape::Plain => line.text(),
+        };
+        let mut sentence_start = true;
+        for word in line.split_whitespace() {
+            let form = core(word);
+            if !sentence_start
+                && let Some(candidates) = by_length.get(form.len())
+                && let Some(lower) = candidates
+                    .iter()
+                    .find(|lower| lower.eq_ignore_ascii_case(form))
+            {
+                let seen = counts.entry(lower).or_default();
+                match seen.iter_mut().find(|(written, _)| *written == form) {
+                    Some((_, count)) => *count += 1,
+                    None => seen.push((form, 1)),
                 }
-                // "U.S." ends an abbreviation, not a sentence.
-                sentence_start = word.ends_with(['!', '?', ':', '"', '\u{201c}'])
-                    || (word.ends_with('.') && !form.contains('.'));
             }
+            // "U.S." ends an abbreviation, not a sentence.
+            sentence_start = word.ends_with(['!', '?', ':', '"', '\u{201c}'])
+                || (word.ends_with('.') && !form.contains('.'));
         }
     }
     counts
