@@ -75,17 +75,19 @@ fn keeps_period(word: &str) -> bool {
     if let (Some(first), None) = (chars.next(), chars.next()) {
         return first.is_uppercase();
     }
-    stem.len() <= 6 && ABBREVIATIONS.contains(&stem.to_ascii_lowercase().as_str())
+    stem.len() <= 6
+        && ABBREVIATIONS
+            .iter()
+            .any(|abbreviation| abbreviation.eq_ignore_ascii_case(stem))
 }
 
 /// Appends the tokens of one whitespace-free chunk starting at `offset`.
 fn split_chunk(chunk: &str, offset: usize, tokens: &mut Vec<Token>) {
     let mut start = 0;
     let mut end = chunk.len();
-    let mut leading = Vec::new();
     while let Some(c) = chunk[start..end].chars().next() {
         if (is_opening_punctuation(c) || is_dash(c)) && start + c.len_utf8() < end {
-            leading.push(Token {
+            tokens.push(Token {
                 start: offset + start,
                 end: offset + start + c.len_utf8(),
             });
@@ -94,7 +96,8 @@ fn split_chunk(chunk: &str, offset: usize, tokens: &mut Vec<Token>) {
             break;
         }
     }
-    let mut trailing = Vec::new();
+    // Trailing punctuation is found from the end; its tokens are pushed
+    // after the word's, in order (a run of periods is one).
     while let Some(c) = chunk[start..end].chars().next_back() {
         if end - c.len_utf8() <= start {
             break;
@@ -112,16 +115,11 @@ fn split_chunk(chunk: &str, offset: usize, tokens: &mut Vec<Token>) {
                     break;
                 }
             }
-            trailing.push(Token {
-                start: offset + cut,
-                end: offset + end,
-            });
             end = cut;
         } else {
             break;
         }
     }
-    tokens.extend(leading);
     let word = &chunk[start..end];
     // Clitics are their own tokens, as in the training data.
     let lower_tail = |n: usize| word.len() > n && word.is_char_boundary(word.len() - n);
@@ -155,7 +153,19 @@ fn split_chunk(chunk: &str, offset: usize, tokens: &mut Vec<Token>) {
             end: offset + end,
         }),
     }
-    tokens.extend(trailing.into_iter().rev());
+    let mut at = end;
+    while let Some(c) = chunk[at..].chars().next() {
+        let length = if c == '.' {
+            chunk[at..].bytes().take_while(|b| *b == b'.').count()
+        } else {
+            c.len_utf8()
+        };
+        tokens.push(Token {
+            start: offset + at,
+            end: offset + at + length,
+        });
+        at += length;
+    }
 }
 
 /// Splits `text` into sentences of tokens. A line break ends a sentence
@@ -164,8 +174,9 @@ fn split_chunk(chunk: &str, offset: usize, tokens: &mut Vec<Token>) {
 /// one too.
 pub fn sentences(text: &str) -> Vec<Vec<Token>> {
     let mut sentences = Vec::new();
+    let mut tokens = Vec::new();
     for (line_start, line) in lines(text) {
-        let mut tokens = Vec::new();
+        tokens.clear();
         let mut chunk_start = None;
         for (i, c) in line.char_indices() {
             if c.is_whitespace() {
