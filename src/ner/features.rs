@@ -487,12 +487,17 @@ pub fn features(
     out: &mut Vec<u64>,
 ) {
     out.clear();
+    word_features(document, sentence, i, out);
+    label_features(document, sentence, i, previous, history, first_pass, out);
+}
+
+/// Appends the features of word `i` of `sentence` that labels do not
+/// change: the word, its neighbours, the word lists. Both passes of the
+/// tagger read the same ones.
+pub fn word_features(document: &Document, sentence: &Range<usize>, i: usize, out: &mut Vec<u64>) {
     let words = &document.words;
     let word = &words[i];
-    let at = |offset: isize| -> Option<&Word> {
-        let j = i as isize + offset;
-        (j >= sentence.start as isize && j < sentence.end as isize).then(|| &words[j as usize])
-    };
+    let at = |offset: isize| neighbour(document, sentence, i, offset);
     let lower_at = |offset| at(offset).map_or(OUTSIDE.wrapping_add(offset as u64), |w| w.lower);
     let short_at = |offset| at(offset).map_or(OUTSIDE, |w| w.short_shape);
 
@@ -542,21 +547,6 @@ pub fn features(
             ),
         ));
     }
-
-    let [previous_one, previous_two] = previous;
-    out.push(mix(PREVIOUS, previous_one.index() as u64));
-    out.push(mix(
-        PREVIOUS_TWO,
-        mix(previous_one.index() as u64, previous_two.index() as u64),
-    ));
-    out.push(mix(
-        PREVIOUS_LOWER,
-        mix(previous_one.index() as u64, word.lower),
-    ));
-    out.push(mix(
-        PREVIOUS_SHAPE,
-        mix(previous_one.index() as u64, word.short_shape),
-    ));
 
     for (position, kinds) in word.gazetteer.iter().enumerate() {
         for (bit, _) in GAZETTEER_KINDS.iter().enumerate() {
@@ -608,6 +598,46 @@ pub fn features(
             ));
         }
     }
+}
+
+/// The word `offset` away from word `i`, inside `sentence`.
+fn neighbour<'a>(
+    document: &'a Document,
+    sentence: &Range<usize>,
+    i: usize,
+    offset: isize,
+) -> Option<&'a Word> {
+    let j = i as isize + offset;
+    (j >= sentence.start as isize && j < sentence.end as isize).then(|| &document.words[j as usize])
+}
+
+/// Appends the features of word `i` of `sentence` that read labels: the
+/// two chosen before it, the document's so far, and the first pass's.
+pub fn label_features(
+    document: &Document,
+    sentence: &Range<usize>,
+    i: usize,
+    previous: [Label; 2],
+    history: &History,
+    first_pass: Option<&FirstPass>,
+    out: &mut Vec<u64>,
+) {
+    let word = &document.words[i];
+    let at = |offset: isize| neighbour(document, sentence, i, offset);
+    let [previous_one, previous_two] = previous;
+    out.push(mix(PREVIOUS, previous_one.index() as u64));
+    out.push(mix(
+        PREVIOUS_TWO,
+        mix(previous_one.index() as u64, previous_two.index() as u64),
+    ));
+    out.push(mix(
+        PREVIOUS_LOWER,
+        mix(previous_one.index() as u64, word.lower),
+    ));
+    out.push(mix(
+        PREVIOUS_SHAPE,
+        mix(previous_one.index() as u64, word.short_shape),
+    ));
 
     if let Some(first) = first_pass {
         let label_at = |offset: isize| {

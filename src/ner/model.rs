@@ -13,7 +13,9 @@
 use std::io::{Read, Write};
 
 use super::NerError;
-use super::features::{Document, FEATURE_VERSION, FirstPass, History, features};
+use super::features::{
+    Document, FEATURE_VERSION, FirstPass, History, features, label_features, word_features,
+};
 use super::hashing::HashMap;
 use super::label::{LABELS, Label};
 
@@ -46,9 +48,12 @@ impl Model {
 
     /// Labels every word of the document.
     pub fn tag(&self, document: &Document) -> Vec<Label> {
-        let first = self.first.tag(document, None);
+        let mut words = WordFeatures::new(document);
+        let first = self.first.tag(document, None, &mut words);
         let mut labels = match &self.second {
-            Some(second) => second.tag(document, Some(&FirstPass::new(document, first))),
+            Some(second) => {
+                second.tag(document, Some(&FirstPass::new(document, first)), &mut words)
+            }
             None => first,
         };
         harmonise(document, &mut labels);
@@ -57,7 +62,8 @@ impl Model {
 
     /// The first pass's labels only.
     pub fn tag_first_pass(&self, document: &Document) -> Vec<Label> {
-        self.first.tag(document, None)
+        self.first
+            .tag(document, None, &mut WordFeatures::new(document))
     }
 
     /// Writes the model: quantised to 16 bits, sparse per feature, gzipped.
@@ -262,10 +268,16 @@ impl Weights {
     }
 
     /// Labels every word of the document.
-    fn tag(&self, document: &Document, first_pass: Option<&FirstPass>) -> Vec<Label> {
+    fn tag(
+        &self,
+        document: &Document,
+        first_pass: Option<&FirstPass>,
+        words: &mut WordFeatures,
+    ) -> Vec<Label> {
         let mut labels = vec![Label::OUTSIDE; document.len()];
         let mut scores = [0.0; LABELS];
-        decode(document, first_pass, true, |i, features, previous, last| {
+        let mode = Decoding::Tagging(words);
+        decode(document, first_pass, mode, |i, features, previous, last| {
             self.score(features, &mut scores);
             labels[i] = best_legal(&scores, previous, last);
             labels[i]
@@ -420,13 +432,61 @@ fn harmonise(document: &Document, labels: &mut [Label]) {
     }
 }
 
+/// The features of a document's words that labels do not change
+/// ([`word_features`]), made the first time a pass scores a word and
+/// read again by the next pass: both passes read the same ones, most of a
+/// word's features.
+struct WordFeatures {
+    features: Vec<u64>,
+    /// Per word, its range in `features` (empty: not made yet).
+    spans: Vec<(u32, u32)>,
+}
+
+impl WordFeatures {
+    fn new(document: &Document) -> WordFeatures {
+        WordFeatures {
+            features: Vec::new(),
+            spans: vec![(0, 0); document.len()],
+        }
+    }
+
+    /// Appends the word features of word `i` to `out`.
+    fn append(
+        &mut self,
+        document: &Document,
+        sentence: &std::ops::Range<usize>,
+        i: usize,
+        out: &mut Vec<u64>,
+    ) {
+        let (start, end) = self.spans[i];
+        if start < end {
+            out.extend_from_slice(&self.features[start as usize..end as usize]);
+            return;
+        }
+        let from = out.len();
+        word_features(document, sentence, i, out);
+        let start = self.features.len();
+        self.features.extend_from_slice(&out[from..]);
+        self.spans[i] = (start as u32, self.features.len() as u32);
+    }
+}
+
+/// How [`decode`] runs.
+enum Decoding<'a> {
+    /// Tagging: a word that is plainly outside any entity is labelled so
+    /// unscored, and word features are kept for the next pass.
+    Tagging(&'a mut WordFeatures),
+    /// Training: every word is scored.
+    Training,
+}
+
 /// Greedy left-to-right decoding, for tagging and for training alike:
 /// `choose(i, features, previous label, last in sentence)` labels word `i`,
 /// sentence by sentence, with the document's label history carried along.
 fn decode(
     document: &Document,
     first_pass: Option<&FirstPass>,
-    skip_settled: bool,
+    mut mode: Decoding,
     mut choose: impl FnMut(usize, &[u64], Label, bool) -> Label,
 ) {
     let mut history = History::default();
@@ -434,25 +494,45 @@ fn decode(
     for sentence in &document.sentences {
         let mut previous = [Label::OUTSIDE; 2];
         for i in sentence.clone() {
-            let settled = skip_settled
-                && previous[0].may_end()
-                && match first_pass {
-                    Some(first) => first.settles(document, sentence, i),
-                    None => document.words[i].is_settled_alone(),
-                };
-            if settled {
-                previous = [Label::OUTSIDE, previous[0]];
-                continue;
+            let words = match &mut mode {
+                Decoding::Tagging(words) => {
+                    let settled = previous[0].may_end()
+                        && match first_pass {
+                            Some(first) => first.settles(document, sentence, i),
+                            None => document.words[i].is_settled_alone(),
+                        };
+                    if settled {
+                        previous = [Label::OUTSIDE, previous[0]];
+                        continue;
+                    }
+                    Some(&mut **words)
+                }
+                Decoding::Training => None,
+            };
+            match words {
+                Some(words) => {
+                    buffer.clear();
+                    words.append(document, sentence, i, &mut buffer);
+                    label_features(
+                        document,
+                        sentence,
+                        i,
+                        previous,
+                        &history,
+                        first_pass,
+                        &mut buffer,
+                    );
+                }
+                None => features(
+                    document,
+                    sentence,
+                    i,
+                    previous,
+                    &history,
+                    first_pass,
+                    &mut buffer,
+                ),
             }
-            features(
-                document,
-                sentence,
-                i,
-                previous,
-                &history,
-                first_pass,
-                &mut buffer,
-            );
             let label = choose(i, &buffer, previous[0], i + 1 == sentence.end);
             history.record(&document.words[i], label);
             previous = [label, previous[0]];
@@ -528,7 +608,7 @@ impl Trainer {
             decode(
                 document,
                 *first_pass,
-                false,
+                Decoding::Training,
                 |i, features, previous, last| {
                     self.score(features, &mut scores);
                     let predicted = best_legal(&scores, previous, last);
