@@ -243,11 +243,31 @@ impl EntityExtractor {
         for (sentence, field) in token_sentences.iter().zip(&located) {
             let sentence_labels = &labels[offset..offset + sentence.len()];
             offset += sentence.len();
+            let text = fields[*field].1;
+            let words: Vec<&str> = sentence.iter().map(|token| token.text(text)).collect();
+            let firms = resolve::partnership_firms(&words, &|i| {
+                sentence_labels[i].entity_type() == Some(label::LOCATION)
+            });
+            for firm in &firms {
+                raw.push(resolve::RawMention {
+                    kind: label::ORG,
+                    field: *field,
+                    tokens: sentence[firm.clone()].to_vec(),
+                    whole: true,
+                });
+            }
             for span in label::spans_of_labels(sentence_labels) {
+                if firms
+                    .iter()
+                    .any(|firm| span.start < firm.end && firm.start < span.end)
+                {
+                    continue;
+                }
                 raw.push(resolve::RawMention {
                     kind: span.kind,
                     field: *field,
                     tokens: sentence[span.start..span.end].to_vec(),
+                    whole: false,
                 });
             }
         }

@@ -679,3 +679,52 @@ fn a_wrapped_line_of_capitals_is_not_read_as_a_title() {
         "{found:?}"
     );
 }
+
+/// A firm named for its partners is one organisation, its commas its own,
+/// as the wire writes it ("Goldman, Sachs and Co", "Kidder, Peabody and
+/// Co Inc"); a list of places parted by the same commas stays a list.
+#[test]
+fn a_firm_named_for_its_partners_is_one_organisation() {
+    let Some(bodies) = reuters_bodies("reut2-000.sgm", "Goldman, Sachs and Co") else {
+        return;
+    };
+    assert!(!bodies.is_empty());
+    for body in &bodies {
+        let found = entities(&story("Underwriters", body));
+        assert!(
+            found.iter().any(|(kind, name)| *kind == EntityKind::Org
+                && name.starts_with("Goldman, Sachs and Co")),
+            "{found:?}"
+        );
+        assert!(
+            !found
+                .iter()
+                .any(|(_, name)| name == "Goldman" || name.starts_with("Sachs")),
+            "{found:?}"
+        );
+    }
+    let Some(kidder) = reuters_body("reut2-000.sgm", "Kidder, Peabody and Co") else {
+        return;
+    };
+    let found = entities(&story("Underwriters", &kidder));
+    assert!(
+        found
+            .iter()
+            .any(|(kind, name)| *kind == EntityKind::Org && name.starts_with("Kidder, Peabody")),
+        "{found:?}"
+    );
+    assert!(
+        !found.contains(&(EntityKind::Person, "Peabody".to_string())),
+        "{found:?}"
+    );
+    let Some(summit) = reuters_body("reut2-005.sgm", "France, Britain and Canada") else {
+        return;
+    };
+    let found = entities(&story("Summit", &summit));
+    for country in ["France", "Britain", "Canada"] {
+        assert!(
+            found.contains(&(EntityKind::Location, country.to_string())),
+            "{country}: {found:?}"
+        );
+    }
+}
