@@ -755,6 +755,65 @@ fn merge_person(groups: &mut HashMap<String, Group>, short: &str, full: &str) {
 /// or a contraction of it ([`is_contraction`]), no other name being
 /// followed by it in brackets; a person's name takes none. The kind stays
 /// the full name's: it is the better read of the two.
+/// The word a name of several words is a kind of: its last, or its last
+/// before "of" or "for" ("Bank of England", "Ministry for Trade"), a legal
+/// form left out.
+fn head(words: &[String]) -> Option<&str> {
+    let before = words
+        .iter()
+        .position(|word| matches!(word.as_str(), "of" | "for"))
+        .unwrap_or(words.len());
+    words[..before]
+        .iter()
+        .rev()
+        .map(String::as_str)
+        .find(|word| has_letter(word) && !is_corporate_suffix(word))
+}
+
+/// An organisation named by one word that is the head of exactly one
+/// longer organisation name of the article is that organisation: "the
+/// Bank" of a story about the Bank of England, "the Exchange" of one about
+/// the New York Stock Exchange. Only the head: the "Senate" is not the
+/// "Senate Agriculture Committee", and "Texaco" not "Texaco Canada"; and
+/// a word two names share the head of ("World Bank", "Bank of Japan")
+/// stays apart.
+fn link_heads(groups: &mut HashMap<String, Group>) {
+    let mut by_head: HashMap<String, Vec<String>> = HashMap::new();
+    for (name, group) in groups.iter() {
+        if group.kind() != ORG {
+            continue;
+        }
+        if let Some(mention) = group.mentions.first()
+            && mention.words.len() >= 2
+            && let Some(word) = head(&mention.words)
+        {
+            by_head.entry(key(word)).or_default().push(name.clone());
+        }
+    }
+    let single_words: Vec<String> = groups
+        .iter()
+        .filter(|(_, group)| {
+            group.kind() == ORG
+                && group
+                    .mentions
+                    .first()
+                    .is_some_and(|mention| mention.words.len() == 1)
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    for short in single_words {
+        if let Some([full]) = by_head.get(&short).map(Vec::as_slice)
+            && let Some(group) = groups.remove(&short)
+            && let Some(named) = groups.get_mut(full)
+        {
+            named.votes[ORG] += group.mentions.len();
+            named.first = named.first.min(group.first);
+            named.mentions.extend(group.mentions);
+            named.spelled_out = true;
+        }
+    }
+}
+
 fn link_abbreviations(groups: &mut HashMap<String, Group>, fields: &[(&str, &str)]) {
     let bracketed_words = bracketed_words(fields);
     if bracketed_words.is_empty() {
@@ -919,6 +978,7 @@ pub fn resolve(
     }
 
     link_abbreviations(&mut groups, fields);
+    link_heads(&mut groups);
 
     let mut entities: Vec<((usize, usize), FoundEntity)> = groups
         .into_values()
@@ -956,6 +1016,20 @@ mod tests {
 
     fn words(name: &str) -> Vec<&str> {
         name.split_whitespace().collect()
+    }
+
+    #[test]
+    fn a_name_is_a_kind_of_its_head() {
+        let owned =
+            |name: &str| -> Vec<String> { words(name).into_iter().map(String::from).collect() };
+        assert_eq!(head(&owned("Bank of England")), Some("Bank"));
+        assert_eq!(head(&owned("New York Stock Exchange")), Some("Exchange"));
+        assert_eq!(
+            head(&owned("Senate Agriculture Committee")),
+            Some("Committee")
+        );
+        assert_eq!(head(&owned("Chrysler Corp .")), Some("Chrysler"));
+        assert_eq!(head(&owned("Ministry for Trade")), Some("Ministry"));
     }
 
     /// The firms [`partnership_firms`] finds in a sentence of tokens

@@ -728,3 +728,37 @@ fn a_firm_named_for_its_partners_is_one_organisation() {
         );
     }
 }
+
+/// One word of an organisation's name alone, the word the name is a kind
+/// of, is that organisation where the story names one such: "the Bank's"
+/// in a story of the Bank of England, "Chrysler" in one of Chrysler Corp.
+#[test]
+fn a_name_s_head_alone_is_the_organisation_the_story_names() {
+    for (needle, title, full, short) in [
+        (
+            "The Bank of England said it had provided",
+            "U.K. money market",
+            "Bank of England",
+            "Bank",
+        ),
+        (
+            "will begin exporting\nvehicles before the end of this year to Europe",
+            "Chrysler in Europe",
+            "Chrysler Corp",
+            "Chrysler",
+        ),
+    ] {
+        let Some(body) = reuters_body("reut2-000.sgm", needle) else {
+            return;
+        };
+        let found = entities(&story(title, &body));
+        assert!(
+            found.contains(&(EntityKind::Org, full.to_string())),
+            "{found:?}"
+        );
+        assert!(
+            !found.iter().any(|(_, name)| name == short),
+            "{short}: {found:?}"
+        );
+    }
+}
