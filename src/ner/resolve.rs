@@ -770,39 +770,35 @@ fn head(words: &[String]) -> Option<&str> {
         .find(|word| has_letter(word) && !is_corporate_suffix(word))
 }
 
-/// An organisation named by one word that is the head of exactly one
-/// longer organisation name of the article is that organisation: "the
-/// Bank" of a story about the Bank of England, "the Exchange" of one about
+/// An organisation named by one word (after "The" or not) that is the
+/// head of exactly one longer organisation name of the article is that
+/// organisation: "The Bank" of a story about the Bank of England, "the Exchange" of one about
 /// the New York Stock Exchange. Only the head: the "Senate" is not the
 /// "Senate Agriculture Committee", and "Texaco" not "Texaco Canada"; and
 /// a word two names share the head of ("World Bank", "Bank of Japan")
 /// stays apart.
 fn link_heads(groups: &mut HashMap<String, Group>) {
+    // A word alone, or after "The" that opened its sentence ("The Bank
+    // said").
+    let single_word = |words: &[String]| match words {
+        [word] => Some(key(word)),
+        [the, word] if the == "The" => Some(key(word)),
+        _ => None,
+    };
     let mut by_head: HashMap<String, Vec<String>> = HashMap::new();
+    let mut single_words: Vec<(String, String)> = Vec::new();
     for (name, group) in groups.iter() {
-        if group.kind() != ORG {
+        let Some(mention) = group.mentions.first().filter(|_| group.kind() == ORG) else {
             continue;
-        }
-        if let Some(mention) = group.mentions.first()
-            && mention.words.len() >= 2
-            && let Some(word) = head(&mention.words)
-        {
+        };
+        if let Some(word) = single_word(&mention.words) {
+            single_words.push((name.clone(), word));
+        } else if let Some(word) = head(&mention.words) {
             by_head.entry(key(word)).or_default().push(name.clone());
         }
     }
-    let single_words: Vec<String> = groups
-        .iter()
-        .filter(|(_, group)| {
-            group.kind() == ORG
-                && group
-                    .mentions
-                    .first()
-                    .is_some_and(|mention| mention.words.len() == 1)
-        })
-        .map(|(name, _)| name.clone())
-        .collect();
-    for short in single_words {
-        if let Some([full]) = by_head.get(&short).map(Vec::as_slice)
+    for (short, word) in single_words {
+        if let Some([full]) = by_head.get(&word).map(Vec::as_slice)
             && let Some(group) = groups.remove(&short)
             && let Some(named) = groups.get_mut(full)
         {

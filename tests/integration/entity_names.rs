@@ -731,7 +731,8 @@ fn a_firm_named_for_its_partners_is_one_organisation() {
 
 /// One word of an organisation's name alone, the word the name is a kind
 /// of, is that organisation where the story names one such: "the Bank's"
-/// in a story of the Bank of England, "Chrysler" in one of Chrysler Corp.
+/// and "The Bank said" in stories of the Bank of England, "Chrysler" in
+/// one of Chrysler Corp.
 #[test]
 fn a_name_s_head_alone_is_the_organisation_the_story_names() {
     for (needle, title, full, short) in [
@@ -740,6 +741,12 @@ fn a_name_s_head_alone_is_the_organisation_the_story_names() {
             "U.K. money market",
             "Bank of England",
             "Bank",
+        ),
+        (
+            "The Bank of England said the broad\n",
+            "U.K. money supply",
+            "Bank of England",
+            "The Bank",
         ),
         (
             "will begin exporting\nvehicles before the end of this year to Europe",
