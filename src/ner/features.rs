@@ -475,22 +475,6 @@ fn cluster_prefix(cluster: Option<(u64, u8)>, length: u8) -> u64 {
     }
 }
 
-/// Writes the features of word `i` of `sentence` into `out`, given the
-/// labels already chosen for the two words before it.
-pub fn features(
-    document: &Document,
-    sentence: &Range<usize>,
-    i: usize,
-    previous: [Label; 2],
-    history: &History,
-    first_pass: Option<&FirstPass>,
-    out: &mut Vec<u64>,
-) {
-    out.clear();
-    word_features(document, sentence, i, out);
-    label_features(document, sentence, i, previous, history, first_pass, out);
-}
-
 /// Appends the features of word `i` of `sentence` that labels do not
 /// change: the word, its neighbours, the word lists. Both passes of the
 /// tagger read the same ones.

@@ -240,11 +240,13 @@ impl EntityExtractor {
         let labels = self.model.tag(&prepared);
         let mut raw = Vec::new();
         let mut offset = 0;
+        let mut words: Vec<&str> = Vec::new();
         for (sentence, field) in token_sentences.iter().zip(&located) {
             let sentence_labels = &labels[offset..offset + sentence.len()];
             offset += sentence.len();
             let text = fields[*field].1;
-            let words: Vec<&str> = sentence.iter().map(|token| token.text(text)).collect();
+            words.clear();
+            words.extend(sentence.iter().map(|token| token.text(text)));
             let firms = resolve::partnership_firms(&words, &|i| {
                 sentence_labels[i].entity_type() == Some(label::LOCATION)
             });

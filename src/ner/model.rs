@@ -14,7 +14,7 @@ use std::io::{Read, Write};
 
 use super::NerError;
 use super::features::{
-    Document, FEATURE_VERSION, FirstPass, History, features, label_features, word_features,
+    Document, FEATURE_VERSION, FirstPass, History, label_features, word_features,
 };
 use super::hashing::HashMap;
 use super::label::{LABELS, Label};
@@ -494,7 +494,8 @@ fn decode(
     for sentence in &document.sentences {
         let mut previous = [Label::OUTSIDE; 2];
         for i in sentence.clone() {
-            let words = match &mut mode {
+            buffer.clear();
+            match &mut mode {
                 Decoding::Tagging(words) => {
                     let settled = previous[0].may_end()
                         && match first_pass {
@@ -505,34 +506,19 @@ fn decode(
                         previous = [Label::OUTSIDE, previous[0]];
                         continue;
                     }
-                    Some(&mut **words)
-                }
-                Decoding::Training => None,
-            };
-            match words {
-                Some(words) => {
-                    buffer.clear();
                     words.append(document, sentence, i, &mut buffer);
-                    label_features(
-                        document,
-                        sentence,
-                        i,
-                        previous,
-                        &history,
-                        first_pass,
-                        &mut buffer,
-                    );
                 }
-                None => features(
-                    document,
-                    sentence,
-                    i,
-                    previous,
-                    &history,
-                    first_pass,
-                    &mut buffer,
-                ),
+                Decoding::Training => word_features(document, sentence, i, &mut buffer),
             }
+            label_features(
+                document,
+                sentence,
+                i,
+                previous,
+                &history,
+                first_pass,
+                &mut buffer,
+            );
             let label = choose(i, &buffer, previous[0], i + 1 == sentence.end);
             history.record(&document.words[i], label);
             previous = [label, previous[0]];
