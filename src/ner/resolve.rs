@@ -798,14 +798,19 @@ fn link_heads(groups: &mut HashMap<String, Group>) {
         }
     }
     for (short, word) in single_words {
-        if let Some([full]) = by_head.get(&word).map(Vec::as_slice)
-            && let Some(group) = groups.remove(&short)
-            && let Some(named) = groups.get_mut(full)
+        // With no name it heads, "The Post" is the story's "Post".
+        let full = match by_head.get(&word).map(Vec::as_slice) {
+            Some([full]) => full.clone(),
+            None if short != word && groups.contains_key(&word) => word.clone(),
+            _ => continue,
+        };
+        if let Some(group) = groups.remove(&short)
+            && let Some(named) = groups.get_mut(&full)
         {
             named.votes[ORG] += group.mentions.len();
             named.first = named.first.min(group.first);
             named.mentions.extend(group.mentions);
-            named.spelled_out = true;
+            named.spelled_out |= full != word;
         }
     }
 }

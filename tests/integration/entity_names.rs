@@ -768,4 +768,21 @@ fn a_name_s_head_alone_is_the_organisation_the_story_names() {
             "{short}: {found:?}"
         );
     }
+    // With no longer name it heads, "The Association" opening a sentence
+    // is the story's "Association".
+    let Some(banks) = reuters_body(
+        "reut2-003.sgm",
+        "latest twist in a long-running battle over the size of their",
+    ) else {
+        return;
+    };
+    let found = entities(&story("German banks", &banks));
+    assert!(
+        found.contains(&(EntityKind::Org, "Association".to_string())),
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|(_, name)| name == "The Association"),
+        "{found:?}"
+    );
 }
