@@ -247,9 +247,7 @@ impl EntityExtractor {
             let text = fields[*field].1;
             words.clear();
             words.extend(sentence.iter().map(|token| token.text(text)));
-            let firms = resolve::partnership_firms(&words, &|i| {
-                sentence_labels[i].entity_type() == Some(label::LOCATION)
-            });
+            let firms = resolve::partnership_firms(&words, &|i| sentence_labels[i].entity_type());
             for firm in &firms {
                 raw.push(resolve::RawMention {
                     kind: label::ORG,

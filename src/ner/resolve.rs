@@ -25,6 +25,9 @@ pub struct RawMention {
 const MAX_PARTNERS: usize = 4;
 /// Words of one partner's name ("Smith Barney"), at most.
 const MAX_PARTNER_WORDS: usize = 2;
+/// Words of the name before "and Co" ("Kohlberg Kravis Roberts and Co"),
+/// at most.
+const MAX_NAME_WORDS: usize = 4;
 
 /// The words of a sentence that name a firm after its partners: two to
 /// [`MAX_PARTNERS`] names in capitals parted by commas, "and" or "&", and
@@ -39,11 +42,16 @@ const MAX_PARTNER_WORDS: usize = 2;
 /// Suisse and Swiss Bank Corp" is a list), or a name that ends in a legal
 /// form itself (the firm before it in a list). Lists of firms whose names
 /// look like partners' remain ("Capital Markets, Lazard Freres and Co"):
-/// about one in twenty of the firms found in Reuters-21578.
+/// about one in twenty of the firms found in Reuters-21578. One name before
+/// "and Co" is a firm too ("Merck and Co Inc", which the tagger gives as
+/// "Merck", sometimes a place, and the debris "Co Inc"), whatever the
+/// tagger read the name as.
 pub fn partnership_firms(
     words: &[&str],
-    is_place: &dyn Fn(usize) -> bool,
+    read_as: &dyn Fn(usize) -> Option<usize>,
 ) -> Vec<std::ops::Range<usize>> {
+    let is_place = |i: usize| read_as(i) == Some(LOCATION);
+    let read_as_name = |i: usize| read_as(i).is_some();
     let capitalised = |word: &str| word.chars().next().is_some_and(char::is_uppercase);
     let mut firms = Vec::new();
     let mut k = 0;
@@ -64,6 +72,15 @@ pub fn partnership_firms(
             }
             j += 1;
         }
+        // "and Co" after one name is that name's firm ("Merck and Co
+        // Inc", "Bear Stearns and Co"), whatever the tagger read the name
+        // as: no list ends in a legal form alone.
+        let firm_of_one = end.is_some_and(|end| {
+            matches!(words[k + 1].to_lowercase().as_str(), "co" | "co." | "cos")
+                && words[k + 1..end]
+                    .iter()
+                    .all(|word| is_corporate_suffix(word))
+        });
         // The partners, from the one before "and" back to the first.
         let mut start = k;
         let mut partners = 0;
@@ -75,17 +92,32 @@ pub fn partnership_firms(
             } else {
                 break;
             };
+            let named_before_co = firm_of_one && partners == 0;
+            let most = if named_before_co {
+                MAX_NAME_WORDS
+            } else {
+                MAX_PARTNER_WORDS
+            };
             let mut from = to;
-            while from > 0 && to - from < MAX_PARTNER_WORDS && capitalised(words[from - 1]) {
+            while from > 0
+                && to - from < most
+                && capitalised(words[from - 1])
+                // Before "and Co", the words the tagger read as a name
+                // ("Kohlberg Kravis Roberts", not "Underwriter Merrill
+                // Lynch"), and the one before "and" in any case.
+                && (!named_before_co || from == to || read_as_name(from - 1))
+            {
                 from -= 1;
             }
             let name = &words[from..to];
             let acceptable = !name.is_empty()
                 && !name.last().is_some_and(|word| is_corporate_suffix(word))
                 && name.iter().all(|word| {
-                    !never_alone(word) && !is_sentence_opener(word) && !is_abbreviation(word)
+                    !never_alone(word)
+                        && !is_sentence_opener(word)
+                        && (named_before_co || !is_abbreviation(word))
                 })
-                && (from..to).all(|i| !is_place(i));
+                && (named_before_co || (from..to).all(|i| !is_place(i)));
             if !acceptable {
                 break;
             }
@@ -93,7 +125,7 @@ pub fn partnership_firms(
             partners += 1;
         }
         match end {
-            Some(end) if partners >= 2 => {
+            Some(end) if partners >= 2 || (partners == 1 && firm_of_one) => {
                 firms.push(start..end);
                 k = end;
             }
@@ -334,6 +366,15 @@ fn is_trimmable(word: &str) -> bool {
         || matches!(word, "'s" | "\u{2019}s" | "'S" | "\u{2019}S")
 }
 
+/// A number written as an ordinal ("3rd", "21ST").
+fn is_ordinal(word: &str) -> bool {
+    let letters = word.trim_start_matches(|c: char| c.is_ascii_digit());
+    letters.len() < word.len()
+        && ["st", "nd", "rd", "th"]
+            .iter()
+            .any(|suffix| letters.eq_ignore_ascii_case(suffix))
+}
+
 fn has_letter(word: &str) -> bool {
     word.chars().any(char::is_alphabetic)
 }
@@ -378,7 +419,13 @@ fn clean(kind: usize, field: usize, tokens: &[Token], text: &str) -> Option<Clea
     }
     let (first, last) = (tokens.first()?, tokens.last()?);
     let words: Vec<String> = tokens.iter().map(|t| t.text(text).to_string()).collect();
-    if !words.iter().any(|word| has_letter(word)) {
+    // An ordinal is no name, nor is one a shouted headline opens with
+    // ("3RD QTR"), where "42nd Street" may be.
+    if !words
+        .iter()
+        .any(|word| has_letter(word) && !is_ordinal(word))
+        || (is_ordinal(&words[0]) && is_all_capitals(&words[0]))
+    {
         return None;
     }
     if words.len() == 1 && (never_alone(&words[0]) || is_sentence_opener(&words[0])) {
@@ -757,7 +804,7 @@ fn merge_person(groups: &mut HashMap<String, Group>, short: &str, full: &str) {
 /// the full name's: it is the better read of the two.
 /// The word a name of several words is a kind of: its last, or its last
 /// before "of" or "for" ("Bank of England", "Ministry for Trade"), a legal
-/// form left out.
+/// form and the "and" before it left out ("Merck and Co Inc" is a Merck).
 fn head(words: &[String]) -> Option<&str> {
     let before = words
         .iter()
@@ -767,7 +814,11 @@ fn head(words: &[String]) -> Option<&str> {
         .iter()
         .rev()
         .map(String::as_str)
-        .find(|word| has_letter(word) && !is_corporate_suffix(word))
+        .find(|word| has_letter(word) && !is_corporate_suffix(word) && !is_conjunction(word))
+}
+
+fn is_conjunction(word: &str) -> bool {
+    matches!(word, "and" | "&")
 }
 
 /// An organisation named by one word (after "The" or not) that is the
@@ -1020,6 +1071,16 @@ mod tests {
     }
 
     #[test]
+    fn an_ordinal_is_no_name() {
+        for ordinal in ["3RD", "21st", "2nd", "4TH", "1ST"] {
+            assert!(is_ordinal(ordinal), "{ordinal}");
+        }
+        for word in ["3M", "Q3", "RD", "1987", "7-Eleven"] {
+            assert!(!is_ordinal(word), "{word}");
+        }
+    }
+
+    #[test]
     fn a_name_is_a_kind_of_its_head() {
         let owned =
             |name: &str| -> Vec<String> { words(name).into_iter().map(String::from).collect() };
@@ -1031,14 +1092,26 @@ mod tests {
         );
         assert_eq!(head(&owned("Chrysler Corp .")), Some("Chrysler"));
         assert_eq!(head(&owned("Ministry for Trade")), Some("Ministry"));
+        assert_eq!(head(&owned("Hale and Co Inc")), Some("Hale"));
     }
 
     /// The firms [`partnership_firms`] finds in a sentence of tokens
     /// parted by spaces, none of them read as a place but `places`.
     fn firms(sentence: &str, places: &[&str]) -> Vec<String> {
+        firms_read(sentence, places, &[])
+    }
+
+    /// [`firms`], with the words of `names` read as an organisation's.
+    fn firms_read(sentence: &str, places: &[&str], names: &[&str]) -> Vec<String> {
         let tokens = words(sentence);
-        let is_place = |i: usize| places.contains(&tokens[i]);
-        partnership_firms(&tokens, &is_place)
+        let read_as = |i: usize| {
+            if places.contains(&tokens[i]) {
+                Some(LOCATION)
+            } else {
+                names.contains(&tokens[i]).then_some(ORG)
+            }
+        };
+        partnership_firms(&tokens, &read_as)
             .into_iter()
             .map(|firm| tokens[firm].join(" "))
             .collect()
@@ -1062,13 +1135,50 @@ mod tests {
         );
         // No legal form: a list.
         assert!(firms("Talks in Hale , Marsh and Tull began", &[]).is_empty());
-        // A place, a month, an abbreviation or a firm of its own before.
-        assert!(firms("Ministers of Ruritania , Hale and Co met", &["Ruritania"]).is_empty());
-        assert!(firms("In March , Hale and Co said", &[]).is_empty());
-        assert!(firms("ABC , Marsh and Co said", &[]).is_empty());
+        assert!(firms("Hale and Marsh Inc agreed", &[]).is_empty());
+        // A place, a month, an abbreviation or a firm of its own before is
+        // not a partner: the firm is the one name before "and Co".
+        assert_eq!(
+            firms("Ministers of Ruritania , Hale and Co met", &["Ruritania"]),
+            ["Hale and Co"]
+        );
+        assert_eq!(firms("In March , Hale and Co said", &[]), ["Hale and Co"]);
+        assert_eq!(firms("ABC , Marsh and Co said", &[]), ["Marsh and Co"]);
         assert_eq!(
             firms("Pike Inc , Hale , Marsh and Co said", &[]),
             ["Hale , Marsh and Co"]
+        );
+        assert!(firms("ABC , Marsh and Tull Inc said", &[]).is_empty());
+    }
+
+    /// One name before "and Co" is a firm, whatever the tagger read it as;
+    /// its words before the last are those the tagger read as a name.
+    #[test]
+    fn a_name_and_co_is_a_firm() {
+        assert_eq!(
+            firms_read(
+                "Shares of Hale and Co Inc and Ames Grey and Co rose",
+                &[],
+                &["Ames"]
+            ),
+            ["Hale and Co Inc", "Ames Grey and Co"]
+        );
+        assert_eq!(firms("UBS and Co said", &["UBS"]), ["UBS and Co"]);
+        assert_eq!(
+            firms_read(
+                "The Orr Lamb Pike Vance and Co bid",
+                &[],
+                &["Orr", "Lamb", "Pike"]
+            ),
+            ["Orr Lamb Pike Vance and Co"]
+        );
+        assert_eq!(
+            firms_read("Underwriter Pike Vance and Co Inc said", &[], &["Pike"]),
+            ["Pike Vance and Co Inc"]
+        );
+        assert_eq!(
+            firms("Underwriter Pike Vance and Co Inc said", &[]),
+            ["Vance and Co Inc"]
         );
     }
 
