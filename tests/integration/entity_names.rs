@@ -772,6 +772,38 @@ fn an_ordinal_in_a_headline_is_no_entity() {
     }
 }
 
+/// The name before "administration" is its leader's ("the Reagan
+/// administration"), where the tagger read an organisation; a place's
+/// ("the U.S. administration") stays a place.
+#[test]
+fn the_name_of_an_administration_is_a_person() {
+    let Some(body) = reuters_body("reut2-000.sgm", "that the Reagan administration will offer")
+    else {
+        return;
+    };
+    let found = entities(&story("Wheat", &body));
+    assert!(
+        found
+            .iter()
+            .any(|(kind, name)| *kind == EntityKind::Person && name.ends_with("Reagan")),
+        "{found:?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(kind, name)| *kind != EntityKind::Person && name.contains("Reagan")),
+        "{found:?}"
+    );
+    let Some(body) = reuters_body("reut2-006.sgm", "U.S. administration") else {
+        return;
+    };
+    let found = entities(&story("Trade", &body));
+    assert!(
+        found.contains(&(EntityKind::Location, "United States".to_string())),
+        "{found:?}"
+    );
+}
+
 /// One name before "and Co" is one firm ("Merck and Co Inc", "Bear
 /// Stearns and Co Inc"), never a name beside the debris "Co Inc".
 #[test]
