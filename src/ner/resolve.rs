@@ -819,15 +819,6 @@ fn merge_person(groups: &mut HashMap<String, Group>, short: &str, full: &str) {
     }
 }
 
-/// A short form the article spells out is that name. "International
-/// Coffee Organization (ICO)" makes every "ICO" of the article that
-/// organisation, under the full name, and "Petroleos Mexicanos (Pemex)"
-/// every "Pemex". The short form must follow the name in brackets at least
-/// once and be its initials ("Organization of the Petroleum Exporting
-/// Countries (OPEC)"), no other name of the article having those initials,
-/// or a contraction of it ([`is_contraction`]), no other name being
-/// followed by it in brackets; a person's name takes none. The kind stays
-/// the full name's: it is the better read of the two.
 /// The word a name of several words is a kind of: its last, or its last
 /// before "of" or "for" ("Bank of England", "Ministry for Trade"), a legal
 /// form and the "and" before it left out ("Merck and Co Inc" is a Merck).
@@ -845,6 +836,72 @@ fn head(words: &[String]) -> Option<&str> {
 
 fn is_conjunction(word: &str) -> bool {
     matches!(word, "and" | "&")
+}
+
+/// An organisation's name without the legal form it ends in, lower-cased:
+/// "Jefferies and Co Inc", "Jefferies and Co" and "JEFFERIES" are all
+/// "jefferies"; `None` when the name ends in no legal form (or is one).
+pub(crate) fn legal_stem<S: AsRef<str>>(words: &[S]) -> Option<String> {
+    let mut end = words.len();
+    let mut legal_form = false;
+    while end > 0 {
+        let word = words[end - 1].as_ref();
+        if is_corporate_suffix(word) {
+            legal_form = true;
+        } else if !(is_conjunction(word) || is_trimmable(word)) {
+            break;
+        }
+        end -= 1;
+    }
+    (legal_form && end > 0).then(|| {
+        key(&words[..end]
+            .iter()
+            .map(AsRef::as_ref)
+            .collect::<Vec<_>>()
+            .join(" "))
+    })
+}
+
+/// An organisation's names that differ by their legal form alone are one
+/// organisation, under its fullest name: "Bear Stearns", "Bear Stearns
+/// and Co" and "Bear Stearns and Co Inc" of one story.
+fn link_legal_forms(groups: &mut HashMap<String, Group>) {
+    let mut by_stem: HashMap<String, Vec<String>> = HashMap::new();
+    for (name, group) in groups.iter() {
+        if group.kind() != ORG {
+            continue;
+        }
+        let stem = group
+            .mentions
+            .first()
+            .and_then(|mention| legal_stem(&mention.words))
+            .unwrap_or_else(|| name.clone());
+        by_stem.entry(stem).or_default().push(name.clone());
+    }
+    for mut names in by_stem.into_values().filter(|names| names.len() > 1) {
+        // The fullest name, then the most mentioned, then the first in
+        // order (for the same result on every run).
+        let words = |name: &String| name.split_whitespace().count();
+        names.sort_by(|a, b| {
+            words(b)
+                .cmp(&words(a))
+                .then_with(|| groups[b].mentions.len().cmp(&groups[a].mentions.len()))
+                .then_with(|| a.cmp(b))
+        });
+        let Some((full, others)) = names.split_first() else {
+            continue;
+        };
+        for other in others {
+            if let Some(group) = groups.remove(other)
+                && let Some(named) = groups.get_mut(full)
+            {
+                named.votes[ORG] += group.mentions.len();
+                named.first = named.first.min(group.first);
+                named.mentions.extend(group.mentions);
+                named.spelled_out = true;
+            }
+        }
+    }
 }
 
 /// An organisation named by one word (after "The" or not) that is the
@@ -892,6 +949,15 @@ fn link_heads(groups: &mut HashMap<String, Group>) {
     }
 }
 
+/// A short form the article spells out is that name. "International
+/// Coffee Organization (ICO)" makes every "ICO" of the article that
+/// organisation, under the full name, and "Petroleos Mexicanos (Pemex)"
+/// every "Pemex". The short form must follow the name in brackets at least
+/// once and be its initials ("Organization of the Petroleum Exporting
+/// Countries (OPEC)"), no other name of the article having those initials,
+/// or a contraction of it ([`is_contraction`]), no other name being
+/// followed by it in brackets; a person's name takes none. The kind stays
+/// the full name's: it is the better read of the two.
 fn link_abbreviations(groups: &mut HashMap<String, Group>, fields: &[(&str, &str)]) {
     let bracketed_words = bracketed_words(fields);
     if bracketed_words.is_empty() {
@@ -1061,6 +1127,7 @@ pub fn resolve(
     }
 
     link_abbreviations(&mut groups, fields);
+    link_legal_forms(&mut groups);
     link_heads(&mut groups);
 
     let mut entities: Vec<((usize, usize), FoundEntity)> = groups
@@ -1099,6 +1166,20 @@ mod tests {
 
     fn words(name: &str) -> Vec<&str> {
         name.split_whitespace().collect()
+    }
+
+    #[test]
+    fn a_legal_form_is_no_part_of_the_name_s_stem() {
+        let stem = |name: &str| legal_stem(&name.split_whitespace().collect::<Vec<_>>());
+        assert_eq!(stem("Hale and Co Inc").as_deref(), Some("hale"));
+        assert_eq!(stem("Hale & Co.").as_deref(), Some("hale"));
+        assert_eq!(stem("HALE MARSH CORP").as_deref(), Some("hale marsh"));
+        assert_eq!(
+            stem("Hale Marsh Holdings Ltd").as_deref(),
+            Some("hale marsh holdings")
+        );
+        assert_eq!(stem("Hale Marsh"), None);
+        assert_eq!(stem("Co Inc"), None);
     }
 
     #[test]

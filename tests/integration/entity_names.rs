@@ -804,6 +804,43 @@ fn the_name_of_an_administration_is_a_person() {
     );
 }
 
+/// An organisation's names that differ by their legal form alone are one
+/// organisation under its fullest name: the headline's "BEAR STEARNS" is
+/// the body's "Bear Stearns and Co Inc", and a story's "Jefferies and Co
+/// Inc" its "Jefferies and Co".
+#[test]
+fn names_apart_by_a_legal_form_are_one_organisation() {
+    let Some(stories) = reuters_stories("reut2-000.sgm", "PACT WITH BEAR STEARNS") else {
+        return;
+    };
+    let (title, body) = stories
+        .first()
+        .expect("reut2-000 holds the Bear Stearns story");
+    let found = entities(&story(title, body));
+    let bear: Vec<_> = found
+        .iter()
+        .filter(|(_, name)| name.starts_with("Bear"))
+        .collect();
+    assert_eq!(
+        bear,
+        [&(EntityKind::Org, "Bear Stearns and Co Inc".to_string())],
+        "{found:?}"
+    );
+    let Some(body) = reuters_body("reut2-001.sgm", "Jefferies and Co Inc said it is") else {
+        return;
+    };
+    let found = entities(&story("Jefferies", &body));
+    let jefferies: Vec<_> = found
+        .iter()
+        .filter(|(_, name)| name.starts_with("Jefferies"))
+        .collect();
+    assert_eq!(
+        jefferies,
+        [&(EntityKind::Org, "Jefferies and Co Inc".to_string())],
+        "{found:?}"
+    );
+}
+
 /// One name before "and Co" is one firm ("Merck and Co Inc", "Bear
 /// Stearns and Co Inc"), never a name beside the debris "Co Inc".
 #[test]
