@@ -204,7 +204,7 @@ fn links_of(kind: EntityKind, names: &[(String, u64)], dominance: f64, min: u64)
     let names = names.iter().map(|(name, count)| (name.as_str(), *count));
     match kind {
         EntityKind::Person => NameLinks::people_with(names, dominance, min),
-        _ => NameLinks::organisations_with(names, dominance, min),
+        _ => NameLinks::companies_with(names, dominance, min),
     }
 }
 
@@ -217,8 +217,14 @@ fn score_links(kind: EntityKind, links: &NameLinks, scored_on: &[&Tagged]) -> Li
         };
         for (short, full) in pairs {
             score.pairs += 1;
+            // A full name may itself stand under another spelling of the
+            // same company ("general motors corp" under "general motors").
             match links.full_name(short) {
-                Some(found) if found == full => score.same += 1,
+                Some(found)
+                    if found == links.canonical(full) || NameLinks::one_company(found, full) =>
+                {
+                    score.same += 1
+                }
                 Some(_) => score.other += 1,
                 None => {}
             }

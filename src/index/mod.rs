@@ -662,7 +662,8 @@ impl NewsIndex {
     }
 
     /// For a facet field of people's or organisations' names, its short
-    /// forms (lone surnames, abbreviations) linked to the full names the
+    /// forms (lone surnames, abbreviations, a company's name without its
+    /// legal form) linked to the full names the
     /// index makes unambiguous (see [`NameLinks`]), built once per searcher
     /// generation from the field's terms, their document frequencies and
     /// their spellings; `None` for any other field.
@@ -713,7 +714,7 @@ impl NewsIndex {
                     EntityKind::Person => NameLinks::people(
                         articles.iter().map(|(name, count)| (name.as_str(), *count)),
                     ),
-                    _ => NameLinks::organisations(spellings.iter().map(|name| {
+                    _ => NameLinks::companies(spellings.iter().map(|name| {
                         let count = articles.get(&name.to_lowercase()).copied().unwrap_or(0);
                         (name.as_str(), count)
                     })),

@@ -18,7 +18,9 @@
 //!   the surname stays apart;
 //! - **an abbreviation** (two to six capitals) to an organisation whose
 //!   capitalised words it is the initials of, held to the same share
-//!   among the organisations with those initials.
+//!   among the organisations with those initials;
+//! - **a company's name in another legal form** ("Chrysler Corp." and
+//!   "Chrysler" to "Chrysler Corp", see [`NameLinks::companies`]).
 //!
 //! The links are read from the index's names as they stand (see
 //! `index::NewsIndex::name_links`), not fixed at ingest, so an article
@@ -64,12 +66,7 @@ impl NameLinks {
     /// Abbreviation links from the organisation names of an archive: each
     /// name as written (its capitals make its initials) with the number of
     /// articles that hold it in any case.
-    pub fn organisations<'a>(names: impl IntoIterator<Item = (&'a str, u64)>) -> NameLinks {
-        Self::organisations_with(names, DOMINANCE, MIN_ARTICLES)
-    }
-
-    /// [`NameLinks::organisations`] with other thresholds.
-    pub fn organisations_with<'a>(
+    fn abbreviations<'a>(
         names: impl IntoIterator<Item = (&'a str, u64)>,
         dominance: f64,
         min_articles: u64,
@@ -112,6 +109,153 @@ impl NameLinks {
             }
         }
         links
+    }
+
+    /// Links from the organisation names of an archive (each name as
+    /// written, its capitals making its initials, with the number of
+    /// articles that hold it in any case): an abbreviation to the one
+    /// name it is the initials of, and a company's names that differ by
+    /// their legal form alone to one name ("Chrysler", "Chrysler Corp",
+    /// "CHRYSLER CORP."), the one most articles write. A name without a
+    /// legal form joins its legal forms only where they hold [`DOMINANCE`]
+    /// of the articles of the names it opens or ends: "Continental Corp"
+    /// beside "Continental Airlines" leaves "Continental" alone.
+    pub fn companies<'a>(names: impl IntoIterator<Item = (&'a str, u64)>) -> NameLinks {
+        Self::companies_with(names, DOMINANCE, MIN_ARTICLES)
+    }
+
+    /// [`NameLinks::companies`] with other thresholds.
+    pub fn companies_with<'a>(
+        names: impl IntoIterator<Item = (&'a str, u64)>,
+        dominance: f64,
+        min_articles: u64,
+    ) -> NameLinks {
+        let names: Vec<(&str, u64)> = names.into_iter().collect();
+        let (legal, stems) = Self::legal_forms(&names, dominance, min_articles);
+        // An abbreviation stands for a company whatever its legal form:
+        // "GM" is the one company of "General Motors" and "General Motors
+        // Corp", whose articles count together under the name they share,
+        // in each of its spellings (their capitals make the initials). The
+        // spellings of one name hold the same articles: each counts once.
+        let mut articles_of: HashMap<String, u64> = HashMap::new();
+        let mut counted: std::collections::HashSet<String> = std::collections::HashSet::new();
+        for &(name, articles) in &names {
+            let lower = name.to_lowercase();
+            let canonical = legal.canonical(&lower).to_string();
+            if counted.insert(lower) {
+                *articles_of.entry(canonical).or_default() += articles;
+            }
+        }
+        let companies = names.iter().filter_map(|&(name, _)| {
+            let lower = name.to_lowercase();
+            let articles = articles_of.get(&lower).copied();
+            legal
+                .full_name(&lower)
+                .is_none()
+                .then(|| (name, articles.unwrap_or(0)))
+        });
+        let abbreviations = Self::abbreviations(companies, dominance, min_articles);
+        // An abbreviation that is a company's name with its legal form
+        // left out ("GAF" of "GAF Corp") is that company where it links
+        // to it, and otherwise no name its letters are the initials of
+        // ("Greek Athletics Federation"): which one it is, is unclear.
+        let abbreviations = abbreviations
+            .full_of
+            .into_iter()
+            .filter(|(short, _)| !stems.contains(short))
+            .collect::<Vec<_>>();
+        let mut links = NameLinks::default();
+        for (short, full) in legal.full_of.into_iter().chain(abbreviations) {
+            links.link(short, full);
+        }
+        links
+    }
+
+    /// The links of names that differ by a legal form alone (see
+    /// [`NameLinks::companies`]); abbreviations are left to
+    /// [`NameLinks::abbreviations`].
+    fn legal_forms(
+        names: &[(&str, u64)],
+        dominance: f64,
+        min_articles: u64,
+    ) -> (NameLinks, std::collections::HashSet<String>) {
+        use super::resolve::legal_stem;
+        // Stem → its legal forms (lower-cased) and their articles.
+        let mut forms: HashMap<String, HashMap<String, u64>> = HashMap::new();
+        // Names without a legal form (lower-cased) and their articles.
+        let mut plain: HashMap<String, u64> = HashMap::new();
+        for &(name, articles) in names {
+            let words: Vec<&str> = name.split_whitespace().collect();
+            match legal_stem(&words) {
+                Some(stem) => {
+                    forms
+                        .entry(stem)
+                        .or_default()
+                        .insert(name.to_lowercase(), articles);
+                }
+                None => {
+                    plain.insert(name.to_lowercase(), articles);
+                }
+            }
+        }
+        // Of the stems written alone, the articles of the other names they
+        // open or end ("continental airlines" for "continental", "eastman
+        // kodak co" for "kodak").
+        let mut others: HashMap<&str, u64> = HashMap::new();
+        for (name, articles) in plain
+            .iter()
+            .map(|(name, articles)| (name.as_str(), *articles))
+            .chain(forms.iter().flat_map(|(stem, names)| {
+                names
+                    .values()
+                    .map(move |articles| (stem.as_str(), *articles))
+            }))
+        {
+            for (at, _) in name.match_indices(' ') {
+                for part in [&name[..at], &name[at + 1..]] {
+                    if plain.contains_key(part) && forms.contains_key(part) {
+                        *others.entry(part).or_default() += articles;
+                    }
+                }
+            }
+        }
+        let mut links = NameLinks::default();
+        for (stem, names) in &forms {
+            let held: u64 = names.values().sum();
+            let mut members: Vec<(&str, u64)> = names
+                .iter()
+                .map(|(name, articles)| (name.as_str(), *articles))
+                .collect();
+            if let Some(alone) = plain.get(stem) {
+                let other = others.get(stem.as_str()).copied().unwrap_or(0);
+                if held >= min_articles && held as f64 >= dominance * (held + other) as f64 {
+                    members.push((stem.as_str(), *alone));
+                }
+            }
+            let Some(&(canonical, _)) = members
+                .iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+            else {
+                continue;
+            };
+            for &(member, _) in &members {
+                if member != canonical {
+                    links.link(member.to_string(), canonical.to_string());
+                }
+            }
+        }
+        (links, forms.into_keys().collect())
+    }
+
+    /// Whether two lower-cased names are one company's, the same but for
+    /// their legal forms ("upjohn co." and "upjohn co", "jefferies and co"
+    /// and "jefferies").
+    pub fn one_company(a: &str, b: &str) -> bool {
+        let stem = |name: &str| {
+            let words: Vec<&str> = name.split_whitespace().collect();
+            super::resolve::legal_stem(&words).unwrap_or_else(|| name.to_string())
+        };
+        a == b || stem(a) == stem(b)
     }
 
     fn link(&mut self, short: String, full: String) {
@@ -283,7 +427,7 @@ mod tests {
 
     #[test]
     fn an_abbreviation_one_organisation_holds_is_that_organisation() {
-        let links = NameLinks::organisations([
+        let links = NameLinks::companies([
             ("ICO", 30),
             ("International Coffee Organization", 25),
             ("International Cocoa Organization", 2),
@@ -297,6 +441,73 @@ mod tests {
         );
         // Two banks share the initials about as often.
         assert_eq!(links.full_name("adb"), None);
+    }
+
+    #[test]
+    fn a_company_s_names_apart_by_a_legal_form_are_one() {
+        let links = NameLinks::companies([
+            ("Chrysler Corp", 90),
+            ("CHRYSLER CORP", 90),
+            ("Chrysler Corp.", 12),
+            ("Chrysler", 40),
+            ("Chrysler Motors", 5),
+            ("Continental Corp", 10),
+            ("Continental Airlines", 20),
+            ("Continental", 30),
+            ("Jefferies and Co", 3),
+            ("Jefferies and Co Inc", 5),
+            ("GM", 50),
+            ("General Motors Corp", 60),
+            ("General Motors", 80),
+        ]);
+        assert_eq!(links.full_name("chrysler"), Some("chrysler corp"));
+        assert_eq!(links.full_name("chrysler corp."), Some("chrysler corp"));
+        assert_eq!(links.full_name("chrysler motors"), None);
+        // "Continental" opens an airline's name more often.
+        assert_eq!(links.full_name("continental"), None);
+        assert_eq!(links.full_name("continental corp"), None);
+        assert_eq!(
+            links.full_name("jefferies and co"),
+            Some("jefferies and co inc")
+        );
+        assert_eq!(
+            links.full_name("general motors corp"),
+            Some("general motors")
+        );
+        // GM's two spellings are one company: it holds every "GM".
+        assert_eq!(links.full_name("gm"), Some("general motors"));
+        assert_eq!(
+            links.forms("general motors"),
+            vec!["general motors", "general motors corp", "gm"]
+        );
+        let links = NameLinks::companies([
+            ("GAF Corp", 20),
+            ("GAF", 12),
+            ("Greek Athletics Federation", 3),
+            ("Kodak Co", 4),
+            ("Kodak", 9),
+            ("Eastman Kodak Co", 30),
+            ("CBS", 40),
+            ("CBS Inc", 10),
+            ("CBS Records", 20),
+            ("Central Bureau of Statistics", 15),
+            ("CCC", 8),
+            ("Commodity Credit Corporation", 20),
+            ("Commodity Credit Corp", 10),
+        ]);
+        assert_eq!(links.full_name("gaf"), Some("gaf corp"));
+        assert!(NameLinks::one_company("gaf corp.", "gaf"));
+        assert!(!NameLinks::one_company("gaf corp", "gaf holdings"));
+        // "Kodak" ends Eastman Kodak's name more often.
+        assert_eq!(links.full_name("kodak"), None);
+        // "CBS" opens a record label's name as often as CBS Inc's, and is
+        // not read as the initials of another name instead.
+        assert_eq!(links.full_name("cbs"), None);
+        assert_eq!(
+            links.full_name("commodity credit corp"),
+            Some("commodity credit corporation")
+        );
+        assert_eq!(links.full_name("ccc"), Some("commodity credit corporation"));
     }
 
     #[test]

@@ -838,6 +838,10 @@ fn is_conjunction(word: &str) -> bool {
     matches!(word, "and" | "&")
 }
 
+/// Legal forms written in full, which a name's initials keep ("CCC" is
+/// the Commodity Credit Corporation) but its stem leaves out.
+const LEGAL_FORMS_IN_FULL: &[&str] = &["corporation", "company", "incorporated", "limited"];
+
 /// An organisation's name without the legal form it ends in, lower-cased:
 /// "Jefferies and Co Inc", "Jefferies and Co" and "JEFFERIES" are all
 /// "jefferies"; `None` when the name ends in no legal form (or is one).
@@ -846,7 +850,7 @@ pub(crate) fn legal_stem<S: AsRef<str>>(words: &[S]) -> Option<String> {
     let mut legal_form = false;
     while end > 0 {
         let word = words[end - 1].as_ref();
-        if is_corporate_suffix(word) {
+        if is_corporate_suffix(word) || LEGAL_FORMS_IN_FULL.contains(&key(word).as_str()) {
             legal_form = true;
         } else if !(is_conjunction(word) || is_trimmable(word)) {
             break;
