@@ -366,6 +366,11 @@ fn is_trimmable(word: &str) -> bool {
         || matches!(word, "'s" | "\u{2019}s" | "'S" | "\u{2019}S")
 }
 
+/// An abbreviation with a plural's "s": "MPs", "MSCPs".
+fn is_plural_abbreviation(word: &str) -> bool {
+    word.strip_suffix('s').is_some_and(is_abbreviation)
+}
+
 /// A number written as an ordinal ("3rd", "21ST").
 fn is_ordinal(word: &str) -> bool {
     let letters = word.trim_start_matches(|c: char| c.is_ascii_digit());
@@ -429,6 +434,11 @@ fn clean(kind: usize, field: usize, tokens: &[Token], text: &str) -> Option<Clea
         return None;
     }
     if words.len() == 1 && (never_alone(&words[0]) || is_sentence_opener(&words[0])) {
+        return None;
+    }
+    // A plural of an abbreviation names a kind of people or things, not a
+    // person: "MPs", "DVDs", "PCs" (a person in 41 BBC News stories).
+    if kind == PERSON && words.len() == 1 && is_plural_abbreviation(&words[0]) {
         return None;
     }
     let display = text[first.start..last.end]
@@ -1184,6 +1194,16 @@ mod tests {
         );
         assert_eq!(stem("Hale Marsh"), None);
         assert_eq!(stem("Co Inc"), None);
+    }
+
+    #[test]
+    fn a_plural_abbreviation_is_no_person() {
+        for word in ["MPs", "DVDs", "MSCPs"] {
+            assert!(is_plural_abbreviation(word), "{word}");
+        }
+        for word in ["MP", "Mrs", "Ms", "OPECS", "s"] {
+            assert!(!is_plural_abbreviation(word), "{word}");
+        }
     }
 
     #[test]
