@@ -436,9 +436,15 @@ fn clean(kind: usize, field: usize, tokens: &[Token], text: &str) -> Option<Clea
     if words.len() == 1 && (never_alone(&words[0]) || is_sentence_opener(&words[0])) {
         return None;
     }
-    // A plural of an abbreviation names a kind of people or things, not a
-    // person: "MPs", "DVDs", "PCs" (a person in 41 BBC News stories).
-    if kind == PERSON && words.len() == 1 && is_plural_abbreviation(&words[0]) {
+    // An abbreviation (of five capitals at most: a name in capitals, as
+    // the sign-off "REUTER" quoted in a story, has six or more), or its
+    // plural, names no person: "TV", "DNA", a ticker left alone ("MER"),
+    // "MPs", "DVDs", "PCs".
+    if kind == PERSON
+        && words.len() == 1
+        && ((is_abbreviation(&words[0]) && words[0].len() <= 5)
+            || is_plural_abbreviation(&words[0]))
+    {
         return None;
     }
     let display = text[first.start..last.end]
