@@ -56,7 +56,7 @@ pub fn partnership_firms(
     let mut firms = Vec::new();
     let mut k = 0;
     while k < words.len() {
-        if !matches!(words[k], "and" | "&") {
+        if !is_conjunction(words[k]) {
             k += 1;
             continue;
         }
@@ -607,7 +607,7 @@ fn named_as_time(mention: &Clean, text: &str) -> bool {
 /// An organisation's mention of one or two capitalised words before a
 /// lower-case "administration" names the person who leads it: "the Reagan
 /// administration", "the Aquino administration" (the tagger, reading
-/// "administration", gave Reagan as an organisation in 140 Reuters-21578
+/// "administration", gave Reagan as an organisation in 124 Reuters-21578
 /// stories). A place's ("the U.S. administration"), an abbreviation's and
 /// a capitalised "Administration" ("Food and Drug Administration") are not.
 fn heads_an_administration(mention: &Clean, text: &str) -> bool {
@@ -820,19 +820,27 @@ fn bracketed_words(fields: &[(&str, &str)]) -> HashSet<String> {
     words
 }
 
-/// Puts the mentions of the group `short` (a surname, a first name) under
-/// the person `full`, when both are groups of the article.
-fn merge_person(groups: &mut HashMap<String, Group>, short: &str, full: &str) {
-    if !groups.contains_key(full) {
-        return;
+/// Puts the mentions of the group `short` (a surname, a short form, a
+/// name's head) under the group `full`, as votes for `kind` (`None`: the
+/// full name's votes decide its type); the group they joined, or `None`
+/// when either is not a group of the article (nothing moves).
+fn merge_group<'a>(
+    groups: &'a mut HashMap<String, Group>,
+    short: &str,
+    full: &str,
+    kind: Option<usize>,
+) -> Option<&'a mut Group> {
+    if short == full || !groups.contains_key(full) {
+        return None;
     }
-    if let Some(group) = groups.remove(short)
-        && let Some(person) = groups.get_mut(full)
-    {
-        person.votes[PERSON] += group.mentions.len();
-        person.first = person.first.min(group.first);
-        person.mentions.extend(group.mentions);
+    let group = groups.remove(short)?;
+    let named = groups.get_mut(full)?;
+    if let Some(kind) = kind {
+        named.votes[kind] += group.mentions.len();
     }
+    named.first = named.first.min(group.first);
+    named.mentions.extend(group.mentions);
+    Some(named)
 }
 
 /// The word a name of several words is a kind of: its last, or its last
@@ -859,8 +867,8 @@ fn is_conjunction(word: &str) -> bool {
 const LEGAL_FORMS_IN_FULL: &[&str] = &["corporation", "company", "incorporated", "limited"];
 
 /// An organisation's name without the legal form it ends in, lower-cased:
-/// "Jefferies and Co Inc", "Jefferies and Co" and "JEFFERIES" are all
-/// "jefferies"; `None` when the name ends in no legal form (or is one).
+/// "Jefferies and Co Inc" and "JEFFERIES AND CO" are both "jefferies";
+/// `None` when the name ends in no legal form (or is one).
 pub(crate) fn legal_stem<S: AsRef<str>>(words: &[S]) -> Option<String> {
     let mut end = words.len();
     let mut legal_form = false;
@@ -912,12 +920,7 @@ fn link_legal_forms(groups: &mut HashMap<String, Group>) {
             continue;
         };
         for other in others {
-            if let Some(group) = groups.remove(other)
-                && let Some(named) = groups.get_mut(full)
-            {
-                named.votes[ORG] += group.mentions.len();
-                named.first = named.first.min(group.first);
-                named.mentions.extend(group.mentions);
+            if let Some(named) = merge_group(groups, other, full, Some(ORG)) {
                 named.spelled_out = true;
             }
         }
@@ -958,12 +961,7 @@ fn link_heads(groups: &mut HashMap<String, Group>) {
             None if short != word && groups.contains_key(&word) => word.clone(),
             _ => continue,
         };
-        if let Some(group) = groups.remove(&short)
-            && let Some(named) = groups.get_mut(&full)
-        {
-            named.votes[ORG] += group.mentions.len();
-            named.first = named.first.min(group.first);
-            named.mentions.extend(group.mentions);
+        if let Some(named) = merge_group(groups, &short, &full, Some(ORG)) {
             named.spelled_out |= full != word;
         }
     }
@@ -1042,11 +1040,8 @@ fn link_abbreviations(groups: &mut HashMap<String, Group>, fields: &[(&str, &str
             }
         });
         if let Some(full) = full
-            && let Some(group) = groups.remove(&short)
-            && let Some(named) = groups.get_mut(&full)
+            && let Some(named) = merge_group(groups, &short, &full, None)
         {
-            named.first = named.first.min(group.first);
-            named.mentions.extend(group.mentions);
             named.spelled_out = true;
         }
     }
@@ -1123,7 +1118,7 @@ pub fn resolve(
             .iter()
             .find(|(_, words, _)| words.last().is_some_and(|surname| key(surname) == name));
         if let Some((full, _, _)) = target {
-            merge_person(&mut groups, &name, full);
+            merge_group(&mut groups, &name, full, Some(PERSON));
         }
     }
     // A first name alone, read as a person, that opens exactly one full
@@ -1142,7 +1137,7 @@ pub fn resolve(
             .iter()
             .filter(|(_, words, _)| words.first().is_some_and(|first| key(first) == name));
         if let (Some((full, _, _)), None) = (opening.next(), opening.next()) {
-            merge_person(&mut groups, &name, full);
+            merge_group(&mut groups, &name, full, Some(PERSON));
         }
     }
 
